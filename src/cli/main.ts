@@ -1,0 +1,191 @@
+#!/usr/bin/env node
+/**
+ * The `tsfuzz` command: parses flags, finds fuzz files, runs `test`, `fuzz` or `clean`, prints
+ * through the Reporter and turns the result into the exit code (0 no failure, 1 failure found,
+ * 2 usage/configuration/load error, 130 interrupted with nothing found, 70 a bug in tsfuzz).
+ * Rule: a user mistake is one line on stderr, never a stack trace from our internals.
+ */
+import * as os from 'node:os';
+import { cacheRoot, removeDir } from '../corpus/store.js';
+import { Coordinator } from '../engine/coordinator.js';
+import type { WorkerConfig } from '../engine/protocol.js';
+import { runRegression } from '../engine/regress.js';
+import { Reporter } from '../report/reporter.js';
+import { UserError } from '../util/errors.js';
+import { formatElapsed, parseBudget, parseCount, parseDuration } from '../util/limits.js';
+import { COMMANDS, MAIN_HELP, commandHelp, parseCommand, type ParsedCommand } from './flags.js';
+import { findFuzzFiles } from './find-files.js';
+import * as path from 'node:path';
+
+const EXIT_OK = 0;
+const EXIT_FAIL = 1;
+const EXIT_USAGE = 2;
+const EXIT_INTERNAL = 70;
+const EXIT_INTERRUPTED = 130;
+const RERUN_COMMAND = 'npx tsfuzz';
+
+function regex(flag: string, text: string): RegExp {
+  try {
+    return new RegExp(text);
+  } catch (e) {
+    throw new UserError(`--${flag}=${text}: not a valid regular expression (${(e as Error).message.replace(/^Invalid regular expression: /, '')})`);
+  }
+}
+
+function str(p: ParsedCommand, name: string): string | undefined {
+  const v = p.values[name];
+  return typeof v === 'string' ? v : undefined;
+}
+
+function list(p: ParsedCommand, name: string): string[] {
+  const v = p.values[name];
+  return Array.isArray(v) ? v : [];
+}
+
+function workerConfig(p: ParsedCommand, files: string[], root: string): WorkerConfig {
+  const timeout = str(p, 'timeout');
+  const mem = str(p, 'memory-limit');
+  return {
+    files,
+    instrument: false,
+    include: list(p, 'include'),
+    exclude: list(p, 'exclude'),
+    instrumentCacheDir: path.join(root, 'instrument'),
+    timeoutMs: timeout ? parseDuration('--timeout', timeout) : 10_000,
+    memoryLimitMb: mem !== undefined ? parseCount('--memory-limit', mem, 0) : 2048,
+    streamOutput: p.values['stream-output'] === true,
+  };
+}
+
+function parallelOf(p: ParsedCommand): number {
+  const v = str(p, 'parallel');
+  return v !== undefined ? parseCount('--parallel', v, 1, 256) : Math.max(1, os.availableParallelism());
+}
+
+/** Ctrl-C / SIGTERM: the first one stops the run cleanly; a second one exits at once. */
+function interruptSignal(): AbortSignal {
+  const ac = new AbortController();
+  const onSignal = () => {
+    if (ac.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    ac.abort();
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  return ac.signal;
+}
+
+async function cmdTest(p: ParsedCommand): Promise<number> {
+  const reporter = new Reporter(p.values.json === true);
+  const runFlag = str(p, 'run');
+  let run: { target: RegExp; input: RegExp | undefined } | undefined;
+  if (runFlag !== undefined) {
+    const slash = runFlag.indexOf('/');
+    run = slash < 0
+      ? { target: regex('run', runFlag), input: undefined }
+      : { target: regex('run', runFlag.slice(0, slash)), input: regex('run', runFlag.slice(slash + 1)) };
+  }
+  const files = findFuzzFiles(p.positionals);
+  const root = cacheRoot(process.cwd());
+  const started = Date.now();
+  const signal = interruptSignal();
+  const s = await runRegression({
+    worker: workerConfig(p, files, root), run, parallel: parallelOf(p), reporter, command: RERUN_COMMAND, signal,
+  });
+  const took = `${((Date.now() - started) / 1000).toFixed(2)}s`;
+  const status = s.interrupted ? 'INTERRUPTED' : s.failed ? 'FAIL' : 'ok';
+  const skipped = s.skipped ? `, ${s.skipped} skipped` : '';
+  reporter.summary(
+    `${status}  ${s.targets} target${s.targets === 1 ? '' : 's'}, ${s.inputs} input${s.inputs === 1 ? '' : 's'}: ${s.inputs - s.failed} passed, ${s.failed} failed${skipped} (${s.distinct} distinct failure${s.distinct === 1 ? '' : 's'}) in ${took}`,
+    { status, ...s },
+  );
+  if (s.failed) return EXIT_FAIL;
+  return s.interrupted ? EXIT_INTERRUPTED : EXIT_OK;
+}
+
+async function cmdFuzz(p: ParsedCommand): Promise<number> {
+  const reporter = new Reporter(p.values.json === true);
+  const fuzztime = str(p, 'fuzztime');
+  const seedFlag = str(p, 'seed');
+  const maxLen = str(p, 'max-len');
+  const files = findFuzzFiles(p.positionals);
+  const root = cacheRoot(process.cwd());
+  const seed = seedFlag !== undefined ? parseCount('--seed', seedFlag, 0, 2 ** 53 - 1) : Math.floor(Math.random() * 2 ** 32);
+  const options = {
+    worker: workerConfig(p, files, root),
+    match: regex('fuzz', str(p, 'fuzz') ?? '.'),
+    parallel: parallelOf(p),
+    budget: fuzztime !== undefined ? parseBudget('--fuzztime', fuzztime) : undefined,
+    maxLen: maxLen !== undefined ? parseCount('--max-len', maxLen, 1, 100 * 1024 * 1024) : 4096,
+    seed,
+    seedGiven: seedFlag !== undefined,
+    keepGoing: p.values['keep-going'] === true,
+    coverage: p.values['no-coverage'] !== true,
+    cacheRoot: root,
+    dictionary: [],
+    sampleDirs: list(p, 'corpus').map((d) => path.resolve(d)),
+    reporter,
+    command: RERUN_COMMAND,
+    signal: interruptSignal(),
+  };
+  const s = await new Coordinator(options).run();
+  const distinct = s.findings.length;
+  const total = s.findings.reduce((n, f) => n + f.count, 0);
+  const status = distinct ? 'FAIL' : s.interrupted ? 'INTERRUPTED' : 'ok';
+  const perTarget = s.targets
+    .map((t) => `  ${t.name}: ${t.execs} execs, corpus ${t.corpus} (${t.newInteresting} new)${options.coverage ? `, ${t.edges} edges` : ''}`)
+    .join('\n');
+  const failures = distinct
+    ? `\n${distinct} distinct failure${distinct === 1 ? '' : 's'}${total > distinct ? ` (${total} failing inputs in all)` : ''}:\n` +
+      s.findings.map((f) => `  ${f.target.name}: ${f.failure.headline}${f.count > 1 ? ` (×${f.count})` : ''}${f.writtenTo ? ` → ${path.relative(process.cwd(), f.writtenTo)}` : ''}`).join('\n')
+    : '';
+  reporter.summary(
+    `${status}  fuzzed ${s.targets.length} target${s.targets.length === 1 ? '' : 's'}: ${s.execs} execs in ${formatElapsed(s.elapsedMs)} (seed ${seed})\n${perTarget}${failures}`,
+    {
+      status, seed, execs: s.execs, elapsedMs: s.elapsedMs, interrupted: s.interrupted, targets: s.targets,
+      failures: s.findings.map((f) => ({ target: f.target.name, kind: f.failure.kind, headline: f.failure.headline, count: f.count, writtenTo: f.writtenTo ?? null })),
+    },
+  );
+  if (distinct) return EXIT_FAIL;
+  return s.interrupted ? EXIT_INTERRUPTED : EXIT_OK;
+}
+
+function cmdClean(): number {
+  const root = cacheRoot(process.cwd());
+  removeDir(root);
+  process.stderr.write(`tsfuzz: removed the cache at ${path.relative(process.cwd(), root) || root}\n`);
+  return EXIT_OK;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(MAIN_HELP + '\n');
+    return name === undefined ? EXIT_USAGE : EXIT_OK;
+  }
+  const spec = COMMANDS[name];
+  if (!spec) throw new UserError(`unknown command "${name}"; the commands are test, fuzz and clean (see tsfuzz --help)`);
+  const parsed = parseCommand(spec, rest);
+  if (parsed.values.help === true) {
+    process.stdout.write(commandHelp(spec) + '\n');
+    return EXIT_OK;
+  }
+  if (name === 'test') return cmdTest(parsed);
+  if (name === 'fuzz') return cmdFuzz(parsed);
+  if (parsed.positionals.length) throw new UserError(`tsfuzz clean takes no arguments`);
+  return cmdClean();
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    if (e instanceof UserError) {
+      process.stderr.write(`tsfuzz: ${e.message}\n`);
+      process.exitCode = EXIT_USAGE;
+    } else {
+      process.stderr.write(`tsfuzz: internal error (please report it): ${e instanceof Error ? e.stack : String(e)}\n`);
+      process.exitCode = EXIT_INTERNAL;
+    }
+  },
+);

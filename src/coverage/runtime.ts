@@ -1,0 +1,135 @@
+/**
+ * The coverage map that instrumented code writes, in the execution thread of a worker.
+ *
+ * Instrumented modules claim a range of edge ids at load time (`alloc`), then each site runs
+ * `C[b+k]++ || (T[++T[0]] = b+k)`: a 32-bit hit counter per edge (it never wraps back to zero
+ * within an execution) plus a "touched list" T of the edges hit since the last reset, so that
+ * reading and resetting coverage after an execution costs only what the input touched, never the
+ * size of the program. Edge ids are local to one process; `stableEdge` turns them into
+ * `file#index` keys that every process agrees on (modules may load in different orders).
+ * Rule: nothing here allocates per execution.
+ */
+
+/** Name of the global through which instrumented code finds the runtime. */
+export const COVERAGE_GLOBAL = '__tsfuzzCov';
+
+/** Most edges one process can hold (8 MiB of counters, committed lazily by the OS). */
+export const DEFAULT_EDGE_CAPACITY = 1 << 21;
+
+export interface CoverageModule {
+  /** Stable key of the module (its file path or URL). */
+  readonly key: string;
+  readonly base: number;
+  readonly count: number;
+}
+
+/** Compare-site hook signature used by instrumented code (wired by the input-to-state issue). */
+export type CompareHook = (site: number, left: unknown, right: unknown, op: number) => void;
+
+export class CoverageRuntime {
+  /** Hit counters, one per edge. */
+  readonly C: Uint32Array;
+  /** Touched list: T[0] is the count, T[1..T[0]] the edges hit since the last reset. */
+  readonly T: Uint32Array;
+  readonly modules: CoverageModule[] = [];
+  private next = 1; // edge 0 is never used, so a zero in T is never a real edge
+  private byKey = new Map<string, CoverageModule>();
+  /** Called when a module claims edges; the worker uses it to learn the total. */
+  onAlloc: ((m: CoverageModule) => void) | undefined;
+
+  constructor(readonly capacity = DEFAULT_EDGE_CAPACITY) {
+    this.C = new Uint32Array(capacity);
+    this.T = new Uint32Array(capacity + 1);
+  }
+
+  /**
+   * Claims `count` consecutive edge ids for the module `key` and returns the first. A module
+   * loaded twice (ESM and CJS copies, or a re-evaluated file) gets the same range back.
+   */
+  alloc(key: string, count: number): number {
+    const known = this.byKey.get(key);
+    if (known && known.count === count) return known.base;
+    if (this.next + count > this.capacity) {
+      // Out of room: share the last block. Coverage there is approximate; say so once.
+      if (!this.warned) {
+        this.warned = true;
+        process.emitWarning(`tsfuzz: more than ${this.capacity} instrumented edges; coverage of ${key} and later modules is approximate`);
+      }
+      return Math.max(1, this.capacity - count);
+    }
+    const m: CoverageModule = { key, base: this.next, count };
+    this.next += count;
+    this.modules.push(m);
+    this.byKey.set(key, m);
+    this.onAlloc?.(m);
+    return m.base;
+  }
+  private warned = false;
+
+  /** Edges claimed so far by all loaded modules. */
+  get totalEdges(): number {
+    return this.next - 1;
+  }
+
+  /** Forgets everything hit so far (used after module loading and between batches). */
+  reset(): void {
+    const { C, T } = this;
+    const n = Math.min(T[0], T.length - 1);
+    for (let i = 1; i <= n; i++) C[T[i]] = 0;
+    T[0] = 0;
+  }
+
+  /** `file#index` key of a local edge id, or undefined if no module owns it. */
+  stableEdge(edge: number): string | undefined {
+    const mods = this.modules;
+    let lo = 0;
+    let hi = mods.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const m = mods[mid];
+      if (edge < m.base) hi = mid - 1;
+      else if (edge >= m.base + m.count) lo = mid + 1;
+      else return `${m.key}#${edge - m.base}`;
+    }
+    return undefined;
+  }
+
+  /** Local edge id of a stable key, or undefined if that module is not loaded here (yet). */
+  localEdge(stable: string): number | undefined {
+    const i = stable.lastIndexOf('#');
+    const m = this.byKey.get(stable.slice(0, i));
+    if (!m) return undefined;
+    const k = Number(stable.slice(i + 1));
+    return k < m.count ? m.base + k : undefined;
+  }
+
+  /** Compare hook; a no-op until compare tracing is enabled. */
+  cmp: CompareHook = () => {};
+}
+
+/** Installs (or returns the already installed) runtime on `globalThis`. */
+export function installCoverageRuntime(capacity?: number): CoverageRuntime {
+  const g = globalThis as Record<string, unknown>;
+  const existing = g[COVERAGE_GLOBAL];
+  if (existing instanceof CoverageRuntime) return existing;
+  const rt = new CoverageRuntime(capacity);
+  Object.defineProperty(g, COVERAGE_GLOBAL, { value: rt, enumerable: false, configurable: true, writable: false });
+  return rt;
+}
+
+/**
+ * AFL hit-count classes as one bit each: 1, 2, 3, 4–7, 8–15, 16–31, 32–127, 128+.
+ * `bucketBit(n)` is 0 for n = 0.
+ */
+export function bucketBit(n: number): number {
+  if (n < BUCKET_LUT.length) return BUCKET_LUT[n];
+  return 128;
+}
+
+const BUCKET_LUT = (() => {
+  const lut = new Uint8Array(128);
+  for (let n = 1; n < 128; n++) {
+    lut[n] = n === 1 ? 1 : n === 2 ? 2 : n === 3 ? 4 : n < 8 ? 8 : n < 16 ? 16 : n < 32 ? 32 : 64;
+  }
+  return lut;
+})();

@@ -1,0 +1,401 @@
+/**
+ * [coordinator] Fuzzing mode: owns the corpus, the cache, the coverage seen, the schedule and the
+ * statistics, and drives one "lane" per worker. It never runs user code.
+ *
+ * Phases: start workers (they load the fuzz files and describe the targets) → load each target's
+ * corpus (seeds, testdata, cache) → baseline (run every entry once, unmutated, to learn the
+ * coverage it already has) → fuzz (each lane sends bounded batches and handles their events) →
+ * stop (budget reached, first failure unless --keep-going, or an interrupt) → summary.
+ * A batch that ends in a whole-process death is replayed in safe mode to name the input.
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { marshalCorpusFile } from '../corpus/encoding.js';
+import { cacheDirFor, corpusFileId, readCorpusDir, readRawSamples, testdataDir, writeFileAtomic } from '../corpus/store.js';
+import { replayInput } from '../mutator/mutator.js';
+import type { Reporter } from '../report/reporter.js';
+import { UserError } from '../util/errors.js';
+import type { Budget } from '../util/limits.js';
+import { formatElapsed } from '../util/limits.js';
+import { Rng } from '../util/rng.js';
+import { zeroValue, type Value } from '../values/kinds.js';
+import { describeDeath } from './death.js';
+import { Findings, type Finding } from './findings.js';
+import { SafeFile } from './inflight.js';
+import { WorkerPool, type JobEnd, type Slot } from './pool.js';
+import type { WorkerDeath } from './worker-handle.js';
+import type { FailureInfo, FromWorker, FuzzJob, TargetInfo, WorkerConfig } from './protocol.js';
+import { batchSize, pickEntry, pickTarget } from './schedule.js';
+import { TargetState } from './target-state.js';
+
+export interface FuzzOptions {
+  worker: WorkerConfig;
+  /** Regular expression selecting targets by name. */
+  match: RegExp;
+  parallel: number;
+  budget: Budget | undefined;
+  maxLen: number;
+  seed: number;
+  seedGiven: boolean;
+  keepGoing: boolean;
+  coverage: boolean;
+  cacheRoot: string;
+  /** Extra dictionary tokens (--dict). */
+  dictionary: Uint8Array[];
+  /** Folders of raw sample files (--corpus). */
+  sampleDirs: string[];
+  reporter: Reporter;
+  command: string;
+  signal: AbortSignal;
+}
+
+export interface FuzzSummary {
+  findings: Finding[];
+  execs: number;
+  elapsedMs: number;
+  interrupted: boolean;
+  targets: Array<{ name: string; execs: number; corpus: number; newInteresting: number; edges: number }>;
+}
+
+const STATUS_INTERVAL_MS = 3000;
+
+export class Coordinator {
+  private pool!: WorkerPool;
+  private verifier!: WorkerPool;
+  private findings!: Findings;
+  private targets: TargetState[] = [];
+  private readonly rng: Rng;
+  private execs = 0;
+  private promised = 0;
+  private stopping = false;
+  private interrupted = false;
+  private startedAt = Date.now();
+  private readonly cursors = new Map<string, number>();
+  private batchCount = new Map<string, number>();
+  private lastStatus = { at: Date.now(), execs: 0 };
+  private phase: 'baseline' | 'fuzzing' = 'baseline';
+  private baseline = { done: 0, total: 0 };
+  private tmpDir: string | undefined;
+
+  constructor(private readonly o: FuzzOptions) {
+    this.rng = new Rng(o.seed);
+  }
+
+  async run(): Promise<FuzzSummary> {
+    const o = this.o;
+    const onAbort = () => this.interrupt();
+    o.signal.addEventListener('abort', onAbort);
+    const parallel = o.budget?.kind === 'execs' ? Math.min(o.parallel, o.budget.n) : o.parallel;
+    this.pool = new WorkerPool({ ...o.worker, instrument: o.coverage }, parallel);
+    this.verifier = new WorkerPool({ ...o.worker, instrument: false }, 1);
+    const status = setInterval(() => this.printStatus(), STATUS_INTERVAL_MS);
+    try {
+      const infos = await this.pool.start();
+      if (this.stopping) return this.summary();
+      this.targets = this.selectTargets(infos);
+      this.findings = new Findings({
+        verifier: this.verifier,
+        reporter: o.reporter,
+        memoryLimitMb: o.worker.memoryLimitMb,
+        runSeed: o.seedGiven ? o.seed : undefined,
+        command: o.command,
+        countExec: (t) => this.count(t, 1),
+      });
+      this.findings.onNew = () => {
+        if (!o.keepGoing) this.stop();
+      };
+      for (const t of this.targets) this.loadCorpus(t);
+      this.startedAt = Date.now();
+      await this.runBaseline();
+      if (!this.stopping) {
+        this.phase = 'fuzzing';
+        const edges = this.targets.reduce((n, t) => n + t.edgesCovered, 0);
+        o.reporter.info(
+          `fuzz: elapsed: ${formatElapsed(Date.now() - this.startedAt)}, gathering baseline coverage: ${this.baseline.done}/${this.baseline.total} completed, now fuzzing with ${parallel} worker${parallel === 1 ? '' : 's'}` +
+            (o.coverage ? ` (${edges}/${this.pool.edges} edges covered)` : ''),
+        );
+        await Promise.all(this.pool.slots.map(() => this.lane()));
+      }
+      await this.findings.settled();
+      return this.summary();
+    } finally {
+      clearInterval(status);
+      o.signal.removeEventListener('abort', onAbort);
+      await Promise.all([this.pool.stop(), this.verifier.stop()]);
+      if (this.tmpDir) fs.rmSync(this.tmpDir, { recursive: true, force: true });
+    }
+  }
+
+  private selectTargets(infos: TargetInfo[]): TargetState[] {
+    const problems = infos.flatMap((t) => t.errors.map((e) => `${path.relative(process.cwd(), t.file)}: ${e}`));
+    if (problems.length) throw new UserError(problems.join('\n'));
+    const picked = infos.filter((t) => this.o.match.test(t.name));
+    if (picked.length === 0) {
+      const names = infos.map((t) => t.name).join(', ');
+      throw new UserError(`--fuzz=${this.o.match.source} matches no fuzz target; the targets are: ${names}`);
+    }
+    return picked.map(
+      (info) =>
+        new TargetState(
+          info,
+          testdataDir(path.dirname(info.file), info.name),
+          cacheDirFor(this.o.cacheRoot, `${path.relative(process.cwd(), info.file).split(path.sep).join('/')}#${info.name}`),
+        ),
+    );
+  }
+
+  /** Seeds, testdata (malformed files are errors), raw samples and the cache (stale files are skipped). */
+  private loadCorpus(t: TargetState): void {
+    const kinds = t.info.kinds;
+    t.info.seeds.forEach((values, i) => t.addEntry({ id: `seed#${i}`, values, source: 'seed' }));
+    const td = readCorpusDir(t.testdataDir, kinds, { strict: true });
+    if (td.errors.length) {
+      const e = td.errors[0];
+      throw new UserError(`${path.relative(process.cwd(), e.path)}${e.line ? `:${e.line}` : ''}: ${e.reason}`);
+    }
+    for (const e of td.entries) t.addEntry({ id: e.id, values: e.values, source: 'testdata' });
+    for (const dir of this.o.sampleDirs) {
+      if (kinds.length !== 1 || (kinds[0].kind !== 'bytes' && kinds[0].kind !== 'string')) continue;
+      for (const e of readRawSamples(dir, kinds[0])) t.addEntry({ id: e.id, values: e.values, source: 'cache' });
+    }
+    const cache = readCorpusDir(t.cacheDir, kinds, { strict: false });
+    for (const e of cache.entries) t.addEntry({ id: e.id, values: e.values, source: 'cache' });
+    if (cache.skipped > 0) {
+      this.o.reporter.warn(`${t.name}: skipped ${cache.skipped} cached input(s) that no longer match the target's arguments`);
+    }
+    if (t.entries.length === 0) {
+      t.addEntry({ id: 'zero', values: kinds.map((k) => zeroValue(k)), source: 'zero' });
+    }
+  }
+
+  private async runBaseline(): Promise<void> {
+    const work = this.targets.flatMap((t) => t.entries.filter((e) => e.source !== 'zero').map((e) => ({ t, e })));
+    this.baseline.total = work.length;
+    let next = 0;
+    const lane = async () => {
+      while (!this.stopping && next < work.length) {
+        const { t, e } = work[next++];
+        if (this.budgetLeft() <= 0) return this.stop();
+        this.promised++;
+        const end = await this.pool.exec((_s, jobId) => ({ kind: 'run', jobId, target: t.key, values: e.values, coverage: this.o.coverage }));
+        this.promised--;
+        if (end.kind === 'stopped') return;
+        this.count(t, 1);
+        this.baseline.done++;
+        if (end.kind === 'run') {
+          if (end.coverage) e.newEdges = t.mergeCoverage(end.coverage);
+          if (end.failure) await this.baselineFailure(t, e.id, e.source, e.values, end.failure);
+        } else if (end.kind === 'thread-lost') {
+          await this.baselineFailure(t, e.id, e.source, e.values, end.failure);
+        } else if (end.kind === 'died') {
+          await this.baselineFailure(t, e.id, e.source, e.values, describeDeath(end.death, this.o.worker.memoryLimitMb));
+        }
+      }
+    };
+    await Promise.all(this.pool.slots.map(() => lane()));
+  }
+
+  private async baselineFailure(t: TargetState, id: string, source: string, values: Value[], failure: FailureInfo): Promise<void> {
+    if (source === 'cache') {
+      // A cached input that fails now is a new failure (the code changed).
+      await this.findings.submit({ target: t, values, failure, source: `cache/${id}` });
+      return;
+    }
+    // A seed or testdata input fails: that is a regression, not a find; report and stop.
+    this.o.reporter.info(`failure while testing seed corpus entry: ${t.name}/${id}`);
+    const rel = path.relative(process.cwd(), t.info.file);
+    this.o.reporter.failure({
+      target: t.name, file: t.info.file, kinds: t.info.kinds, values, failure, source: id,
+      rerun: `${this.o.command} test ${rel} --run=${t.name}/${id}`,
+    });
+    this.findings.list.push({ target: t, values, failure, writtenTo: undefined, id, count: 1 });
+    this.stop();
+  }
+
+  /** Remaining execution budget (Infinity for a time budget). */
+  private budgetLeft(): number {
+    const b = this.o.budget;
+    if (!b) return Infinity;
+    if (b.kind === 'time') return Date.now() - this.startedAt >= b.ms ? 0 : Infinity;
+    return b.n - this.execs - this.promised;
+  }
+
+  private count(t: TargetState, n: number): void {
+    t.execs += n;
+    this.execs += n;
+    const b = this.o.budget;
+    if (b && b.kind === 'execs' && this.execs >= b.n) this.stop();
+  }
+
+  /** One worker's loop: pick, send a batch, handle what comes back, repeat. */
+  private async lane(): Promise<void> {
+    while (!this.stopping) {
+      if (!this.o.keepGoing && this.findings.queued > 0) {
+        // A failure is being re-checked; it will most likely end the run (as Go pauses to minimize).
+        await this.findings.settled();
+        continue;
+      }
+      const left = this.budgetLeft();
+      if (left <= 0) {
+        if (this.o.budget?.kind === 'time') this.stop();
+        if (this.promised === 0) this.stop();
+        return;
+      }
+      const t = pickTarget(this.targets);
+      const entry = pickEntry(t, this.rng);
+      entry.picks++;
+      const n = this.batchCount.get(t.key) ?? 0;
+      this.batchCount.set(t.key, n + 1);
+      const limit = Math.min(batchSize(n), left);
+      const seed = this.rng.u32();
+      this.promised += limit;
+      t.promised += limit;
+      let job: FuzzJob | undefined;
+      const end = await this.pool.exec(
+        (slot, jobId) => (job = this.makeJob(slot, jobId, t, entry.values, seed, limit)),
+        (m) => this.onEvent(t, entry, m),
+      );
+      this.promised -= limit;
+      t.promised -= limit;
+      await this.onJobEnd(t, job!, end);
+    }
+  }
+
+  private makeJob(slot: Slot, jobId: number, t: TargetState, base: Value[], seed: number, limit: number): FuzzJob {
+    const cursorKey = `${slot.id}:${slot.generation}:${t.key}`;
+    const from = this.cursors.get(cursorKey) ?? 0;
+    this.cursors.set(cursorKey, t.coverageLog.length);
+    return {
+      kind: 'fuzz',
+      jobId,
+      target: t.key,
+      base,
+      seed,
+      limit,
+      maxLen: this.o.maxLen,
+      dictionary: [...t.info.dictionary, ...this.o.dictionary],
+      splicePool: t.entries.map((e) => e.values),
+      maskDelta: t.coverageLog.slice(from),
+      coverage: this.o.coverage,
+      safeFile: undefined,
+      stopOnFailure: !this.o.keepGoing,
+    };
+  }
+
+  private onEvent(t: TargetState, parent: { finds: number }, m: FromWorker): void {
+    if (m.kind === 'interesting') {
+      const fresh = t.mergeCoverage(m.coverage);
+      if (fresh === 0) return; // another worker got there first
+      parent.finds++;
+      const text = marshalCorpusFile(t.info.kinds, m.values);
+      const id = corpusFileId(text);
+      if (t.addEntry({ id, values: m.values, source: 'new', newEdges: fresh })) {
+        t.newInteresting++;
+        writeFileAtomic(path.join(t.cacheDir, id), text);
+      }
+    } else if (m.kind === 'failure') {
+      void this.findings.submit({ target: t, values: m.values, failure: m.failure, source: 'fuzzing' });
+    }
+  }
+
+  private async onJobEnd(t: TargetState, job: FuzzJob, end: JobEnd): Promise<void> {
+    switch (end.kind) {
+      case 'done':
+        this.count(t, end.execs);
+        return;
+      case 'thread-lost': {
+        this.count(t, end.index + 1);
+        const values = this.replay(t, job, end.index);
+        await this.findings.submit({ target: t, values, failure: end.failure, source: 'fuzzing' });
+        return;
+      }
+      case 'died':
+        await this.onProcessDeath(t, job, end);
+        return;
+      case 'stopped':
+    }
+  }
+
+  /** Rebuilds input `index` of a batch from its checkpoint (the replay contract). */
+  private replay(t: TargetState, job: FuzzJob, index: number): Value[] | undefined {
+    if (index < 0) return undefined;
+    return replayInput(t.info.kinds, { maxLen: job.maxLen, dictionary: job.dictionary }, job.splicePool, job.base, job.seed, index);
+  }
+
+  /** The process died mid-batch: replay the batch in safe mode to learn which input killed it. */
+  private async onProcessDeath(t: TargetState, job: FuzzJob, end: { death: WorkerDeath }): Promise<void> {
+    const failure = describeDeath(end.death, this.o.worker.memoryLimitMb);
+    this.tmpDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'tsfuzz-'));
+    const safeFile = path.join(this.tmpDir, `inflight-${job.jobId}`);
+    const replayEnd = await this.pool.exec((_s, jobId) => ({
+      ...job, jobId, safeFile, stopOnFailure: false, maskDelta: [], coverage: false,
+    }));
+    let index = -1;
+    let finalFailure = failure;
+    if (replayEnd.kind === 'died') {
+      index = SafeFile.read(safeFile) - 1;
+      finalFailure = describeDeath(replayEnd.death, this.o.worker.memoryLimitMb);
+    } else if (replayEnd.kind === 'thread-lost') {
+      index = replayEnd.index;
+      finalFailure = replayEnd.failure;
+    }
+    this.count(t, index >= 0 ? index + 1 : job.limit);
+    if (replayEnd.kind === 'stopped') return;
+    const values = this.replay(t, job, index);
+    if (!values) {
+      finalFailure = { ...failure, headline: `${failure.headline}; replaying the batch did not reproduce it, so the input is unknown` };
+    }
+    await this.findings.submit({ target: t, values, failure: finalFailure, source: 'fuzzing' });
+  }
+
+  private stop(): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    void this.pool.stop();
+  }
+
+  private interrupt(): void {
+    this.interrupted = true;
+    this.stopping = true;
+    this.pool.kill();
+    this.verifier.kill();
+  }
+
+  private printStatus(): void {
+    const now = Date.now();
+    const dt = (now - this.lastStatus.at) / 1000;
+    const rate = dt > 0 ? Math.round((this.execs - this.lastStatus.execs) / dt) : 0;
+    this.lastStatus = { at: now, execs: this.execs };
+    const elapsed = formatElapsed(now - this.startedAt);
+    if (this.phase === 'baseline') {
+      this.o.reporter.info(`fuzz: elapsed: ${elapsed}, gathering baseline coverage: ${this.baseline.done}/${this.baseline.total} completed`);
+      return;
+    }
+    const corpus = this.targets.reduce((n, t) => n + t.entries.length, 0);
+    const fresh = this.targets.reduce((n, t) => n + t.newInteresting, 0);
+    const edges = this.targets.reduce((n, t) => n + t.edgesCovered, 0);
+    const cov = this.o.coverage ? `, edges: ${edges}/${this.pool.edges}` : '';
+    const fails = this.findings.list.length ? `, failures: ${this.findings.list.length}` : '';
+    this.o.reporter.progress(
+      {
+        elapsedMs: now - this.startedAt, execs: this.execs, execsPerSec: rate, corpus, newInteresting: fresh,
+        edgesCovered: this.o.coverage ? edges : undefined, edgesTotal: this.o.coverage ? this.pool.edges : undefined,
+        phase: 'fuzzing', failures: this.findings.list.length,
+      },
+      `fuzz: elapsed: ${elapsed}, execs: ${this.execs} (${rate}/sec), corpus: ${corpus} (${fresh} new)${cov}${fails}`,
+    );
+  }
+
+  private summary(): FuzzSummary {
+    return {
+      findings: this.findings?.list ?? [],
+      execs: this.execs,
+      elapsedMs: Date.now() - this.startedAt,
+      interrupted: this.interrupted,
+      targets: this.targets.map((t) => ({
+        name: t.name, execs: t.execs, corpus: t.entries.length, newInteresting: t.newInteresting, edges: t.edgesCovered,
+      })),
+    };
+  }
+}

@@ -1,0 +1,269 @@
+/**
+ * [worker: execution thread] Loads the fuzz files and runs jobs: fuzz batches in a tight loop, and
+ * single inputs (regression runs, baseline coverage, re-checks).
+ *
+ * The hot loop pays no message, no syscall and no allocation of ours per execution: the mutator
+ * produces the next input (a fresh copy the target may keep or modify), one Atomics.store records
+ * its index (inflight.ts), the target runs, and coverage is read from the touched list only.
+ * Events go to the supervisor only when something happens: a failure, new coverage, job end.
+ * Rule: this thread never decides that a failure is real or new; it reports, the coordinator judges.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import type { RegisteredTarget } from '../api/registry.js';
+import { bucketBit, installCoverageRuntime, type CoverageRuntime } from '../coverage/runtime.js';
+import { registerLoader } from '../instrument/register.js';
+import { Mutator, replayInput } from '../mutator/mutator.js';
+import { loadFuzzFiles } from '../target/load.js';
+import {
+  TContext, Verdict, callTarget, describeError, isThenable, runCleanups, verdictOfError,
+} from '../target/harness.js';
+import { errorMessage } from '../util/errors.js';
+import type { Value } from '../values/kinds.js';
+import { SLOT_ABORTED, SLOT_BUSY, SLOT_INDEX, SLOT_JOB, SafeFile } from './inflight.js';
+import {
+  targetKey, type FailureInfo, type FromWorker, type FuzzJob, type RunJob, type StableCoverage, type TargetInfo,
+  type ToWorker, type WorkerConfig,
+} from './protocol.js';
+
+interface ThreadData {
+  config: WorkerConfig;
+  inflight: Int32Array;
+}
+
+const { config, inflight } = workerData as ThreadData;
+const port = parentPort!;
+const post = (m: FromWorker) => port.postMessage(m);
+
+// process.abort() only throws inside a worker thread; make it end the thread and say so, even when
+// the target catches errors.
+process.abort = (() => {
+  Atomics.store(inflight, SLOT_ABORTED, 1);
+  process.exit(134);
+}) as typeof process.abort;
+
+const cov: CoverageRuntime | undefined = config.instrument ? installCoverageRuntime() : undefined;
+/** Coverage the coordinator has already seen, per target and local edge: bucket bits. */
+const masks = new Map<string, Uint8Array>();
+let mask: Uint8Array = new Uint8Array(0);
+function useMask(target: string): void {
+  let m = masks.get(target);
+  if (!m) masks.set(target, (m = new Uint8Array(cov ? cov.capacity : 0)));
+  mask = m;
+}
+
+const targets = new Map<string, RegisteredTarget>();
+
+async function start(): Promise<void> {
+  try {
+    registerLoader({
+      instrument: config.instrument,
+      include: config.include,
+      exclude: config.exclude,
+      cacheDir: config.instrumentCacheDir,
+    });
+    const loaded = await loadFuzzFiles(config.files);
+    const infos: TargetInfo[] = [];
+    for (const t of loaded) {
+      targets.set(targetKey(t.file, t.name), t);
+      infos.push({
+        name: t.name, file: t.file, kinds: [...t.kinds], seeds: t.seeds, errors: t.errors, dictionary: t.dictionary,
+      });
+    }
+    cov?.reset(); // edges hit while modules loaded are not coverage of any input
+    post({ kind: 'ready', targets: infos, edges: cov?.totalEdges ?? 0 });
+  } catch (e) {
+    post({ kind: 'load-error', message: errorMessage(e) });
+  }
+}
+
+/** Reads and clears the coverage of the last execution; fills `found` with new (edge, bits). */
+function takeCoverage(found: number[] | null): boolean {
+  const { C, T } = cov!;
+  const n = T[0];
+  let isNew = false;
+  for (let i = 1; i <= n; i++) {
+    const k = T[i];
+    const b = bucketBit(C[k]);
+    C[k] = 0;
+    if ((b & ~mask[k]) !== 0) {
+      isNew = true;
+      found?.push(k, b);
+    }
+  }
+  T[0] = 0;
+  return isNew;
+}
+
+function stable(found: number[], markSeen: boolean): StableCoverage {
+  const out: StableCoverage = [];
+  for (let i = 0; i < found.length; i += 2) {
+    const key = cov!.stableEdge(found[i]);
+    if (key !== undefined) out.push([key, found[i + 1]]);
+    if (markSeen) mask[found[i]] |= found[i + 1];
+  }
+  return out;
+}
+
+function applyMaskDelta(delta: StableCoverage): void {
+  if (!cov) return;
+  for (const [key, bits] of delta) {
+    const k = cov.localEdge(key);
+    if (k !== undefined) mask[k] |= bits;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fuzz batches
+
+function runFuzzJob(job: FuzzJob): void | Promise<void> {
+  const target = targets.get(job.target);
+  if (!target) throw new Error(`internal: unknown target ${job.target}`);
+  useMask(job.target);
+  applyMaskDelta(job.maskDelta);
+  const mutator = new Mutator(target.kinds, { maxLen: job.maxLen, dictionary: job.dictionary });
+  mutator.setSplicePool(job.splicePool);
+  mutator.start(job.base, job.seed);
+  const safe = job.safeFile ? new SafeFile(job.safeFile) : undefined;
+  const t = new TContext(target.name);
+  const fn = target.fn;
+  const limit = job.limit;
+  const useCov = job.coverage && cov !== undefined;
+  if (cov) cov.reset();
+  let failures = 0;
+  let stopped = false;
+  const reported = new Set<string>();
+
+  const replay = (index: number): Value[] =>
+    replayInput(target.kinds, { maxLen: job.maxLen, dictionary: job.dictionary }, job.splicePool, job.base, job.seed, index);
+
+  const onFailure = (index: number, failure: FailureInfo) => {
+    failures++;
+    if (!reported.has(failure.signature)) {
+      reported.add(failure.signature);
+      post({ kind: 'failure', jobId: job.jobId, index, values: replay(index), failure });
+    }
+    if (job.stopOnFailure) stopped = true;
+  };
+
+  const afterExec = (index: number) => {
+    if (!useCov) return;
+    if (cov!.T[0] === 0) return;
+    const found: number[] = [];
+    if (takeCoverage(found)) {
+      post({ kind: 'interesting', jobId: job.jobId, index, values: replay(index), coverage: stable(found, true) });
+    }
+  };
+
+  const finish = () => {
+    safe?.close();
+    post({ kind: 'job-done', jobId: job.jobId, execs: mutator.count, failures, edges: cov?.totalEdges ?? 0 });
+  };
+
+  // Settles an input whose target returned a promise, then continues the loop asynchronously.
+  const settleAsync = async (index: number, pending: PromiseLike<unknown>): Promise<void> => {
+    try {
+      await pending;
+      const c = runCleanups(t);
+      if (c) await c;
+      if (t.state === 1) onFailure(index, describeError(t, undefined, true));
+    } catch (e) {
+      if (verdictOfError(t, target, e) === Verdict.Fail) onFailure(index, describeError(t, e, true));
+    }
+    afterExec(index);
+  };
+
+  const loop = (from: number): void | Promise<void> => {
+    for (let i = from; i < limit && !stopped; i++) {
+      const args = mutator.next();
+      Atomics.store(inflight, SLOT_INDEX, i + 1);
+      if (safe) safe.write(i + 1);
+      t.reset();
+      let r: unknown;
+      try {
+        r = callTarget(fn, t, args);
+      } catch (e) {
+        if (verdictOfError(t, target, e) === Verdict.Fail) onFailure(i, describeError(t, e, false));
+        if (t.cleanups) {
+          const c = runCleanups(t);
+          if (c) return c.then(() => { afterExec(i); return loop(i + 1); });
+        }
+        afterExec(i);
+        continue;
+      }
+      if (isThenable(r)) return settleAsync(i, r).then(() => loop(i + 1));
+      if (t.cleanups) {
+        try {
+          const c = runCleanups(t);
+          if (c) return settleAsync(i, c).then(() => loop(i + 1));
+        } catch (e) {
+          onFailure(i, describeError(t, e, false));
+        }
+      }
+      if (t.state === 1) onFailure(i, describeError(t, undefined, false));
+      afterExec(i);
+    }
+    finish();
+  };
+  return loop(0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Single inputs
+
+async function runOneJob(job: RunJob): Promise<void> {
+  const target = targets.get(job.target);
+  if (!target) throw new Error(`internal: unknown target ${job.target}`);
+  useMask(job.target);
+  const t = new TContext(target.name);
+  const args = job.values.map((v) => (v instanceof Uint8Array ? v.slice() : v));
+  if (cov) cov.reset();
+  Atomics.store(inflight, SLOT_INDEX, 1);
+  let failure: FailureInfo | undefined;
+  let skipped = false;
+  try {
+    const r = callTarget(target.fn, t, args);
+    if (isThenable(r)) {
+      try {
+        await r;
+      } catch (e) {
+        const v = verdictOfError(t, target, e);
+        if (v === Verdict.Fail) failure = describeError(t, e, true);
+        else if (v === Verdict.Skip) skipped = true;
+      }
+    }
+    await runCleanups(t);
+    if (!failure && t.state === 1) failure = describeError(t, undefined, false);
+  } catch (e) {
+    const v = verdictOfError(t, target, e);
+    if (v === Verdict.Fail) failure = describeError(t, e, false);
+    else if (v === Verdict.Skip) skipped = true;
+  }
+  let coverage: StableCoverage | undefined;
+  if (job.coverage && cov) {
+    const found: number[] = [];
+    const { C, T } = cov;
+    for (let i = 1; i <= T[0]; i++) found.push(T[i], bucketBit(C[T[i]]));
+    cov.reset();
+    coverage = stable(found, true);
+  }
+  post({ kind: 'run-result', jobId: job.jobId, failure, skipped, coverage });
+}
+
+port.on('message', (msg: ToWorker) => {
+  if (msg.kind !== 'job') return;
+  const job = msg.job;
+  Atomics.store(inflight, SLOT_JOB, job.jobId);
+  Atomics.store(inflight, SLOT_INDEX, 0);
+  Atomics.store(inflight, SLOT_BUSY, 1);
+  const done = () => Atomics.store(inflight, SLOT_BUSY, 0);
+  try {
+    const r = job.kind === 'fuzz' ? runFuzzJob(job) : runOneJob(job);
+    if (r) r.then(done, (e) => { done(); throw e; });
+    else done();
+  } catch (e) {
+    done();
+    throw e;
+  }
+});
+
+void start();

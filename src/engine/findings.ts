@@ -1,0 +1,155 @@
+/**
+ * [coordinator] Failing inputs from the moment a worker reports one until it is on disk:
+ * de-duplicate by signature (each distinct failure is written and reported once, repeats are
+ * counted), re-run it once in a fresh worker (one that does not fail again is reported as flaky,
+ * not dropped), write it atomically to testdata/fuzz/<Target>/, and print the report with the
+ * command that re-runs exactly that input.
+ */
+import * as path from 'node:path';
+import { writeCorpusEntry, writeFileAtomic } from '../corpus/store.js';
+import { marshalCorpusFile } from '../corpus/encoding.js';
+import { corpusFileId } from '../corpus/store.js';
+import type { Reporter } from '../report/reporter.js';
+import type { Value } from '../values/kinds.js';
+import { describeDeath } from './death.js';
+import type { WorkerPool } from './pool.js';
+import type { FailureInfo } from './protocol.js';
+import type { TargetState } from './target-state.js';
+
+export interface Candidate {
+  target: TargetState;
+  /** The failing input, when it could be named. */
+  values: Value[] | undefined;
+  failure: FailureInfo;
+  /** Where it came from: "fuzzing", "seed#1", a cache id. */
+  source: string;
+}
+
+export interface Finding {
+  target: TargetState;
+  values: Value[] | undefined;
+  failure: FailureInfo;
+  writtenTo: string | undefined;
+  id: string | undefined;
+  count: number;
+}
+
+export interface FindingsOptions {
+  verifier: WorkerPool;
+  reporter: Reporter;
+  memoryLimitMb: number;
+  runSeed: number | undefined;
+  /** How the user invoked tsfuzz, for the re-run line (`npx tsfuzz`). */
+  command: string;
+  /** Counts an execution spent re-running. */
+  countExec: (target: TargetState) => void;
+}
+
+export class Findings {
+  /** Distinct findings by signature (original and re-run signatures both map here). */
+  private readonly bySignature = new Map<string, Finding>();
+  readonly list: Finding[] = [];
+  private pending: Promise<void> = Promise.resolve();
+  /** Candidates queued and not yet handled. */
+  queued = 0;
+  /** Set once the first distinct failure has been written. */
+  onNew: (f: Finding) => void = () => {};
+
+  constructor(private readonly opts: FindingsOptions) {}
+
+  private sigKey(t: TargetState, sig: string): string {
+    return `${t.key}\0${sig}`;
+  }
+
+  /** Queues a candidate; candidates are processed one at a time, in arrival order. */
+  submit(c: Candidate): Promise<void> {
+    const known = this.bySignature.get(this.sigKey(c.target, c.failure.signature));
+    if (known) {
+      known.count++;
+      return this.pending;
+    }
+    this.queued++;
+    this.pending = this.pending.then(() => this.process(c)).finally(() => this.queued--);
+    return this.pending;
+  }
+
+  /** Resolves when every queued candidate has been handled. */
+  settled(): Promise<void> {
+    return this.pending;
+  }
+
+  get total(): number {
+    return this.list.reduce((n, f) => n + f.count, 0);
+  }
+
+  private async process(c: Candidate): Promise<void> {
+    const t = c.target;
+    const first = this.bySignature.get(this.sigKey(t, c.failure.signature));
+    if (first) {
+      first.count++;
+      return;
+    }
+    let failure = c.failure;
+    if (c.values) failure = await this.recheck(t, c.values, c.failure);
+    const again = this.bySignature.get(this.sigKey(t, failure.signature));
+    if (again) {
+      again.count++;
+      this.bySignature.set(this.sigKey(t, c.failure.signature), again);
+      return;
+    }
+    const f: Finding = { target: t, values: c.values, failure, writtenTo: undefined, id: undefined, count: 1 };
+    if (c.values) {
+      if (failure.kind === 'flaky') {
+        const text = marshalCorpusFile(t.info.kinds, c.values);
+        f.id = corpusFileId(text);
+        f.writtenTo = path.join(t.cacheDir, 'flaky', f.id);
+        writeFileAtomic(f.writtenTo, text);
+      } else {
+        const w = writeCorpusEntry(t.testdataDir, t.info.kinds, c.values);
+        f.id = w.id;
+        f.writtenTo = w.path;
+      }
+    }
+    this.bySignature.set(this.sigKey(t, c.failure.signature), f);
+    this.bySignature.set(this.sigKey(t, failure.signature), f);
+    this.list.push(f);
+    const rel = path.relative(process.cwd(), t.info.file) || t.info.file;
+    this.opts.reporter.failure({
+      target: t.name,
+      file: t.info.file,
+      kinds: t.info.kinds,
+      values: c.values,
+      failure,
+      writtenTo: f.writtenTo,
+      rerun: f.id && failure.kind !== 'flaky' ? `${this.opts.command} test ${rel} --run=${t.name}/${f.id}` : undefined,
+      runSeed: this.opts.runSeed,
+      source: c.source === 'fuzzing' ? undefined : c.source,
+    });
+    this.onNew(f);
+  }
+
+  /** Runs the input once more in a fresh worker; returns the failure it gives now, or a flaky one. */
+  private async recheck(t: TargetState, values: Value[], original: FailureInfo): Promise<FailureInfo> {
+    const end = await this.opts.verifier.exec((_slot, jobId) => ({ kind: 'run', jobId, target: t.key, values, coverage: false }));
+    this.opts.countExec(t);
+    switch (end.kind) {
+      case 'run':
+        if (end.failure) return end.failure;
+        break;
+      case 'thread-lost':
+        return end.failure;
+      case 'died':
+        return describeDeath(end.death, this.opts.memoryLimitMb);
+      case 'stopped':
+        return original; // interrupted: keep what the worker saw
+      case 'done':
+        break;
+    }
+    return {
+      ...original,
+      kind: 'flaky',
+      headline: `flaky: ${original.headline} (it did not fail again when re-run alone)`,
+      signature: `flaky|${original.signature}`,
+    };
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * Where the input under test is known, so that a dead or hung execution thread loses nothing.
+ *
+ * [worker: supervisor and execution thread] A SharedArrayBuffer between the two threads of a
+ * worker holds the job id and the 1-based index of the input running now. The execution thread
+ * stores the index before every execution (one Atomics.store, no syscall, no message); the
+ * supervisor reads it after the thread died, or while it hangs, and the coordinator rebuilds the
+ * exact input from the job and that index (the replay contract). A death that takes the whole
+ * process takes the SharedArrayBuffer with it: for those, the coordinator replays the job in
+ * "safe" mode, where the index is also written to a file before each execution (a pwrite,
+ * ~1.2 µs, which survives the process).
+ * Rule: only the execution thread writes these slots; the supervisor only reads them.
+ */
+import * as fs from 'node:fs';
+
+export const SLOT_JOB = 0;
+/** 1-based index of the input being executed in the current job; 0 = none yet. */
+export const SLOT_INDEX = 1;
+/** 1 while a job runs. */
+export const SLOT_BUSY = 2;
+/** Set when the target called process.abort(). */
+export const SLOT_ABORTED = 3;
+export const SLOTS = 4;
+
+export function createInflight(): Int32Array {
+  return new Int32Array(new SharedArrayBuffer(SLOTS * 4));
+}
+
+/** The per-execution index file of safe mode. */
+export class SafeFile {
+  private readonly fd: number;
+  private readonly buf = new Int32Array(1);
+  private readonly bytes = new Uint8Array(this.buf.buffer);
+  constructor(path: string) {
+    this.fd = fs.openSync(path, 'w');
+  }
+  /** Records that input `index` (1-based) is about to run. */
+  write(index: number): void {
+    this.buf[0] = index;
+    fs.writeSync(this.fd, this.bytes, 0, 4, 0);
+  }
+  close(): void {
+    fs.closeSync(this.fd);
+  }
+  /** The last index written to `path`, or 0 if none. */
+  static read(path: string): number {
+    try {
+      const b = fs.readFileSync(path);
+      return b.length >= 4 ? b.readInt32LE(0) : 0;
+    } catch {
+      return 0;
+    }
+  }
+}

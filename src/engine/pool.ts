@@ -1,0 +1,142 @@
+/**
+ * [coordinator] A pool of worker processes that runs jobs one at a time per worker and turns
+ * every way a job can end into one value: finished, the execution thread was lost (exit, abort,
+ * timeout, memory), or the whole process died. A dead worker is replaced before its next job.
+ * Used for fuzzing, regression runs and re-checks alike.
+ */
+import type { FailureInfo, FromWorker, Job, StableCoverage, TargetInfo, WorkerConfig } from './protocol.js';
+import { WorkerHandle, type WorkerDeath } from './worker-handle.js';
+
+export type JobEnd =
+  | { kind: 'done'; execs: number; failures: number }
+  | { kind: 'run'; failure: FailureInfo | undefined; skipped: boolean; coverage: StableCoverage | undefined }
+  | { kind: 'thread-lost'; index: number; failure: FailureInfo }
+  | { kind: 'died'; death: WorkerDeath }
+  | { kind: 'stopped' };
+
+/** A place in the pool; `generation` changes each time its process is replaced. */
+export interface Slot {
+  readonly id: number;
+  generation: number;
+  worker: WorkerHandle | undefined;
+  busy: boolean;
+}
+
+export class WorkerPool {
+  readonly slots: Slot[] = [];
+  private readonly waiters: Array<(s: Slot) => void> = [];
+  private stopped = false;
+  private nextJobId = 1;
+  targets: TargetInfo[] = [];
+  /** Instrumented edges reported by the workers (the largest seen). */
+  edges = 0;
+
+  constructor(private readonly config: WorkerConfig, size: number) {
+    for (let i = 0; i < size; i++) this.slots.push({ id: i, generation: 0, worker: undefined, busy: false });
+  }
+
+  /** Starts every worker; rejects with the first load error. Returns the targets they loaded. */
+  async start(): Promise<TargetInfo[]> {
+    const started = await Promise.allSettled(this.slots.map((s) => this.spawn(s)));
+    const failed = started.find((r) => r.status === 'rejected') as PromiseRejectedResult | undefined;
+    if (failed) {
+      await this.stop();
+      throw failed.reason;
+    }
+    this.targets = this.slots[0].worker!.targets;
+    return this.targets;
+  }
+
+  private async spawn(slot: Slot): Promise<void> {
+    const w = await WorkerHandle.start(this.config, slot.id, this.config.streamOutput);
+    slot.worker = w;
+    slot.generation++;
+    this.edges = Math.max(this.edges, w.edges);
+    if (this.stopped) await w.stop();
+  }
+
+  newJobId(): number {
+    return this.nextJobId++;
+  }
+
+  private acquire(): Promise<Slot> {
+    const free = this.slots.find((s) => !s.busy);
+    if (free) {
+      free.busy = true;
+      return Promise.resolve(free);
+    }
+    return new Promise((resolve) => this.waiters.push(resolve));
+  }
+
+  private release(slot: Slot): void {
+    const next = this.waiters.shift();
+    if (next) next(slot);
+    else slot.busy = false;
+  }
+
+  /**
+   * Runs one job on a free worker. `makeJob` builds it once the worker is known (so per-worker
+   * state such as coverage cursors can be filled in). Events of the job go to `onEvent`.
+   */
+  async exec(makeJob: (slot: Slot, jobId: number) => Job, onEvent: (m: FromWorker) => void = () => {}): Promise<JobEnd> {
+    const slot = await this.acquire();
+    try {
+      if (this.stopped) return { kind: 'stopped' };
+      if (!slot.worker || !slot.worker.alive) await this.spawn(slot);
+      if (this.stopped) return { kind: 'stopped' };
+      const w = slot.worker!;
+      const job = makeJob(slot, this.newJobId());
+      return await new Promise<JobEnd>((resolve) => {
+        let lost: JobEnd | undefined;
+        w.onEvent = (m) => {
+          if ('jobId' in m && m.jobId !== job.jobId) return;
+          switch (m.kind) {
+            case 'job-done':
+              this.edges = Math.max(this.edges, m.edges);
+              resolve({ kind: 'done', execs: m.execs, failures: m.failures });
+              break;
+            case 'run-result':
+              resolve({ kind: 'run', failure: m.failure, skipped: m.skipped, coverage: m.coverage });
+              break;
+            case 'thread-lost': {
+              const end: JobEnd = { kind: 'thread-lost', index: m.index, failure: m.failure };
+              // The supervisor could not stop its thread and is ending its process: wait for
+              // that, so the next job goes to a fresh process.
+              if (m.processExiting) lost = end;
+              else resolve(end);
+              break;
+            }
+            default:
+              onEvent(m);
+          }
+        };
+        w.onDeath = (death) => resolve(lost ?? (this.stopped ? { kind: 'stopped' } : { kind: 'died', death }));
+        if (!w.alive) {
+          resolve({ kind: 'died', death: { code: null, signal: null, tail: '' } });
+          return;
+        }
+        w.send(job);
+      });
+    } finally {
+      this.release(slot);
+    }
+  }
+
+  /** Stops every worker (SIGKILL after the grace period). */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await Promise.all(this.slots.map((s) => s.worker?.stop()));
+    for (const s of this.slots) s.worker?.kill();
+    for (const w of this.waiters.splice(0)) w(this.slots[0]);
+  }
+
+  /** Kills every worker at once (interrupt). Pending jobs end as 'stopped'. */
+  kill(): void {
+    this.stopped = true;
+    for (const s of this.slots) {
+      const w = s.worker;
+      if (!w) continue;
+      w.kill();
+    }
+  }
+}

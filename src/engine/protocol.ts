@@ -1,0 +1,125 @@
+/**
+ * Every message between the coordinator, a worker process's supervisor and its execution thread.
+ *
+ * [coordinator] ⇄ IPC (process.send, advanced serialization) ⇄ [worker supervisor, main thread]
+ * ⇄ parentPort ⇄ [execution thread, runs user code]. The supervisor relays jobs down and events up,
+ * and adds what the execution thread cannot say about itself (it exited, hung, ran out of memory).
+ * One job is in flight per worker at a time. Input values never need to travel for fuzz batches:
+ * a batch is a pure function of its `FuzzJob` (see mutator/ and ARCHITECTURE.md, "replay
+ * contract"), so the coordinator can rebuild any input of it from the job and an index.
+ * Nothing is sent per execution: only events (failure, new coverage, end of job).
+ */
+import type { Kind, Value } from '../values/kinds.js';
+
+/** Options every worker gets at start (from the CLI flags). */
+export interface WorkerConfig {
+  /** Fuzz files to load (absolute paths). */
+  files: string[];
+  /** Instrument user code for coverage (fuzz mode with coverage on). */
+  instrument: boolean;
+  /** Globs of files to instrument in addition to the default (user code outside node_modules). */
+  include: string[];
+  exclude: string[];
+  /** Directory for the instrumentation cache; undefined = no cache. */
+  instrumentCacheDir: string | undefined;
+  /** Per-input timeout in ms. */
+  timeoutMs: number;
+  /** Memory limit of the whole worker process (RSS) in MB; 0 = none. */
+  memoryLimitMb: number;
+  /** Stream the target's stdout/stderr live instead of capturing it. */
+  streamOutput: boolean;
+}
+
+/** A target as the execution thread describes it after loading. */
+export interface TargetInfo {
+  name: string;
+  file: string;
+  kinds: Kind[];
+  /** Seeds from `f.add`, already checked against `kinds`. */
+  seeds: Value[][];
+  /** Problems found while registering (bad seeds, duplicate names), one line each. */
+  errors: string[];
+  /** Dictionary tokens declared in the fuzz file. */
+  dictionary: Uint8Array[];
+}
+
+/** Coverage as stable edge keys (`file#index`) with AFL bucket bits. */
+export type StableCoverage = Array<[edge: string, bits: number]>;
+
+/** What happened to one input. */
+export type FailureKind =
+  | 'throw' // a thrown value or t.fail()
+  | 'reject' // a rejected promise
+  | 'stack-overflow'
+  | 'exit' // process.exit(n)
+  | 'abort' // process.abort()
+  | 'timeout'
+  | 'oom' // memory limit, heap exhaustion
+  | 'crash' // the whole process died (signal, fatal error)
+  | 'flaky'; // failed once, then not again when re-run
+
+export interface FailureInfo {
+  kind: FailureKind;
+  /** One line: what happened ("input ran past the 10s timeout", "TypeError: x is undefined"). */
+  headline: string;
+  /** Full message and stack as the user should read it (source-mapped). */
+  detail: string;
+  /** De-duplication key: kind plus the top frames in user code. */
+  signature: string;
+  /** t.log output and captured stdout/stderr of this input, when known. */
+  output: string;
+}
+
+export interface FuzzJob {
+  kind: 'fuzz';
+  jobId: number;
+  target: string; // target key
+  /** The corpus entry the sequence starts from. */
+  base: Value[];
+  seed: number;
+  /** Executions in this batch (bounded, so a replay is bounded too). */
+  limit: number;
+  maxLen: number;
+  /** Dictionary tokens (fuzz-file tokens + --dict). */
+  dictionary: Uint8Array[];
+  /** Corpus entries for splicing; part of the replay checkpoint. */
+  splicePool: Value[][];
+  /** Coverage the coordinator has seen since this worker's last job. */
+  maskDelta: StableCoverage;
+  coverage: boolean;
+  /** Write the index of each input to the in-flight file before running it (replay of a crash). */
+  safeFile: string | undefined;
+  /** Stop at the first failure (replay, or not --keep-going). */
+  stopOnFailure: boolean;
+}
+
+export interface RunJob {
+  kind: 'run';
+  jobId: number;
+  target: string;
+  values: Value[];
+  /** Return this input's coverage. */
+  coverage: boolean;
+}
+
+export type Job = FuzzJob | RunJob;
+
+/** Coordinator → worker supervisor. */
+export type ToWorker = { kind: 'job'; job: Job } | { kind: 'stop' };
+
+/** Execution thread → supervisor → coordinator. */
+export type FromWorker =
+  | { kind: 'ready'; targets: TargetInfo[]; edges: number }
+  | { kind: 'load-error'; message: string }
+  | { kind: 'interesting'; jobId: number; index: number; values: Value[]; coverage: StableCoverage }
+  | { kind: 'failure'; jobId: number; index: number; values: Value[] | undefined; failure: FailureInfo }
+  | { kind: 'run-result'; jobId: number; failure: FailureInfo | undefined; skipped: boolean; coverage: StableCoverage | undefined }
+  | { kind: 'job-done'; jobId: number; execs: number; failures: number; edges: number }
+  /** The execution thread died or was stopped during a job; the supervisor restarts it. */
+  | { kind: 'thread-lost'; jobId: number; index: number; failure: FailureInfo; processExiting: boolean }
+  | { kind: 'output'; text: string };
+
+/** Key of a target: `<file>#<name>`. */
+export function targetKey(file: string, name: string): string {
+  return `${file}#${name}`;
+}

@@ -1,0 +1,130 @@
+/**
+ * [coordinator] Regression mode (`tsfuzz test`): every selected target on its seeds and on every
+ * file in testdata/fuzz/<Target>/, each input in the same isolated worker harness as fuzzing, so
+ * hangs, memory blow-ups, process.exit and crashes reproduce exactly as they were found.
+ * Failures are grouped by signature: one report per distinct failure, with the other inputs
+ * that failed the same way listed under it.
+ */
+import * as path from 'node:path';
+import { readCorpusDir, testdataDir } from '../corpus/store.js';
+import type { Reporter } from '../report/reporter.js';
+import { UserError } from '../util/errors.js';
+import type { Value } from '../values/kinds.js';
+import { describeDeath } from './death.js';
+import { WorkerPool } from './pool.js';
+import { targetKey, type FailureInfo, type TargetInfo, type WorkerConfig } from './protocol.js';
+
+export interface RegressOptions {
+  worker: WorkerConfig;
+  /** `--run`: a pattern for target names, optionally `/` and a pattern for input ids. */
+  run: { target: RegExp; input: RegExp | undefined } | undefined;
+  parallel: number;
+  reporter: Reporter;
+  command: string;
+  signal: AbortSignal;
+}
+
+export interface RegressSummary {
+  inputs: number;
+  targets: number;
+  failed: number;
+  distinct: number;
+  skipped: number;
+  interrupted: boolean;
+}
+
+interface Work {
+  target: TargetInfo;
+  id: string;
+  values: Value[];
+}
+
+interface Group {
+  work: Work;
+  failure: FailureInfo;
+  others: string[];
+}
+
+/** Builds the list of inputs to run; malformed testdata is a UserError naming the file and line. */
+export function regressionInputs(targets: TargetInfo[], run: RegressOptions['run']): Work[] {
+  const work: Work[] = [];
+  for (const t of targets) {
+    if (run && !run.target.test(t.name)) continue;
+    const inputs: Work[] = t.seeds.map((values, i) => ({ target: t, id: `seed#${i}`, values }));
+    const td = readCorpusDir(testdataDir(path.dirname(t.file), t.name), t.kinds, { strict: true });
+    if (td.errors.length) {
+      const e = td.errors[0];
+      throw new UserError(`${path.relative(process.cwd(), e.path)}${e.line ? `:${e.line}` : ''}: ${e.reason}`);
+    }
+    const fileName = (p: string) => path.basename(p);
+    for (const e of td.entries) inputs.push({ target: t, id: fileName(e.path), values: e.values });
+    for (const w of inputs) if (!run?.input || run.input.test(w.id)) work.push(w);
+  }
+  return work;
+}
+
+export async function runRegression(o: RegressOptions): Promise<RegressSummary> {
+  const pool = new WorkerPool({ ...o.worker, instrument: false }, 1);
+  let interrupted = false;
+  const onAbort = () => {
+    interrupted = true;
+    pool.kill();
+  };
+  o.signal.addEventListener('abort', onAbort);
+  try {
+    const targets = await pool.start();
+    const problems = targets.flatMap((t) => t.errors.map((e) => `${path.relative(process.cwd(), t.file)}: ${e}`));
+    if (problems.length) throw new UserError(problems.join('\n'));
+    if (o.run && !targets.some((t) => o.run!.target.test(t.name))) {
+      throw new UserError(`--run=${o.run.target.source} matches no fuzz target; the targets are: ${targets.map((t) => t.name).join(', ')}`);
+    }
+    const work = regressionInputs(targets, o.run);
+    if (o.run?.input && work.length === 0) {
+      throw new UserError(`--run matches no input of the selected targets; inputs are named seed#N or by their testdata file name`);
+    }
+    // Add workers once we know how much there is to do.
+    const extra = Math.max(0, Math.min(o.parallel, work.length) - 1);
+    const more = new WorkerPool({ ...o.worker, instrument: false }, extra);
+    if (extra > 0) await more.start();
+    const groups = new Map<string, Group>();
+    let failed = 0;
+    let skipped = 0;
+    let next = 0;
+    const lane = async (p: WorkerPool) => {
+      while (!interrupted && next < work.length) {
+        const w = work[next++];
+        const end = await p.exec((_s, jobId) => ({ kind: 'run', jobId, target: targetKey(w.target.file, w.target.name), values: w.values, coverage: false }));
+        let failure: FailureInfo | undefined;
+        if (end.kind === 'run') {
+          failure = end.failure;
+          if (end.skipped) skipped++;
+        } else if (end.kind === 'thread-lost') failure = end.failure;
+        else if (end.kind === 'died') failure = describeDeath(end.death, o.worker.memoryLimitMb);
+        else if (end.kind === 'stopped') return;
+        if (!failure) continue;
+        failed++;
+        const key = `${w.target.file}#${w.target.name}\0${failure.signature}`;
+        const g = groups.get(key);
+        if (g) g.others.push(w.id);
+        else groups.set(key, { work: w, failure, others: [] });
+      }
+    };
+    o.signal.addEventListener('abort', () => more.kill());
+    await Promise.all([lane(pool), ...more.slots.map(() => lane(more))]);
+    await more.stop();
+    for (const g of [...groups.values()].sort((a, b) => work.indexOf(a.work) - work.indexOf(b.work))) {
+      const t = g.work.target;
+      const rel = path.relative(process.cwd(), t.file);
+      if (g.others.length) g.failure.output = [g.failure.output, `also fails the same way: ${g.others.map((id) => `${t.name}/${id}`).join(', ')}`].filter(Boolean).join('\n');
+      o.reporter.failure({
+        target: t.name, file: t.file, kinds: t.kinds, values: g.work.values, failure: g.failure, source: g.work.id,
+        rerun: `${o.command} test ${rel} --run=${t.name}/${g.work.id}`,
+      });
+    }
+    const selected = new Set(work.map((w) => w.target));
+    return { inputs: work.length, targets: selected.size, failed, distinct: groups.size, skipped, interrupted };
+  } finally {
+    o.signal.removeEventListener('abort', onAbort);
+    await pool.stop();
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * [coordinator] What the coordinator knows about one target while fuzzing: its corpus entries
+ * (seeds, testdata, cache, new finds), the coverage seen so far (stable edge → bucket bits, with an
+ * append-only log so each worker can be sent only what it has not seen), its distinct failures,
+ * and its execution count. Only the coordinator's event loop touches it.
+ */
+import type { Value } from '../values/kinds.js';
+import type { StableCoverage, TargetInfo } from './protocol.js';
+import { targetKey } from './protocol.js';
+
+export type EntrySource = 'seed' | 'testdata' | 'cache' | 'new' | 'zero';
+
+export interface CorpusEntry {
+  /** "seed#0", a testdata/cache file id, or the id of a new find. */
+  id: string;
+  values: Value[];
+  source: EntrySource;
+  /** Size used by the schedule: total bytes/string length, plus 1 per scalar. */
+  size: number;
+  /** Edges this entry was first to reach (its claim to a place in the corpus). */
+  newEdges: number;
+  /** Times the schedule picked it. */
+  picks: number;
+  /** Inputs derived from it that reached new coverage. */
+  finds: number;
+}
+
+export class TargetState {
+  readonly key: string;
+  readonly entries: CorpusEntry[] = [];
+  private readonly ids = new Set<string>();
+  /** Coverage seen: stable edge key → union of bucket bits. */
+  readonly coverage = new Map<string, number>();
+  /** Every (edge, new bits) in the order they were added; workers keep a cursor into it. */
+  readonly coverageLog: StableCoverage = [];
+  execs = 0;
+  newInteresting = 0;
+  /** Executions promised to batches in flight. */
+  promised = 0;
+
+  constructor(readonly info: TargetInfo, readonly testdataDir: string, readonly cacheDir: string) {
+    this.key = targetKey(info.file, info.name);
+  }
+
+  get name(): string {
+    return this.info.name;
+  }
+
+  hasEntry(id: string): boolean {
+    return this.ids.has(id);
+  }
+
+  addEntry(e: Omit<CorpusEntry, 'picks' | 'finds' | 'size' | 'newEdges'> & { newEdges?: number }): CorpusEntry | undefined {
+    if (this.ids.has(e.id)) return undefined;
+    this.ids.add(e.id);
+    const entry: CorpusEntry = { ...e, size: entrySize(e.values), newEdges: e.newEdges ?? 0, picks: 0, finds: 0 };
+    this.entries.push(entry);
+    return entry;
+  }
+
+  /**
+   * Merges coverage; returns the number of (edge, bit) pairs that were new. With `commit` false
+   * it only counts (used to decide whether an input is still interesting).
+   */
+  mergeCoverage(cov: StableCoverage, commit = true): number {
+    let fresh = 0;
+    for (const [edge, bits] of cov) {
+      const old = this.coverage.get(edge) ?? 0;
+      const add = bits & ~old;
+      if (add === 0) continue;
+      fresh++;
+      if (commit) {
+        this.coverage.set(edge, old | add);
+        this.coverageLog.push([edge, add]);
+      }
+    }
+    return fresh;
+  }
+
+  /** Edges reached at least once. */
+  get edgesCovered(): number {
+    return this.coverage.size;
+  }
+}
+
+export function entrySize(values: readonly Value[]): number {
+  let n = 0;
+  for (const v of values) n += v instanceof Uint8Array || typeof v === 'string' ? v.length : 1;
+  return n;
+}

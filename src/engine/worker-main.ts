@@ -1,0 +1,221 @@
+/**
+ * [worker process: supervisor, main thread] Entry of every worker process. Starts the execution
+ * thread (exec-thread.ts), relays jobs and events between it and the coordinator, and reports what
+ * the thread cannot: that it exited (process.exit, abort, uncaught error), hung past the timeout,
+ * or went over the memory limit — with the exact input, read from the in-flight slots. Then it
+ * starts a fresh thread. It never runs user code, so its event loop is always free.
+ * Rule: this process never outlives the coordinator: when the IPC channel closes it kills itself.
+ */
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import { simpleFailure } from '../target/harness.js';
+import { formatDuration } from '../util/limits.js';
+import { SLOT_ABORTED, SLOT_BUSY, SLOT_INDEX, SLOT_JOB, createInflight } from './inflight.js';
+import type { FailureInfo, FromWorker, Job, ToWorker, WorkerConfig } from './protocol.js';
+
+const config = JSON.parse(process.env.TSFUZZ_WORKER_CONFIG ?? 'null') as WorkerConfig | null;
+if (!config || !process.send) {
+  console.error('tsfuzz: the worker process is started by the tsfuzz command, not directly');
+  process.exit(2);
+}
+
+const send = (m: FromWorker, cb?: () => void) => {
+  if (process.connected) process.send!(m, undefined, {}, cb ? () => cb() : undefined);
+  else cb?.();
+};
+const die = () => process.kill(process.pid, 'SIGKILL');
+
+// Never outlive the coordinator; leave interrupts to it.
+process.on('disconnect', die);
+process.on('SIGINT', () => {});
+process.on('SIGTERM', die);
+
+const THREAD_ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'exec-thread.js');
+const GRACE_MS = 1000;
+const TICK_MS = 50;
+/** Loading user code (and instrumenting it the first time) may take long; it is not an input. */
+const LOAD_TIMEOUT_MS = Math.max(120_000, config.timeoutMs);
+
+let inflight = createInflight();
+let thread: Worker | undefined;
+let loaded = false;
+let currentJob: Job | undefined;
+/** A job that arrived while a restarted thread was still loading. */
+let queuedJob: ToWorker | undefined;
+let restarts = 0;
+/** Set when we terminate the thread ourselves, with the failure to report (if any). */
+let stopping: { failure: FailureInfo | undefined; index: number } | undefined;
+let lastError: unknown;
+let output: string[] = [];
+let outputBytes = 0;
+const OUTPUT_CAP = 64 * 1024;
+
+function captureOutput(chunk: Buffer | string): void {
+  const s = String(chunk);
+  if (config!.streamOutput) process.stderr.write(s);
+  output.push(s);
+  outputBytes += s.length;
+  while (outputBytes > OUTPUT_CAP && output.length > 1) outputBytes -= output.shift()!.length;
+}
+
+function takeOutput(): string {
+  const s = output.join('');
+  output = [];
+  outputBytes = 0;
+  return s.length > OUTPUT_CAP ? '…' + s.slice(-OUTPUT_CAP) : s;
+}
+
+function startThread(): void {
+  inflight = createInflight();
+  loaded = false;
+  lastError = undefined;
+  stopping = undefined;
+  const limit = config!.memoryLimitMb;
+  const t = new Worker(THREAD_ENTRY, {
+    workerData: { config, inflight },
+    execArgv: ['--enable-source-maps'],
+    stdout: true,
+    stderr: true,
+    resourceLimits: limit > 0 ? { maxOldGenerationSizeMb: limit } : undefined,
+  });
+  thread = t;
+  t.stdout.on('data', captureOutput);
+  t.stderr.on('data', captureOutput);
+  t.on('message', (m: FromWorker) => {
+    if (t !== thread) return;
+    if (restarts > 0 && (m.kind === 'ready' || m.kind === 'load-error')) {
+      // A replacement thread: the coordinator already knows the targets.
+      if (m.kind === 'load-error') return send(m, die);
+      loaded = true;
+      if (queuedJob) t.postMessage(queuedJob);
+      queuedJob = undefined;
+      return;
+    }
+    if (m.kind === 'ready') loaded = true;
+    if (m.kind === 'run-result' && m.failure) m.failure.output = joinOutput(m.failure.output, takeOutput());
+    if (m.kind === 'failure') m.failure.output = joinOutput(m.failure.output, takeOutput());
+    if (m.kind === 'job-done' || m.kind === 'run-result') currentJob = undefined;
+    send(m);
+  });
+  t.on('error', (e) => {
+    if (t === thread) lastError = e;
+  });
+  t.on('exit', (code) => {
+    if (t === thread) onThreadExit(code);
+  });
+  loadStarted = Date.now();
+}
+let loadStarted = 0;
+
+function joinOutput(a: string, b: string): string {
+  return [a, b].filter((s) => s.length > 0).join('\n');
+}
+
+function describeExit(code: number): FailureInfo {
+  if (Atomics.load(inflight, SLOT_ABORTED) === 1) {
+    return simpleFailure('abort', 'the target called process.abort()', 'process.abort() was called');
+  }
+  const e = lastError as (Error & { code?: string }) | undefined;
+  if (e && e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+    return simpleFailure('oom', `worker ran out of JavaScript heap (memory limit ${config!.memoryLimitMb} MB)`, String(e.message));
+  }
+  if (lastError !== undefined) {
+    const isErr = e instanceof Error;
+    const stack = isErr ? String(e.stack ?? e.message) : String(lastError);
+    const headline = isErr ? `uncaught ${e.name}: ${e.message}` : `uncaught non-Error value: ${String(lastError)}`;
+    return { kind: 'throw', headline: headline.split('\n')[0], detail: stack, signature: `throw|uncaught|${isErr ? e.name : typeof lastError}`, output: '' };
+  }
+  return simpleFailure('exit', `the target called process.exit(${code})`, `process.exit(${code}) was called`, String(code));
+}
+
+function onThreadExit(code: number): void {
+  const job = currentJob;
+  currentJob = undefined;
+  thread = undefined;
+  const out = takeOutput();
+  if (stopping?.failure === undefined && stopping !== undefined) {
+    return; // a stop we asked for
+  }
+  const failure = stopping?.failure ?? describeExit(code);
+  failure.output = joinOutput(failure.output, out);
+  const index = stopping?.index ?? Atomics.load(inflight, SLOT_INDEX);
+  if (!loaded && !job) {
+    const why = failure.kind === 'exit' ? `called process.exit(${code}) while loading` : failure.headline;
+    send({ kind: 'load-error', message: `fuzz file failed to load: ${why}` }, die);
+    return;
+  }
+  if (job) send({ kind: 'thread-lost', jobId: job.jobId, index: index - 1, failure, processExiting: false });
+  restarts++;
+  startThread();
+}
+
+/** Stops the thread because of a failure the supervisor detected; escalates to SIGKILL. */
+function stopThread(failure: FailureInfo): void {
+  if (!thread || stopping) return;
+  const index = Atomics.load(inflight, SLOT_INDEX);
+  stopping = { failure, index };
+  const t = thread;
+  void t.terminate();
+  setTimeout(() => {
+    if (thread !== t) return;
+    // The thread is stuck where terminate() cannot reach (a syscall, a builtin loop): report
+    // the input, then end the process; the coordinator restarts it.
+    if (currentJob) send({ kind: 'thread-lost', jobId: currentJob.jobId, index: index - 1, failure, processExiting: true }, die);
+    else die();
+  }, GRACE_MS).unref();
+}
+
+// Watchdog: hangs (the index does not move for longer than the timeout) and memory.
+let lastJob = -1;
+let lastIndex = -1;
+let lastChange = Date.now();
+setInterval(() => {
+  const now = Date.now();
+  if (!thread || stopping) return;
+  if (!loaded) {
+    if (now - loadStarted > LOAD_TIMEOUT_MS) {
+      send({ kind: 'load-error', message: `loading the fuzz files took longer than ${formatDuration(LOAD_TIMEOUT_MS)}` }, die);
+    }
+    return;
+  }
+  if (config!.memoryLimitMb > 0) {
+    const rssMb = process.memoryUsage.rss() / (1024 * 1024);
+    if (rssMb > config!.memoryLimitMb && currentJob) {
+      stopThread(simpleFailure('oom', `worker exceeded the memory limit (${config!.memoryLimitMb} MB)`, `resident memory reached ${Math.round(rssMb)} MB`));
+      return;
+    }
+  }
+  const busy = Atomics.load(inflight, SLOT_BUSY) === 1;
+  const job = Atomics.load(inflight, SLOT_JOB);
+  const index = Atomics.load(inflight, SLOT_INDEX);
+  if (!busy || job !== lastJob || index !== lastIndex) {
+    lastJob = job;
+    lastIndex = index;
+    lastChange = now;
+    return;
+  }
+  if (index > 0 && now - lastChange > config!.timeoutMs) {
+    stopThread(simpleFailure('timeout', `input ran past the ${formatDuration(config!.timeoutMs)} timeout`));
+  }
+}, TICK_MS).unref();
+
+process.on('message', (msg: ToWorker) => {
+  if (msg.kind === 'stop') {
+    if (thread) {
+      stopping = { failure: undefined, index: 0 };
+      void thread.terminate().finally(() => process.exit(0));
+      setTimeout(die, GRACE_MS).unref();
+    } else process.exit(0);
+    return;
+  }
+  if (msg.kind === 'job') {
+    if (!thread) return;
+    currentJob = msg.job;
+    takeOutput();
+    if (loaded) thread.postMessage(msg);
+    else queuedJob = msg;
+  }
+});
+
+startThread();

@@ -1,0 +1,115 @@
+/**
+ * On-disk cache of transform results, so each file is stripped/instrumented once per content.
+ * Entries live in `<cacheDir>/<2 hex>/<sha256>` and are keyed by the source, the file name, the
+ * options, the tsfuzz version and the transform revision. Used by every loader path.
+ * Rule: a cache problem never fails a load: unreadable, corrupt or unwritable entries are ignored
+ * (and rebuilt); writes are atomic (temporary file + rename).
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { threadId } from 'node:worker_threads';
+import { TRANSFORM_REVISION, transformSource, type TransformOptions, type TransformResult } from './transform.js';
+
+export interface CachedTransformOptions extends TransformOptions {
+  /** Cache directory; undefined = no cache. */
+  cacheDir?: string;
+}
+
+let version: string | undefined;
+/** tsfuzz's version from its package.json (this file is <root>/dist/instrument/cache.js). */
+export function tsfuzzVersion(): string {
+  if (version === undefined) {
+    try {
+      const pj = new URL('../../package.json', import.meta.url);
+      version = String((JSON.parse(fs.readFileSync(pj, 'utf8')) as { version?: unknown }).version ?? '0');
+    } catch {
+      version = '0';
+    }
+  }
+  return version;
+}
+
+export function cacheKey(source: string, filename: string, opts: TransformOptions): string {
+  const h = createHash('sha256');
+  const o = { instrument: opts.instrument, format: opts.format ?? null, compares: opts.instrument ? (opts.compares ?? true) : false };
+  h.update(`tsfuzz ${tsfuzzVersion()} r${TRANSFORM_REVISION}\0${filename}\0${JSON.stringify(o)}\0`);
+  h.update(source);
+  return h.digest('hex');
+}
+
+interface Header {
+  key: string;
+  length: number;
+  edges: number;
+  compareSites: number;
+  literals: string[];
+  format: TransformResult['format'];
+  warning?: string;
+}
+
+export function entryPath(cacheDir: string, key: string): string {
+  return path.join(cacheDir, key.slice(0, 2), key);
+}
+
+/** Reads an entry; undefined when missing or not exactly what was written under `key`. */
+export function readEntry(cacheDir: string, key: string): TransformResult | undefined {
+  let text: string;
+  try {
+    text = fs.readFileSync(entryPath(cacheDir, key), 'utf8');
+  } catch {
+    return undefined;
+  }
+  try {
+    const nl = text.indexOf('\n');
+    if (nl < 0) return undefined;
+    const h = JSON.parse(text.slice(0, nl)) as Header;
+    const code = text.slice(nl + 1);
+    if (h.key !== key || h.length !== code.length || !Array.isArray(h.literals)) return undefined;
+    const r: TransformResult = { code, edges: h.edges, compareSites: h.compareSites, literals: h.literals, format: h.format };
+    if (h.warning !== undefined) r.warning = h.warning;
+    return r;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Writes an entry atomically; failures are silent (the cache is an optimisation). */
+export function writeEntry(cacheDir: string, key: string, r: TransformResult): void {
+  const file = entryPath(cacheDir, key);
+  const h: Header = {
+    key, length: r.code.length, edges: r.edges, compareSites: r.compareSites, literals: r.literals, format: r.format,
+  };
+  if (r.warning !== undefined) h.warning = r.warning;
+  const tmp = `${file}.${process.pid}.${threadId}.${Math.random().toString(36).slice(2)}.tmp`;
+  try {
+    fs.mkdirSync(path.dirname(file), { recursive: true });
+    fs.writeFileSync(tmp, JSON.stringify(h) + '\n' + r.code);
+    fs.renameSync(tmp, file);
+  } catch {
+    try {
+      fs.rmSync(tmp, { force: true });
+    } catch {
+      // ignore
+    }
+  }
+}
+
+/** Counters for tests and diagnostics. */
+export const cacheStats = { hits: 0, misses: 0 };
+
+/** `transformSource` through the cache (when `opts.cacheDir` is set). */
+export function transformCached(source: string, filename: string, opts: CachedTransformOptions): TransformResult {
+  const { cacheDir, ...topts } = opts;
+  if (!cacheDir) return transformSource(source, filename, topts);
+  const key = cacheKey(source, filename, topts);
+  const hit = readEntry(cacheDir, key);
+  if (hit) {
+    cacheStats.hits++;
+    return hit;
+  }
+  cacheStats.misses++;
+  const r = transformSource(source, filename, topts);
+  writeEntry(cacheDir, key, r);
+  return r;
+}

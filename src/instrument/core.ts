@@ -1,0 +1,81 @@
+/**
+ * Loader logic shared by every hook flavour (async ESM hooks on the hooks thread, the CommonJS
+ * `_compile` patch, and synchronous `module.registerHooks`): decide format and instrumentation for
+ * a file, run the cached transform, and find `.ts` files behind `.js`/extensionless specifiers.
+ * Rule: the same file with the same options always yields the same code, whichever path loads it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { transformCached } from './cache.js';
+import { INSTRUMENTED_MARKER } from './emit.js';
+import { FileFilter, declaredFormat, type LoaderOptions } from './filter.js';
+import { isTypeScriptFile } from './strip.js';
+import type { ModuleFormat } from './transform.js';
+
+export interface Loaded {
+  format: ModuleFormat;
+  source: string;
+}
+
+const warned = new Set<string>();
+
+export class LoaderCore {
+  readonly filter: FileFilter;
+
+  constructor(readonly opts: LoaderOptions) {
+    this.filter = new FileFilter(opts);
+  }
+
+  /** Whether the loaders must touch this file at all. */
+  wants(filename: string): boolean {
+    return isTypeScriptFile(filename) || this.filter.instrument(filename);
+  }
+
+  /**
+   * Transforms `source` of `filename`. `format` is what Node already knows (extension, package
+   * "type" or its own detection); undefined = decide like Node from the code.
+   */
+  transform(source: string, filename: string, format: ModuleFormat | undefined): Loaded {
+    if (isInstrumented(source)) return { format: format ?? 'commonjs', source };
+    const r = transformCached(source, filename, {
+      instrument: this.filter.instrument(filename),
+      format: format ?? declaredFormat(filename),
+      compares: this.opts.compares,
+      cacheDir: this.opts.cacheDir,
+    });
+    if (r.warning && !warned.has(filename)) {
+      warned.add(filename);
+      process.emitWarning(r.warning, { code: 'TSFUZZ_UNINSTRUMENTED' });
+    }
+    return { format: r.format, source: r.code };
+  }
+
+  /** Reads and transforms a file from disk. */
+  transformFile(filename: string, format: ModuleFormat | undefined): Loaded {
+    return this.transform(fs.readFileSync(filename, 'utf8'), filename, format);
+  }
+}
+
+/** True for code this package already produced (never instrument twice). */
+export function isInstrumented(code: string): boolean {
+  return code.endsWith('\n' + INSTRUMENTED_MARKER + '\n');
+}
+
+/** Maps Node's format names (incl. 22.7+'s "-typescript" ones) to ours; undefined when unknown. */
+export function normalizeFormat(format: unknown): ModuleFormat | undefined {
+  if (format === 'module' || format === 'module-typescript') return 'module';
+  if (format === 'commonjs' || format === 'commonjs-typescript') return 'commonjs';
+  return undefined;
+}
+
+/**
+ * Alternatives for a relative specifier that did not resolve: `./x.js` → `./x.ts` (TypeScript's
+ * NodeNext convention), `./x` → `./x.ts` / `./x/index.ts`. Returns specifiers to try, in order.
+ */
+export function tsAlternatives(specifier: string): string[] {
+  if (!/^\.{1,2}\/|^\/|^file:/.test(specifier)) return [];
+  const m = /\.([cm]?)js$/.exec(specifier);
+  if (m) return [specifier.slice(0, -m[0].length) + `.${m[1]}ts`];
+  if (path.posix.extname(specifier.replace(/[?#].*$/, '')) !== '') return [];
+  return [specifier + '.ts', specifier + '.mts', specifier + '.cts', specifier.replace(/\/?$/, '/index.ts')];
+}

@@ -1,0 +1,142 @@
+/**
+ * Which files the loaders transform, and as what format: the default "user code" rule (outside
+ * node_modules and outside tsfuzz itself) adjusted by include/exclude globs, and Node's format rules
+ * (extension, nearest package.json "type"). Used by hooks.ts, cjs.ts and sync-hooks.ts.
+ * Rule: type stripping applies to every TypeScript file; instrumentation only to selected files.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { ModuleFormat } from './transform.js';
+
+export interface LoaderOptions {
+  instrument: boolean;
+  include?: string[];
+  exclude?: string[];
+  cacheDir?: string;
+  /** Rewrite comparisons into compare hooks (default true). */
+  compares?: boolean;
+}
+
+/** tsfuzz's own package root (this file is <root>/dist/instrument/filter.js). */
+const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const OWN_DIRS = ['dist', 'src', 'node_modules'].map((d) => toSlash(path.join(ROOT, d)) + '/');
+
+function toSlash(p: string): string {
+  return p.replace(/\\/g, '/');
+}
+
+/**
+ * A glob as a RegExp over '/'-separated absolute paths: `**` any depth, `*` and `?` within a
+ * segment, `{a,b}` alternatives, `[...]` classes. A relative pattern matches at any depth
+ * (`node_modules/x/**` = `**\/node_modules/x/**`).
+ */
+export function globToRegExp(glob: string): RegExp {
+  let g = toSlash(glob);
+  if (!g.startsWith('/') && !g.startsWith('**') && !/^[a-z]:\//i.test(g)) g = '**/' + g;
+  let re = '';
+  let depth = 0;
+  for (let i = 0; i < g.length; i++) {
+    const c = g[i];
+    if (c === '*') {
+      if (g[i + 1] === '*') {
+        const slash = g[i + 2] === '/';
+        re += slash ? '(?:.*/)?' : '.*';
+        i += slash ? 2 : 1;
+      } else {
+        re += '[^/]*';
+      }
+    } else if (c === '?') {
+      re += '[^/]';
+    } else if (c === '[') {
+      const end = g.indexOf(']', i + 2);
+      if (end < 0) re += '\\[';
+      else {
+        re += '[' + g.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\') + ']';
+        i = end;
+      }
+    } else if (c === '{') {
+      depth++;
+      re += '(?:';
+    } else if (c === '}' && depth > 0) {
+      depth--;
+      re += ')';
+    } else if (c === ',' && depth > 0) {
+      re += '|';
+    } else {
+      re += /[.+^$()|\\]/.test(c) ? '\\' + c : c;
+    }
+  }
+  return new RegExp('^' + re + '$', process.platform === 'win32' ? 'i' : '');
+}
+
+export class FileFilter {
+  private readonly include: RegExp[];
+  private readonly exclude: RegExp[];
+
+  constructor(readonly opts: LoaderOptions) {
+    this.include = (opts.include ?? []).map(globToRegExp);
+    this.exclude = (opts.exclude ?? []).map(globToRegExp);
+  }
+
+  /** Whether an absolute file path gets coverage instrumentation. */
+  instrument(file: string): boolean {
+    if (!this.opts.instrument) return false;
+    const p = toSlash(file);
+    if (this.exclude.some((r) => r.test(p))) return false;
+    if (this.include.some((r) => r.test(p))) return true;
+    if (p.includes('/node_modules/')) return false;
+    return !OWN_DIRS.some((d) => p.startsWith(d));
+  }
+}
+
+const typeCache = new Map<string, string | undefined>();
+
+/** "type" of the nearest package.json above `file` (undefined when none or no "type"). */
+export function packageType(file: string): string | undefined {
+  const dir = path.dirname(file);
+  return typeOfDir(dir);
+}
+
+function typeOfDir(dir: string): string | undefined {
+  if (typeCache.has(dir)) return typeCache.get(dir);
+  if (path.basename(dir) === 'node_modules') return undefined; // Node stops its lookup there too
+  let result: string | undefined;
+  const pj = path.join(dir, 'package.json');
+  let text: string | undefined;
+  try {
+    text = fs.readFileSync(pj, 'utf8');
+  } catch {
+    text = undefined;
+  }
+  if (text !== undefined) {
+    try {
+      const t = (JSON.parse(text) as { type?: unknown }).type;
+      result = typeof t === 'string' ? t : undefined;
+    } catch {
+      result = undefined;
+    }
+  } else {
+    const parent = path.dirname(dir);
+    result = parent === dir ? undefined : typeOfDir(parent);
+  }
+  typeCache.set(dir, result);
+  return result;
+}
+
+/**
+ * Format Node assigns before looking at the syntax: by extension, then package "type";
+ * undefined = ambiguous (.js/.ts without "type"), to be detected from the code.
+ */
+export function declaredFormat(file: string): ModuleFormat | undefined {
+  const ext = path.extname(file).toLowerCase();
+  if (ext === '.mjs' || ext === '.mts') return 'module';
+  if (ext === '.cjs' || ext === '.cts') return 'commonjs';
+  const t = packageType(file);
+  if (t === 'module') return 'module';
+  if (t === 'commonjs') return 'commonjs';
+  return undefined;
+}
+
+export const TS_EXTENSIONS = ['.ts', '.mts', '.cts'];
+export const JS_EXTENSIONS = ['.js', '.mjs', '.cjs'];

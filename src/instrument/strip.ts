@@ -1,0 +1,69 @@
+/**
+ * TypeScript → JavaScript with amaro (Node's own type stripper). Strip-only mode replaces types
+ * with whitespace, so positions are unchanged and no source map is needed; files using
+ * non-erasable syntax (enums, namespaces, parameter properties, `<T>x` casts) fall back to
+ * amaro's transform mode, which returns a map from the JS back to the .ts. Called by transform.ts.
+ * Rule: never return JavaScript whose positions differ from the .ts without also returning a map.
+ */
+import { createRequire } from 'node:module';
+import { decodeMappings, type DecodedMappings } from './sourcemap.js';
+
+interface AmaroOutput {
+  code: string;
+  map?: string;
+}
+interface Amaro {
+  transformSync(source: string, options: { mode: 'strip-only' | 'transform'; filename: string; sourceMap?: boolean }): AmaroOutput;
+}
+interface SwcError {
+  code: 'UnsupportedSyntax' | 'InvalidSyntax';
+  message: string;
+  startLine?: number;
+  startColumn?: number;
+  snippet?: string;
+}
+
+let amaro: Amaro | undefined;
+function loadAmaro(): Amaro {
+  // Loaded on first use: it is a 3.7 MB wasm module and plain-JS programs never need it.
+  amaro ??= createRequire(import.meta.url)('amaro') as Amaro;
+  return amaro;
+}
+
+export interface Stripped {
+  code: string;
+  /** Present when positions moved (transform mode): maps `code` back to the .ts source. */
+  map?: DecodedMappings;
+}
+
+/** True for the extensions that need type stripping. */
+export function isTypeScriptFile(filename: string): boolean {
+  return /\.[cm]?ts$/i.test(filename) && !/\.d\.[cm]?ts$/i.test(filename);
+}
+
+export function stripTypes(source: string, filename: string): Stripped {
+  const a = loadAmaro();
+  try {
+    return { code: a.transformSync(source, { mode: 'strip-only', filename }).code };
+  } catch (e) {
+    if (!isSwcError(e) || e.code !== 'UnsupportedSyntax') throw toSyntaxError(e, filename);
+  }
+  try {
+    const out = a.transformSync(source, { mode: 'transform', filename, sourceMap: true });
+    return { code: out.code, map: out.map ? decodeMappings(JSON.parse(out.map).mappings) : undefined };
+  } catch (e) {
+    throw toSyntaxError(e, filename);
+  }
+}
+
+function isSwcError(e: unknown): e is SwcError {
+  return typeof e === 'object' && e !== null && typeof (e as SwcError).code === 'string' && typeof (e as SwcError).message === 'string';
+}
+
+function toSyntaxError(e: unknown, filename: string): unknown {
+  if (!isSwcError(e)) return e;
+  const where = e.startLine !== undefined ? `${filename}:${e.startLine}${e.startColumn !== undefined ? ':' + (e.startColumn + 1) : ''}` : filename;
+  const err = new SyntaxError(`${where}: ${e.message}${e.snippet ? '\n' + e.snippet : ''}`);
+  (err as { code?: string }).code = e.code === 'UnsupportedSyntax' ? 'ERR_UNSUPPORTED_TYPESCRIPT_SYNTAX' : 'ERR_INVALID_TYPESCRIPT_SYNTAX';
+  return err;
+}

@@ -1,0 +1,164 @@
+/**
+ * The one place user code is transformed: strip TypeScript types (strip.ts), then, when asked,
+ * parse with meriyah and insert coverage counters and compare hooks (visitor.ts, emit.ts) with
+ * magic-string, and append an inline source map pointing at the original file.
+ * Called by the loader hooks (hooks.ts, cjs.ts) through cache.ts, and by tests.
+ * Rule: the output runs exactly like the input, stack frames map back to the original file:line:col,
+ * and a file whose JavaScript we cannot parse is loaded uninstrumented (with a warning), never broken.
+ */
+import { pathToFileURL } from 'node:url';
+import MagicString from 'magic-string';
+import { parseModule, parseScript, type ESTree } from 'meriyah';
+import { INSTRUMENTED_MARKER, SiteEmitter } from './emit.js';
+import { composeMappings, encodeMappings, inlineMapComment, type DecodedMappings } from './sourcemap.js';
+import { isTypeScriptFile, stripTypes } from './strip.js';
+import { Visitor } from './visitor.js';
+
+/** Bump when the output of the transform changes, so on-disk caches are not reused. */
+export const TRANSFORM_REVISION = 1;
+
+export type ModuleFormat = 'module' | 'commonjs';
+
+export interface TransformOptions {
+  /** Insert coverage counters (and compare hooks). Without it, only types are stripped. */
+  instrument: boolean;
+  /** Parse goal; undefined = detect like Node does (CommonJS unless it has module syntax). */
+  format?: ModuleFormat;
+  /** Rewrite comparisons into compare-hook calls (default true when instrumenting). */
+  compares?: boolean;
+}
+
+export interface TransformResult {
+  code: string;
+  /** Number of counter sites (the `count` given to `alloc`). */
+  edges: number;
+  /** Number of compare sites (ids 0..compareSites-1 relative to the module's compare base). */
+  compareSites: number;
+  /** String and numeric literals of the file, for the automatic dictionary. */
+  literals: string[];
+  /** The format the code was parsed as (the given one, or the detected one). */
+  format: ModuleFormat;
+  /** Set when instrumentation was skipped because the JavaScript parser rejected the file. */
+  warning?: string;
+}
+
+const PARSE_OPTIONS = { ranges: true, next: true, preserveParens: true, webcompat: true, validateRegex: false } as const;
+
+export function transformSource(source: string, filename: string, opts: TransformOptions): TransformResult {
+  const ts = isTypeScriptFile(filename);
+  let code = source;
+  let inner: DecodedMappings | undefined;
+  if (ts) {
+    const stripped = stripTypes(source, filename);
+    code = stripped.code;
+    inner = stripped.map;
+  }
+  const mapSource = sourceName(filename);
+
+  if (!opts.instrument) {
+    const format = opts.format ?? detectFormat(code);
+    if (inner) code += '\n' + inlineMapComment(mapSource, encodeMappings(inner));
+    return { code, edges: 0, compareSites: 0, literals: [], format };
+  }
+
+  let program: ESTree.Program;
+  let format: ModuleFormat;
+  try {
+    [program, format] = parse(code, opts.format);
+  } catch (e) {
+    const warning = `tsfuzz: cannot instrument ${filename}: ${describeParseError(e)}; loading it without coverage`;
+    if (inner) code += '\n' + inlineMapComment(mapSource, encodeMappings(inner));
+    return { code, edges: 0, compareSites: 0, literals: [], format: opts.format ?? 'commonjs', warning };
+  }
+
+  const ms = new MagicString(code);
+  const em = new SiteEmitter(format === 'module');
+  const visitor = new Visitor(code, ms, em, { compares: opts.compares ?? true });
+  visitor.program(program);
+  const literals = [...visitor.literals];
+  if (em.edges === 0 && em.compares === 0) {
+    if (inner) code += '\n' + inlineMapComment(mapSource, encodeMappings(inner));
+    return { code, edges: 0, compareSites: 0, literals, format };
+  }
+
+  const [at, sep] = prologuePosition(code, program);
+  ms.prependLeft(at, sep + em.prologue(moduleKey(filename)));
+
+  const decoded = ms.generateDecodedMap({ hires: 'boundary' }).mappings as DecodedMappings;
+  const mappings = encodeMappings(inner ? composeMappings(decoded, inner) : decoded);
+  // The marker goes last so that loaders can recognise our output in O(1); V8 takes the
+  // sourceMappingURL comment from anywhere in the file.
+  const out = ms.toString() + '\n' + inlineMapComment(mapSource, mappings) + '\n' + INSTRUMENTED_MARKER + '\n';
+  return { code: out, edges: em.edges, compareSites: em.compares, literals, format };
+}
+
+function parse(code: string, format: ModuleFormat | undefined): [ESTree.Program, ModuleFormat] {
+  if (format === 'module') return [parseModule(code, PARSE_OPTIONS), 'module'];
+  if (format === 'commonjs') return [parseScript(code, { ...PARSE_OPTIONS, globalReturn: true }), 'commonjs'];
+  try {
+    return [parseScript(code, { ...PARSE_OPTIONS, globalReturn: true }), 'commonjs'];
+  } catch (e) {
+    try {
+      return [parseModule(code, PARSE_OPTIONS), 'module'];
+    } catch {
+      throw e;
+    }
+  }
+}
+
+/** Node's rule for files without a declared format: CommonJS unless only ESM parsing succeeds. */
+export function detectFormat(code: string): ModuleFormat {
+  try {
+    parseScript(code, { globalReturn: true, webcompat: true, next: true, validateRegex: false });
+    return 'commonjs';
+  } catch {
+    try {
+      parseModule(code, { next: true, validateRegex: false });
+      return 'module';
+    } catch {
+      return 'commonjs';
+    }
+  }
+}
+
+/** Insert point of the prologue: after the hashbang line and the directive prologue. */
+function prologuePosition(code: string, program: ESTree.Program): [number, string] {
+  let at = 0;
+  let sep = '';
+  if (code.startsWith('#!')) {
+    const nl = code.search(/[\n\r\u2028\u2029]/);
+    at = nl < 0 ? code.length : code.startsWith('\r\n', nl) ? nl + 2 : nl + 1;
+    if (nl < 0) sep = '\n';
+  }
+  for (const s of program.body) {
+    if (s.type !== 'ExpressionStatement' || typeof (s as { directive?: unknown }).directive !== 'string') break;
+    at = (s as { end?: number }).end ?? at;
+    sep = ';';
+  }
+  return [at, sep];
+}
+
+/** Key under which a module claims its counters: the absolute path, or the URL if not a file. */
+export function moduleKey(filename: string): string {
+  return filename;
+}
+
+/** `sources` entry of the map: a file URL for absolute paths (resolved the same on every OS). */
+function sourceName(filename: string): string {
+  if (/^[a-z][a-z0-9+.-]*:/i.test(filename) && !/^[a-z]:[\\/]/i.test(filename)) return filename;
+  try {
+    return pathToFileURL(filename).href;
+  } catch {
+    return filename;
+  }
+}
+
+function describeParseError(e: unknown): string {
+  if (e && typeof e === 'object') {
+    const err = e as { description?: string; message?: string; loc?: { start?: { line: number; column: number } } };
+    const loc = err.loc?.start;
+    const msg = err.description ?? err.message ?? String(e);
+    return loc ? `${loc.line}:${loc.column + 1}: ${msg}` : msg;
+  }
+  return String(e);
+}

@@ -1,0 +1,349 @@
+/**
+ * The single AST walk that places coverage sites and compare hooks (meriyah ESTree with ranges and
+ * preserved parentheses) into a MagicString. Called by transform.ts once per file.
+ * Insertion discipline: text that opens a construct uses `appendLeft` and text that closes one uses
+ * `prependLeft`, both in pre-order, so nested wraps ending or starting at one offset nest correctly.
+ * Rule: never re-evaluate or reorder user expressions; every edit is an insertion except the
+ * compare operator token, which `update` turns into a comma.
+ */
+import type MagicString from 'magic-string';
+import { COMPARE_OP_INDEX, PREFIX, type SiteEmitter } from './emit.js';
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- ESTree nodes are walked generically. */
+type Node = any;
+
+const MAX_LITERALS = 1000;
+const LOOPS = new Set(['WhileStatement', 'ForStatement', 'ForInStatement', 'ForOfStatement']);
+const SKIP_KEYS = new Set(['range', 'loc', 'regex']);
+
+export interface VisitOptions {
+  compares: boolean;
+}
+
+export class Visitor {
+  readonly literals = new Set<string>();
+  /** > 0 while inside the parameters of an ESM hoisted function (module state may be unset). */
+  private unsafe = 0;
+  private readonly hoisted = new Set<Node>();
+  private readonly loopIds = new Map<Node, [number, number]>();
+
+  constructor(
+    private readonly src: string,
+    private readonly ms: MagicString,
+    private readonly em: SiteEmitter,
+    private readonly opts: VisitOptions,
+  ) {}
+
+  program(prog: Node): void {
+    if (this.em.esm) {
+      for (const s of prog.body) {
+        const d = s.type === 'ExportNamedDeclaration' || s.type === 'ExportDefaultDeclaration' ? s.declaration : s;
+        if (d && d.type === 'FunctionDeclaration') this.hoisted.add(d);
+      }
+    }
+    for (const s of prog.body) this.visit(s);
+  }
+
+  private open(pos: number, text: string): void {
+    this.ms.appendLeft(pos, text);
+  }
+  private close(pos: number, text: string): void {
+    this.ms.prependLeft(pos, text);
+  }
+  private get u(): boolean {
+    return this.unsafe > 0;
+  }
+
+  /** `(<hit>, expr)` around an expression. */
+  private wrapExpr(node: Node): void {
+    this.open(node.start, this.em.open(this.u));
+    this.close(node.end, ')');
+  }
+
+  /** Counter on entering a statement used as a branch body; blocks get it after `{`. */
+  private branch(stmt: Node, k = this.em.edge()): void {
+    const hit = this.em.hit(k, this.u) + ';';
+    if (stmt.type === 'BlockStatement') {
+      this.open(stmt.start + 1, hit);
+    } else {
+      this.open(stmt.start, '{' + hit);
+      this.close(stmt.end, '}');
+    }
+    this.visit(stmt);
+  }
+
+  private visitAll(list: Node[]): void {
+    for (const n of list) if (n) this.visit(n);
+  }
+
+  private children(node: Node): void {
+    for (const key in node) {
+      if (SKIP_KEYS.has(key)) continue;
+      const v = node[key];
+      if (v === null || typeof v !== 'object') continue;
+      if (Array.isArray(v)) {
+        for (const el of v) if (el !== null && typeof el === 'object' && typeof el.type === 'string') this.visit(el);
+      } else if (typeof v.type === 'string') {
+        this.visit(v);
+      }
+    }
+  }
+
+  visit(node: Node): void {
+    switch (node.type) {
+      case 'FunctionDeclaration':
+      case 'FunctionExpression':
+      case 'ArrowFunctionExpression':
+        return this.fn(node);
+      case 'StaticBlock': {
+        const pos = node.body.length ? node.body[0].start : node.end - 1;
+        this.open(pos, this.em.stmt(this.u));
+        return this.visitAll(node.body);
+      }
+      case 'IfStatement':
+        return this.ifStmt(node);
+      case 'ConditionalExpression':
+        this.visit(node.test);
+        this.wrapExpr(node.consequent);
+        this.visit(node.consequent);
+        this.wrapExpr(node.alternate);
+        return this.visit(node.alternate);
+      case 'LogicalExpression':
+        this.visit(node.left);
+        this.wrapExpr(node.right);
+        return this.visit(node.right);
+      case 'AssignmentExpression':
+        this.visit(node.left);
+        if ((node.operator === '&&=' || node.operator === '||=' || node.operator === '??=') && !isAnonymousFunction(node.right)) {
+          this.wrapExpr(node.right);
+        }
+        return this.visit(node.right);
+      case 'AssignmentPattern':
+        this.visit(node.left);
+        if (!isAnonymousFunction(node.right)) this.wrapExpr(node.right);
+        return this.visit(node.right);
+      case 'SwitchStatement':
+        return this.switchStmt(node);
+      case 'WhileStatement':
+      case 'ForStatement':
+      case 'ForInStatement':
+      case 'ForOfStatement':
+        return this.loop(node);
+      case 'DoWhileStatement':
+        this.branch(node.body);
+        return this.visit(node.test);
+      case 'LabeledStatement':
+        return this.labeled(node);
+      case 'TryStatement':
+        this.visit(node.block);
+        if (node.handler) {
+          if (node.handler.param) this.visit(node.handler.param);
+          this.branch(node.handler.body);
+        }
+        if (node.finalizer) this.branch(node.finalizer);
+        return;
+      case 'MemberExpression':
+        return this.member(node);
+      case 'CallExpression':
+        return this.call(node);
+      case 'BinaryExpression':
+        return this.binary(node);
+      case 'Literal':
+        return this.literal(node);
+      case 'TemplateElement': {
+        const s = node.value && node.value.cooked;
+        if (typeof s === 'string' && s.length >= 2 && s.length <= 64) this.addLiteral(s);
+        return;
+      }
+      case 'Identifier':
+      case 'PrivateIdentifier':
+      case 'ThisExpression':
+      case 'Super':
+      case 'EmptyStatement':
+      case 'DebuggerStatement':
+        return;
+      default:
+        return this.children(node);
+    }
+  }
+
+  private fn(node: Node): void {
+    const top = this.hoisted.has(node);
+    const entry = this.em.edge();
+    const saved = this.unsafe;
+    if (top) this.unsafe++;
+    this.visitAll(node.params);
+    this.unsafe = saved;
+    const body = node.body;
+    if (body.type === 'BlockStatement') {
+      let pos = body.start + 1;
+      let sep = '';
+      for (const s of body.body) {
+        if (s.type !== 'ExpressionStatement' || typeof s.directive !== 'string') break;
+        pos = s.end;
+        sep = ';'; // a directive may lack its semicolon: `'use strict'(x)` would be a call
+      }
+      this.open(pos, sep + (top ? this.em.guard() : '') + this.em.hit(entry, this.u) + ';');
+      this.visitAll(body.body);
+    } else {
+      this.open(body.start, '(' + this.em.hit(entry, this.u) + ',');
+      this.close(body.end, ')');
+      this.visit(body);
+    }
+  }
+
+  private ifStmt(node: Node): void {
+    this.visit(node.test);
+    if (!node.alternate) {
+      // Implicit else: its own edge. Inserted before the consequent's closing brace is prepended.
+      this.close(node.consequent.end, ` else{${this.em.stmt(this.u)}}`);
+      this.branch(node.consequent);
+    } else {
+      this.branch(node.consequent);
+      // `else if`: the nested if's own outcomes already tell which way it went.
+      if (node.alternate.type === 'IfStatement') this.visit(node.alternate);
+      else this.branch(node.alternate);
+    }
+  }
+
+  private switchStmt(node: Node): void {
+    this.visit(node.discriminant);
+    let hasDefault = false;
+    for (const c of node.cases) {
+      if (c.test) this.visit(c.test);
+      else hasDefault = true;
+      const pos = c.consequent.length ? c.consequent[0].start : c.end;
+      this.open(pos, this.em.stmt(this.u));
+      this.visitAll(c.consequent);
+    }
+    if (!hasDefault) {
+      // "No case matched": appended after the last case's own insertions at the same offset.
+      this.open(node.end - 1, (node.cases.length ? ';break;' : '') + 'default:' + this.em.stmt(this.u));
+    }
+  }
+
+  /** Wraps `target` (the loop or its outermost label) to count "loop body never entered". */
+  private loopWrap(target: Node, ids: [number, number]): void {
+    const [body, skip] = ids;
+    const m = `${PREFIX}m`;
+    this.open(target.start, `{${this.u ? this.em.guard() : ''}const ${m}=${this.em.count(body)};`);
+    this.close(target.end, `;${m}===${this.em.count(body)}&&${this.em.hit(skip)};}`);
+  }
+
+  private loop(node: Node): void {
+    let ids = this.loopIds.get(node);
+    if (!ids) {
+      ids = [this.em.edge(), this.em.edge()];
+      this.loopWrap(node, ids);
+    }
+    if (node.type === 'ForStatement') {
+      if (node.init) this.visit(node.init);
+      if (node.test) this.visit(node.test);
+      if (node.update) this.visit(node.update);
+    } else if (node.type === 'WhileStatement') {
+      this.visit(node.test);
+    } else {
+      this.visit(node.left);
+      this.visit(node.right);
+    }
+    this.branch(node.body, ids[0]);
+  }
+
+  private labeled(node: Node): void {
+    let inner = node.body;
+    while (inner.type === 'LabeledStatement') inner = inner.body;
+    if (LOOPS.has(inner.type) && !this.loopIds.has(inner)) {
+      // `continue label` must name the loop itself, so the wrapper goes around the labels.
+      const ids: [number, number] = [this.em.edge(), this.em.edge()];
+      this.loopIds.set(inner, ids);
+      this.loopWrap(node, ids);
+    }
+    this.visit(node.body);
+  }
+
+  private member(node: Node): void {
+    this.visit(node.object);
+    const p = node.property;
+    if (node.optional) {
+      if (node.computed) {
+        this.wrapExpr(p);
+      } else if (p.type === 'Identifier') {
+        // a?.b -> a?.[(<hit>,"b")]: the key is evaluated only on the non-nullish path.
+        this.open(p.start, '[' + this.em.open(this.u) + '"');
+        this.close(p.end, '")]');
+      }
+    }
+    if (node.computed) this.visit(p);
+  }
+
+  private call(node: Node): void {
+    this.visit(node.callee);
+    if (node.optional) {
+      const first = node.arguments[0];
+      if (!first) this.open(node.end - 1, '...' + this.em.open(this.u) + '[])');
+      else this.wrapExpr(first.type === 'SpreadElement' ? first.argument : first);
+    }
+    this.visitAll(node.arguments);
+  }
+
+  private binary(node: Node): void {
+    const op: string = node.operator;
+    if (this.opts.compares && COMPARE_OP_INDEX[op] !== undefined && node.left.type !== 'PrivateIdentifier') {
+      const at = findOperator(this.src, node.left.end, node.right.start, op);
+      if (at >= 0) {
+        const { open, close } = this.em.compare(op);
+        this.open(node.start, open);
+        this.ms.update(at, at + op.length, ',');
+        this.close(node.end, close);
+      }
+    }
+    this.visit(node.left);
+    this.visit(node.right);
+  }
+
+  private literal(node: Node): void {
+    const v = node.value;
+    if (typeof v === 'string') {
+      if (v.length >= 2 && v.length <= 64) this.addLiteral(v);
+    } else if (typeof v === 'number') {
+      this.addLiteral(this.src.slice(node.start, node.end));
+      this.addLiteral(String(v));
+    } else if (typeof node.bigint === 'string') {
+      this.addLiteral(node.bigint);
+    }
+  }
+
+  private addLiteral(s: string): void {
+    if (this.literals.size < MAX_LITERALS) this.literals.add(s);
+  }
+}
+
+/** Anonymous function/class definitions get their `.name` from the binding; keep them bare. */
+function isAnonymousFunction(n: Node): boolean {
+  while (n.type === 'ParenthesizedExpression') n = n.expression;
+  return n.type === 'ArrowFunctionExpression' || ((n.type === 'FunctionExpression' || n.type === 'ClassExpression') && !n.id);
+}
+
+/** Offset of the operator token between two operands, skipping whitespace and comments. */
+export function findOperator(src: string, from: number, to: number, op: string): number {
+  let i = from;
+  while (i < to) {
+    const c = src.charCodeAt(i);
+    if (c === 47 /* / */ && src.charCodeAt(i + 1) === 42 /* * */) {
+      const e = src.indexOf('*/', i + 2);
+      if (e < 0) return -1;
+      i = e + 2;
+    } else if (c === 47 && src.charCodeAt(i + 1) === 47) {
+      while (i < to && !isLineBreak(src.charCodeAt(i))) i++;
+    } else if (src.startsWith(op, i)) {
+      return i;
+    } else {
+      i++;
+    }
+  }
+  return -1;
+}
+
+function isLineBreak(c: number): boolean {
+  return c === 10 || c === 13 || c === 0x2028 || c === 0x2029;
+}

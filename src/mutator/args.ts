@@ -1,0 +1,254 @@
+/**
+ * Per-argument working state for the mutator: one class per value family, each able to reset
+ * itself from the base value, apply one mutation, take splice donors and produce the target's copy.
+ *
+ * Created and driven by mutator.ts. Rule: `reset()` + the same draws always give the same values;
+ * base values and donors are only read (bytes/strings bases are copied at `setBase`).
+ */
+
+import { BIGINT_RANGE, checkValue, INT_RANGE, type Kind, type KindName, type Value } from '../values/kinds.js';
+import type { RandomSource } from '../util/rng.js';
+import { bytesTable, mutateWith, type BytesMutator } from './bytes.js';
+import { newBytesWork, newStringWork, withWords, type BytesWork, type StringWork } from './common.js';
+import { boolFlip, BoolWork, FLOAT_MUTATORS, floatSplice, floatToken, FloatWork, type FloatMutator } from './floats.js';
+import {
+  BIGINT_MUTATORS, bigSplice, bigToken, BigIntWork, INT_MUTATORS, intSplice, intToken, IntWork,
+  type BigIntMutator, type IntMutator,
+} from './numbers.js';
+import { copyBytesOut, StringMaker, unitsOfString } from './output.js';
+import { stringsTable, type StringMutator } from './strings.js';
+import { snapDown } from './unicode.js';
+
+/** What mutator.ts needs from every argument state. */
+export interface Arg {
+  /** Relative odds of being the argument a step mutates (0: cannot change). */
+  readonly weight: number;
+  setBase(v: Value): void;
+  /** Working value := base. */
+  reset(): void;
+  /** One mutation; false if nothing applied. */
+  mutate(r: RandomSource): boolean;
+  /** The target's copy of the working value. */
+  produce(): Value;
+  /** This argument's values in the splice pool (validated here; unusable ones are skipped). */
+  setDonors(values: readonly Value[]): void;
+}
+
+/** Dictionary material, derived once per Mutator. */
+export interface Dictionary {
+  bytes: readonly Uint8Array[];
+  units: readonly Uint16Array[];
+  ints: readonly bigint[];
+  floats: readonly number[];
+}
+
+export class BytesArg implements Arg {
+  readonly weight: number;
+  private readonly w: BytesWork;
+  private baseWords: Int32Array = new Int32Array(0);
+  private baseLen = 0;
+  private table: BytesMutator[] = [];
+  private grow: BytesMutator[] = [];
+
+  constructor(max: number, dict: Dictionary) {
+    this.w = newBytesWork(max);
+    this.w.tokens = dict.bytes.filter((t) => t.length <= max);
+    this.weight = max > 0 ? 3 : 0;
+    this.setDonors([]);
+  }
+  setBase(v: Value): void {
+    const b = v as Uint8Array;
+    this.baseWords = withWords(b, (n) => new Uint8Array(n)).words;
+    this.baseLen = Math.min(b.length, this.w.max);
+  }
+  reset(): void {
+    this.w.load(this.baseWords, this.baseLen);
+  }
+  mutate(r: RandomSource): boolean {
+    return mutateWith(this.w, r, this.w.len === 0 ? this.grow : this.table);
+  }
+  produce(): Value {
+    return copyBytesOut(this.w.buf, this.w.words, this.w.len);
+  }
+  setDonors(values: readonly Value[]): void {
+    this.w.donors = values.filter((v): v is Uint8Array => v instanceof Uint8Array && v.length > 0);
+    const t = this.w.tokens.length > 0;
+    const d = this.w.donors.length > 0;
+    this.table = bytesTable(t, d, false);
+    this.grow = bytesTable(t, d, true);
+  }
+}
+
+export class StringArg implements Arg {
+  readonly weight: number;
+  private readonly w: StringWork;
+  private readonly maker = new StringMaker();
+  private baseWords: Int32Array = new Int32Array(0);
+  private baseLen = 0;
+  private baseStr = '';
+  private cached: string | undefined = '';
+  private table: StringMutator[] = [];
+  private grow: StringMutator[] = [];
+
+  constructor(max: number, dict: Dictionary) {
+    this.w = newStringWork(max);
+    this.w.tokens = dict.units.filter((t) => t.length <= max);
+    this.weight = max > 0 ? 3 : 0;
+    this.setDonors([]);
+  }
+  /** A base longer than max is cut to its first max units, one less if that would split a surrogate pair. */
+  setBase(v: Value): void {
+    const s = v as string;
+    const units = withWords(unitsOfString(s), (n) => new Uint16Array(n));
+    this.baseWords = units.words;
+    this.baseLen = s.length <= this.w.max ? s.length : snapDown(units.units, s.length, this.w.max);
+    this.baseStr = s.length === this.baseLen ? s : s.slice(0, this.baseLen);
+  }
+  reset(): void {
+    this.w.load(this.baseWords, this.baseLen);
+    this.cached = this.baseStr;
+  }
+  mutate(r: RandomSource): boolean {
+    const done = mutateWith(this.w, r, this.w.len === 0 ? this.grow : this.table);
+    if (done) this.cached = undefined;
+    return done;
+  }
+  produce(): Value {
+    return (this.cached ??= this.maker.make(this.w.buf, this.w.len));
+  }
+  setDonors(values: readonly Value[]): void {
+    this.w.donors = values.filter((v): v is string => typeof v === 'string' && v.length > 0);
+    const t = this.w.tokens.length > 0;
+    const d = this.w.donors.length > 0;
+    this.table = stringsTable(t, d, false);
+    this.grow = stringsTable(t, d, true);
+  }
+}
+
+/** Keeps the donors that are valid values of the argument (so a bad pool entry can never leak out). */
+function validDonors<T extends Value>(values: readonly Value[], ok: (v: Value) => boolean): T[] {
+  return values.filter(ok) as T[];
+}
+
+export class IntArg implements Arg {
+  readonly weight = 1;
+  private readonly w: IntWork;
+  private base = 0;
+  private table: IntMutator[] = [];
+
+  constructor(kind: Kind, dict: Dictionary) {
+    this.w = new IntWork(kind.kind as keyof typeof INT_RANGE);
+    this.w.tokens = dict.ints.filter((v) => v >= BigInt(this.w.lo) && v <= BigInt(this.w.hi)).map(Number);
+    this.setDonors([]);
+  }
+  setBase(v: Value): void {
+    this.base = v as number;
+  }
+  reset(): void {
+    this.w.value = this.base;
+  }
+  mutate(r: RandomSource): boolean {
+    return mutateWith(this.w, r, this.table);
+  }
+  produce(): Value {
+    return this.w.value;
+  }
+  setDonors(values: readonly Value[]): void {
+    const { lo, hi } = this.w;
+    this.w.donors = validDonors<number>(values, (v) => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi && !Object.is(v, -0));
+    this.table = [...INT_MUTATORS, ...(this.w.donors.length ? [intSplice] : []), ...(this.w.tokens.length ? [intToken] : [])];
+  }
+}
+
+export class BigIntArg implements Arg {
+  readonly weight = 1;
+  private readonly w: BigIntWork;
+  private base = 0n;
+  private table: BigIntMutator[] = [];
+
+  constructor(kind: Kind, dict: Dictionary) {
+    this.w = new BigIntWork(kind.kind as 'int64' | 'uint64');
+    this.w.tokens = dict.ints.filter((v) => checkValue(kind, v) === undefined);
+    this.setDonors([]);
+  }
+  setBase(v: Value): void {
+    this.base = v as bigint;
+  }
+  reset(): void {
+    this.w.value = this.base;
+  }
+  mutate(r: RandomSource): boolean {
+    return mutateWith(this.w, r, this.table);
+  }
+  produce(): Value {
+    return this.w.value;
+  }
+  setDonors(values: readonly Value[]): void {
+    const [lo, hi] = BIGINT_RANGE[this.w.kind];
+    this.w.donors = validDonors<bigint>(values, (v) => typeof v === 'bigint' && v >= lo && v <= hi);
+    this.table = [...BIGINT_MUTATORS, ...(this.w.donors.length ? [bigSplice] : []), ...(this.w.tokens.length ? [bigToken] : [])];
+  }
+}
+
+export class FloatArg implements Arg {
+  readonly weight = 1;
+  private readonly w: FloatWork;
+  private base = 0;
+  private table: FloatMutator[] = [];
+
+  constructor(kind: Kind, dict: Dictionary) {
+    this.w = new FloatWork(kind.kind === 'float32');
+    this.w.tokens = this.w.f32 ? dict.floats.map(Math.fround) : dict.floats;
+    this.setDonors([]);
+  }
+  setBase(v: Value): void {
+    this.base = v as number;
+  }
+  reset(): void {
+    this.w.value = this.base;
+  }
+  mutate(r: RandomSource): boolean {
+    return mutateWith(this.w, r, this.table);
+  }
+  produce(): Value {
+    return this.w.value;
+  }
+  setDonors(values: readonly Value[]): void {
+    const f32 = this.w.f32;
+    this.w.donors = validDonors<number>(values, (v) => typeof v === 'number' && (!f32 || v !== v || Math.fround(v) === v));
+    this.table = [...FLOAT_MUTATORS, ...(this.w.donors.length ? [floatSplice] : []), ...(this.w.tokens.length ? [floatToken] : [])];
+  }
+}
+
+export class BoolArg implements Arg {
+  readonly weight = 1;
+  private readonly w = new BoolWork();
+  private base = false;
+
+  setBase(v: Value): void {
+    this.base = v as boolean;
+  }
+  reset(): void {
+    this.w.value = this.base;
+  }
+  mutate(r: RandomSource): boolean {
+    return boolFlip(this.w, r);
+  }
+  produce(): Value {
+    return this.w.value;
+  }
+  setDonors(): void {}
+}
+
+/** The state class for a kind. */
+export function makeArg(kind: Kind, maxLen: number, dict: Dictionary): Arg {
+  const k: KindName = kind.kind;
+  switch (k) {
+    case 'bytes': return new BytesArg(maxLen, dict);
+    case 'string': return new StringArg(maxLen, dict);
+    case 'bool': return new BoolArg();
+    case 'float32': case 'float64': return new FloatArg(kind, dict);
+    case 'int64': case 'uint64': return new BigIntArg(kind, dict);
+    default: return new IntArg(kind, dict);
+  }
+}

@@ -1,0 +1,8 @@
+/**
+ * Public surface of the mutator: the deterministic input generator and its replay helper.
+ * Other folders (engine, worker) import from here. Rule: nothing exported here may make a
+ * sequence depend on anything but (kinds, options, splice pool, base, seed).
+ */
+
+export { CHAIN_MAX, Mutator, replayInput, type MutatorOptions } from './mutator.js';
+export { chooseLen } from './common.js';

@@ -1,0 +1,192 @@
+/**
+ * The mutator: from a base corpus entry and a seed, a deterministic sequence of new inputs.
+ *
+ * The engine's fuzz loop calls `next()` once per execution; after a worker dies, another process
+ * rebuilds an input with `replayInput`. Rule (hard): the same kinds, options, splice pool, base and
+ * seed give a bit-identical sequence in every process; nothing depends on time, Math.random, buffer
+ * capacities or anything the target did with its copies.
+ */
+
+import { checkValue, isKindName, type Kind, type Value } from '../values/kinds.js';
+import { Rng } from '../util/rng.js';
+import { makeArg, type Arg, type Dictionary } from './args.js';
+import { dictionaryNumbers } from './numbers.js';
+
+export interface MutatorOptions {
+  /**
+   * Max length of each bytes argument (bytes) and each string argument (UTF-16 code units), an
+   * integer ≥ 0. No produced value is longer: a longer base value is cut to its first maxLen
+   * units when a chain starts (a string one unit shorter if the cut would split a surrogate pair),
+   * so even the unmutated parts of a chain respect it. With maxLen 0 such arguments stay empty.
+   */
+  maxLen: number;
+  /**
+   * Dictionary tokens (raw bytes). Bytes arguments insert or overwrite them; string arguments use
+   * them decoded as UTF-8; number arguments use tokens that read as numbers ("1234", "-5", "0x7f",
+   * "1.5") and, for integers, 1/2/4/8-byte tokens read in both byte orders. Empty tokens and
+   * tokens longer than maxLen are ignored. May be empty.
+   */
+  dictionary?: readonly Uint8Array[];
+}
+
+/** The longest chain: each chain stacks 1..CHAIN_MAX mutations (uniformly drawn) on the base. */
+export const CHAIN_MAX = 5;
+
+/**
+ * Generates inputs as chains of stacked mutations, Go style:
+ *
+ * - A chain starts from the base entry and has a length L drawn uniformly in 1..CHAIN_MAX. Each
+ *   `next()` applies one more single mutation to the chain's working values and returns a copy, so
+ *   a chain yields L inputs that are 1, 2, …, L mutations away from the base; then the next chain
+ *   starts from the base again (only arguments the previous chain changed are reset).
+ * - A single mutation picks one argument with odds by kind: bytes and strings 3, every other kind
+ *   1, and 0 for bytes/strings with maxLen 0 (a one-argument target never draws). Then it draws a
+ *   mutation uniformly from that argument's table (bytes.ts, strings.ts, numbers.ts, floats.ts),
+ *   redrawing while the drawn one does not apply (at most 64 draws). An empty bytes/string value
+ *   draws only from the mutations that grow it.
+ * - Splice and dictionary mutations join the tables only when the pool holds a usable value for
+ *   that argument or the dictionary a usable token.
+ */
+export class Mutator {
+  private readonly args: Arg[];
+  /** pick[k] = argument index, each argument repeated `weight` times. */
+  private readonly pick: number[] = [];
+  private readonly dirty: boolean[];
+  private rng = new Rng(0);
+  private started = false;
+  private step = 0;
+  private chainLen = 0;
+  private produced = 0;
+
+  constructor(readonly kinds: readonly Kind[], options: MutatorOptions) {
+    const { maxLen } = options;
+    if (!Number.isInteger(maxLen) || maxLen < 0) throw new RangeError(`maxLen must be an integer >= 0, got ${String(maxLen)}`);
+    for (const k of kinds) {
+      if (!k || !isKindName(k.kind)) throw new TypeError(`unknown argument kind ${JSON.stringify(k?.kind)}`);
+    }
+    const tokens = (options.dictionary ?? []).filter((t) => {
+      if (!(t instanceof Uint8Array)) throw new TypeError('dictionary tokens must be Uint8Arrays');
+      return t.length > 0;
+    });
+    const decoder = new TextDecoder('utf-8');
+    const { ints, floats } = dictionaryNumbers(tokens);
+    const dict: Dictionary = {
+      bytes: tokens.map((t) => t.slice()),
+      units: tokens.map((t) => {
+        const s = decoder.decode(t);
+        const u = new Uint16Array(s.length);
+        for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
+        return u;
+      }),
+      ints,
+      floats,
+    };
+    this.args = kinds.map((k) => makeArg(k, maxLen, dict));
+    this.args.forEach((a, i) => {
+      for (let w = 0; w < a.weight; w++) this.pick.push(i);
+    });
+    this.dirty = kinds.map(() => false);
+  }
+
+  /**
+   * Sets the other corpus entries available for splicing (each an array of values of `kinds`).
+   * The arrays are copied but the values are kept by reference: do not modify the Uint8Arrays
+   * (never hand these very objects to a target). Values that are not valid for their kind are
+   * skipped, as are empty bytes/strings. Changing the pool changes the sequence.
+   */
+  setSplicePool(entries: readonly (readonly Value[])[]): void {
+    for (const e of entries) {
+      if (!Array.isArray(e) || e.length !== this.kinds.length) {
+        throw new TypeError(`splice pool entries must be arrays of ${this.kinds.length} values`);
+      }
+    }
+    this.args.forEach((a, i) => a.setDonors(entries.map((e) => e[i])));
+  }
+
+  /** Starts a new deterministic sequence from `base` (validated, copied) with `seed` (integer 0..2^53). */
+  start(base: readonly Value[], seed: number): void {
+    if (!Array.isArray(base) || base.length !== this.kinds.length) {
+      throw new TypeError(`base must be an array of ${this.kinds.length} values`);
+    }
+    this.kinds.forEach((k, i) => {
+      const why = checkValue(k, base[i]);
+      if (why !== undefined) throw new TypeError(`base value ${i}: ${why}`);
+    });
+    this.rng = new Rng(seed);
+    this.args.forEach((a, i) => {
+      a.setBase(base[i]);
+      a.reset();
+      this.dirty[i] = false;
+    });
+    this.step = 0;
+    this.produced = 0;
+    this.started = true;
+  }
+
+  /** Number of inputs produced (or skipped) since start(). */
+  get count(): number {
+    return this.produced;
+  }
+
+  /** Applies the mutation step of the next input without producing it. */
+  private advance(): void {
+    if (!this.started) throw new Error('Mutator.next() called before start()');
+    const args = this.args;
+    const rng = this.rng;
+    if (this.step === 0) {
+      const dirty = this.dirty;
+      for (let i = 0; i < args.length; i++) {
+        if (dirty[i]) {
+          args[i].reset();
+          dirty[i] = false;
+        }
+      }
+      this.chainLen = 1 + rng.below(CHAIN_MAX);
+    }
+    const pick = this.pick;
+    if (pick.length > 0) {
+      const i = args.length === 1 ? 0 : pick[rng.below(pick.length)];
+      if (args[i].mutate(rng)) this.dirty[i] = true;
+    }
+    if (++this.step === this.chainLen) this.step = 0;
+    this.produced++;
+  }
+
+  /**
+   * The next input: a fresh array of fresh values the caller may hand to the target (bytes are
+   * new Uint8Arrays the mutator never writes again; see output.ts for their pooled memory).
+   */
+  next(): Value[] {
+    this.advance();
+    const args = this.args;
+    if (args.length === 1) return [args[0].produce()];
+    const out = new Array<Value>(args.length);
+    for (let i = 0; i < args.length; i++) out[i] = args[i].produce();
+    return out;
+  }
+
+  /** Advances by n inputs without producing them: afterwards next() returns input number count. */
+  skip(n: number): void {
+    for (let k = 0; k < n; k++) this.advance();
+  }
+}
+
+/**
+ * Rebuilds input number `index` (0-based) of the sequence (kinds, options, pool, base, seed):
+ * the same as new Mutator + setSplicePool + start + next() index+1 times, without the copies.
+ */
+export function replayInput(
+  kinds: readonly Kind[],
+  options: MutatorOptions,
+  pool: readonly (readonly Value[])[],
+  base: readonly Value[],
+  seed: number,
+  index: number,
+): Value[] {
+  if (!Number.isInteger(index) || index < 0) throw new RangeError(`index must be an integer >= 0, got ${String(index)}`);
+  const m = new Mutator(kinds, options);
+  m.setSplicePool(pool);
+  m.start(base, seed);
+  m.skip(index);
+  return m.next();
+}

@@ -1,0 +1,85 @@
+/**
+ * Failure signatures: the key that decides whether two failures are "the same bug".
+ * A signature is the failure kind plus the top frames of the stack that belong to the user's
+ * code (source-mapped paths relative to the project, function names, line numbers), with frames
+ * of Node's internals and of tsfuzz itself removed and no message text (it often contains the
+ * input). Used by workers (to report each bug once per batch) and by the coordinator (to report
+ * and write each distinct failure once, with a count of repeats).
+ */
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** Root of the tsfuzz package; frames inside it are ours, not the user's. */
+const OWN_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const OWN_DIST = path.join(OWN_ROOT, 'dist') + path.sep;
+const OWN_SRC = path.join(OWN_ROOT, 'src') + path.sep;
+
+export interface Frame {
+  fn: string;
+  file: string;
+  line: number;
+  col: number;
+}
+
+const FRAME_RE = /^\s*at (?:(.*?) \()?(.*?):(\d+):(\d+)\)?$/;
+
+/** Parses the `at …` lines of a V8 stack. Frames without a location (native, eval) are skipped. */
+export function parseStack(stack: string): Frame[] {
+  const out: Frame[] = [];
+  for (const line of stack.split('\n')) {
+    const m = FRAME_RE.exec(line);
+    if (!m) continue;
+    let file = m[2];
+    if (file.startsWith('file://')) {
+      try {
+        file = fileURLToPath(file);
+      } catch {
+        /* keep as is */
+      }
+    }
+    out.push({ fn: (m[1] ?? '').replace(/^async /, '') || '<anonymous>', file, line: Number(m[3]), col: Number(m[4]) });
+  }
+  return out;
+}
+
+/** Whether a frame is in the user's code (or their dependencies), not Node's or tsfuzz's. */
+export function isUserFrame(f: Frame): boolean {
+  if (f.file.startsWith('node:') || f.file.startsWith('internal/') || !f.file.includes('/')) return false;
+  if (f.file.startsWith(OWN_DIST) || f.file.startsWith(OWN_SRC)) return false;
+  return true;
+}
+
+/** The first `n` user frames of a stack. */
+export function userFrames(stack: string, n = 3): Frame[] {
+  return parseStack(stack).filter(isUserFrame).slice(0, n);
+}
+
+/**
+ * Removes our own frames and Node's internals from a stack for display, keeping the message
+ * lines, and shows file URLs as paths relative to the current folder.
+ */
+export function cleanStack(stack: string, cwd = process.cwd()): string {
+  const out: string[] = [];
+  for (const l of stack.split('\n')) {
+    if (!FRAME_RE.test(l)) {
+      out.push(l);
+      continue;
+    }
+    const f = parseStack(l)[0];
+    if (!f || !isUserFrame(f)) continue;
+    const rel = path.relative(cwd, f.file);
+    const shown = rel.startsWith('..') ? f.file : rel;
+    out.push(`    at ${f.fn === '<anonymous>' ? '' : f.fn + ' '}(${shown}:${f.line}:${f.col})`);
+  }
+  return out.join('\n');
+}
+
+/**
+ * Signature of a failure: `kind|name|frame;frame;frame`. `name` is the error's class name (or
+ * the type of a non-Error thrown value), never its message.
+ */
+export function failureSignature(kind: string, errorName: string, stack: string | undefined, cwd = process.cwd()): string {
+  const frames = stack ? userFrames(stack) : [];
+  const where = frames.map((f) => `${f.fn}@${path.relative(cwd, f.file)}:${f.line}`).join(';');
+  return `${kind}|${errorName}|${where}`;
+}

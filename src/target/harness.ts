@@ -1,0 +1,163 @@
+/**
+ * Running one input of a target: the `t` context, how a result is classified (pass, skip,
+ * expected error, failure), and the failure description sent to the coordinator.
+ * Used by the worker's execution thread for fuzzing, regression runs and re-checks alike, so an
+ * input fails the same way whichever mode runs it.
+ * Rule: the fast path (a synchronous target that returns) allocates nothing and awaits nothing.
+ */
+import type { T } from '../api/t.js';
+import type { ExpectRule, RegisteredTarget } from '../api/registry.js';
+import type { FailureInfo, FailureKind } from '../engine/protocol.js';
+import { cleanStack, failureSignature } from '../report/signature.js';
+import { inspect } from 'node:util';
+
+/** Thrown by t.fail(). */
+export class FailSignal extends Error {
+  override name = 'FuzzFailure';
+}
+/** Thrown by t.skip(). */
+export class SkipSignal {
+  constructor(readonly reason: string) {}
+}
+
+/** The `t` of one input; one instance is reused for every input of a job. */
+export class TContext implements T {
+  logs: string[] | null = null;
+  cleanups: Array<() => void | Promise<void>> | null = null;
+  /** 0 running, 1 fail() called, 2 skip() called. */
+  state = 0;
+  failMessage = '';
+  constructor(readonly name: string) {}
+
+  reset(): void {
+    this.logs = null;
+    this.cleanups = null;
+    this.state = 0;
+  }
+  fail(message = 'failed'): never {
+    this.state = 1;
+    this.failMessage = message;
+    throw new FailSignal(message);
+  }
+  assert(condition: unknown, message = 'assertion failed'): asserts condition {
+    if (!condition) this.fail(message);
+  }
+  skip(reason = ''): never {
+    if (this.state === 0) this.state = 2;
+    throw new SkipSignal(reason);
+  }
+  log(...args: unknown[]): void {
+    (this.logs ??= []).push(args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 4 }))).join(' '));
+  }
+  cleanup(fn: () => void | Promise<void>): void {
+    (this.cleanups ??= []).push(fn);
+  }
+}
+
+/** Calls the fuzz function without spreading for the common arities. */
+export function callTarget(fn: RegisteredTarget['fn'], t: T, a: readonly unknown[]): unknown {
+  const f = fn as (t: T, ...args: unknown[]) => unknown;
+  switch (a.length) {
+    case 1: return f(t, a[0]);
+    case 2: return f(t, a[0], a[1]);
+    case 3: return f(t, a[0], a[1], a[2]);
+    default: return f(t, ...a);
+  }
+}
+
+export function isThenable(r: unknown): r is PromiseLike<unknown> {
+  return r !== undefined && r !== null && typeof (r as { then?: unknown }).then === 'function';
+}
+
+/** Whether a thrown value is one the target declared as expected. */
+export function isExpected(rules: readonly ExpectRule[], e: unknown): boolean {
+  for (const r of rules) {
+    let ok: boolean;
+    try {
+      ok = r.isClass ? e instanceof (r.match as new () => unknown) : (r.match as (e: unknown) => boolean)(e) === true;
+    } catch {
+      ok = false;
+    }
+    if (ok && r.message) ok = e instanceof Error && r.message.test(e.message);
+    if (ok) return true;
+  }
+  return false;
+}
+
+/** Outcome of an input after the call (and its promise) settled. */
+export const enum Verdict {
+  Pass = 0,
+  Skip = 1,
+  Fail = 2,
+}
+
+/** Classifies a value thrown (or rejected with) by the target. */
+export function verdictOfError(t: TContext, target: RegisteredTarget, e: unknown): Verdict {
+  if (t.state === 1) return Verdict.Fail; // fail() was called, even if the user caught it
+  if (e instanceof SkipSignal || t.state === 2) return Verdict.Skip;
+  if (isExpected(target.expect, e)) return Verdict.Pass;
+  return Verdict.Fail;
+}
+
+function isStackOverflow(e: unknown): boolean {
+  return e instanceof RangeError && e.message.includes('Maximum call stack size exceeded');
+}
+
+/** Builds the failure description of a thrown or rejected value. */
+export function describeError(t: TContext, e: unknown, rejected: boolean): FailureInfo {
+  let kind: FailureKind = rejected ? 'reject' : 'throw';
+  let headline: string;
+  let detail: string;
+  let name: string;
+  let stack: string | undefined;
+  if (t.state === 1 && !(e instanceof FailSignal)) {
+    // fail() was called and the user swallowed the signal.
+    e = new FailSignal(t.failMessage);
+  }
+  if (e instanceof Error) {
+    if (isStackOverflow(e)) kind = 'stack-overflow';
+    name = e instanceof FailSignal ? 'fail' : e.name || e.constructor?.name || 'Error';
+    headline = e instanceof FailSignal ? e.message : `${e.name}: ${e.message}`;
+    try {
+      stack = String(e.stack ?? '');
+    } catch {
+      stack = '';
+    }
+    detail = cleanStack(stack);
+    if (kind === 'stack-overflow') headline = 'stack overflow: ' + headline;
+  } else {
+    name = `non-error ${typeof e}`;
+    const shown = inspect(e, { depth: 3, breakLength: Infinity });
+    headline = `${rejected ? 'rejected with' : 'threw'} a non-Error value: ${shown.length > 200 ? shown.slice(0, 200) + '…' : shown}`;
+    detail = headline;
+  }
+  if (rejected && kind === 'reject') headline = 'promise rejected: ' + headline;
+  return {
+    kind,
+    headline: headline.split('\n')[0],
+    detail,
+    signature: failureSignature(kind, name, stack),
+    output: t.logs ? t.logs.join('\n') : '',
+  };
+}
+
+/** A failure that has no stack (exit, abort, timeout, oom, crash). */
+export function simpleFailure(kind: FailureKind, headline: string, detail = headline, signatureExtra = ''): FailureInfo {
+  return { kind, headline, detail, signature: `${kind}|${signatureExtra}|`, output: '' };
+}
+
+/** Runs registered cleanups in reverse order; a throwing cleanup fails the input. */
+export function runCleanups(t: TContext): void | Promise<void> {
+  const list = t.cleanups;
+  if (!list) return;
+  t.cleanups = null;
+  for (let i = list.length - 1; i >= 0; i--) {
+    const r = list[i]();
+    if (isThenable(r)) {
+      return (async () => {
+        await r;
+        for (let j = i - 1; j >= 0; j--) await list[j]();
+      })();
+    }
+  }
+}

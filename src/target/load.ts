@@ -1,0 +1,74 @@
+/**
+ * Loads fuzz files and collects the targets they register, attributing each to its file.
+ * Runs wherever user code runs: the worker's execution thread (also used for discovery), never the
+ * coordinator. Errors are UserErrors naming the file: a syntax error, a missing import, a file
+ * that registers nothing, two targets with one name in one directory.
+ */
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { registry, type RegisteredTarget } from '../api/registry.js';
+import { UserError, errorMessage } from '../util/errors.js';
+
+/** The first line of a load error, with the location Node gives for syntax errors. */
+function loadErrorLine(file: string, e: unknown): string {
+  const rel = path.relative(process.cwd(), file) || file;
+  let msg = errorMessage(e).split('\n')[0];
+  if (e instanceof Error) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+      msg = msg.replace(/ imported from .*$/, '');
+      return `${rel}: cannot load: ${msg}; check the import path and that the package is installed`;
+    }
+    // SyntaxErrors from the loader carry "file:line" on the first line of their stack.
+    const stack = String(e.stack ?? '');
+    const at = /^(\/[^\n]*?:\d+)\n/.exec(stack) ?? /^(file:\/\/[^\n]*?:\d+)\n/.exec(stack);
+    if (e instanceof SyntaxError) {
+      const loc = at ? at[1].replace(/^file:\/\//, '') : rel;
+      return `${rel}: syntax error: ${msg} (${path.relative(process.cwd(), loc) || loc})`;
+    }
+  }
+  return `${rel}: failed to load: ${e instanceof Error ? `${e.name}: ` : ''}${msg}`;
+}
+
+/** Imports each fuzz file in order and returns the targets registered, in registration order. */
+export async function loadFuzzFiles(files: readonly string[]): Promise<RegisteredTarget[]> {
+  const reg = registry();
+  const start = reg.targets.length;
+  for (const file of files) {
+    const before = reg.targets.length;
+    reg.currentFile = file;
+    try {
+      await import(pathToFileURL(file).href);
+    } catch (e) {
+      throw new UserError(loadErrorLine(file, e));
+    } finally {
+      reg.currentFile = undefined;
+    }
+    if (reg.targets.length === before) {
+      const rel = path.relative(process.cwd(), file);
+      throw new UserError(`${rel}: registers no fuzz targets; call fuzz('Name', [bytes()], (t, data) => { … }) in it`);
+    }
+  }
+  const targets = reg.targets.slice(start);
+  checkDuplicates(targets);
+  return targets;
+}
+
+/** Two targets with one name in one directory would share testdata/fuzz/<Name>: an error. */
+export function checkDuplicates(targets: readonly RegisteredTarget[]): void {
+  const seen = new Map<string, RegisteredTarget>();
+  for (const t of targets) {
+    const key = `${path.dirname(t.file)}\0${t.name}`;
+    const prev = seen.get(key);
+    if (prev) {
+      const a = path.relative(process.cwd(), prev.file);
+      const b = path.relative(process.cwd(), t.file);
+      throw new UserError(
+        a === b
+          ? `${a}: two fuzz targets are named ${t.name}; give each a unique name`
+          : `fuzz target ${t.name} is defined in both ${a} and ${b}; they would share testdata/fuzz/${t.name}, so rename one`,
+      );
+    }
+    seen.set(key, t);
+  }
+}
