@@ -139,9 +139,9 @@ async function cmdFuzz(p: ParsedCommand): Promise<number> {
       s.findings.map((f) => `  ${f.target.name}: ${f.failure.headline}${f.count > 1 ? ` (×${f.count})` : ''}${f.writtenTo ? ` → ${path.relative(process.cwd(), f.writtenTo)}` : ''}`).join('\n')
     : '';
   reporter.summary(
-    `${status}  fuzzed ${s.targets.length} target${s.targets.length === 1 ? '' : 's'}: ${s.execs} execs in ${formatElapsed(s.elapsedMs)} (seed ${seed})\n${perTarget}${failures}`,
+    `${status}  fuzzed ${s.targets.length} target${s.targets.length === 1 ? '' : 's'}: ${s.execs} execs in ${formatElapsed(s.elapsedMs)}, ${s.fuzzExecsPerSec}/sec while fuzzing (seed ${seed})\n${perTarget}${failures}`,
     {
-      status, seed, execs: s.execs, elapsedMs: s.elapsedMs, interrupted: s.interrupted, targets: s.targets,
+      status, seed, execs: s.execs, elapsedMs: s.elapsedMs, fuzzExecsPerSec: s.fuzzExecsPerSec, interrupted: s.interrupted, targets: s.targets,
       failures: s.findings.map((f) => ({ target: f.target.name, kind: f.failure.kind, headline: f.failure.headline, count: f.count, writtenTo: f.writtenTo ?? null })),
     },
   );

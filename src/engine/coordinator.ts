@@ -26,7 +26,7 @@ import { SafeFile } from './inflight.js';
 import { WorkerPool, type JobEnd, type Slot } from './pool.js';
 import type { WorkerDeath } from './worker-handle.js';
 import type { FailureInfo, FromWorker, FuzzJob, TargetInfo, WorkerConfig } from './protocol.js';
-import { batchSize, pickEntry, pickTarget } from './schedule.js';
+import { batchSize, pickEntry, pickTarget, timedBatchSize } from './schedule.js';
 import { TargetState } from './target-state.js';
 
 export interface FuzzOptions {
@@ -54,6 +54,8 @@ export interface FuzzSummary {
   findings: Finding[];
   execs: number;
   elapsedMs: number;
+  /** Executions per second while fuzzing (after the baseline), or 0 if fuzzing never started. */
+  fuzzExecsPerSec: number;
   interrupted: boolean;
   targets: Array<{ name: string; execs: number; corpus: number; newInteresting: number; edges: number }>;
 }
@@ -76,6 +78,8 @@ export class Coordinator {
   private lastStatus = { at: Date.now(), execs: 0 };
   private phase: 'baseline' | 'fuzzing' = 'baseline';
   private baseline = { done: 0, total: 0 };
+  /** When fuzzing (after the baseline) began, and the executions done by then. */
+  private fuzzStart = { at: 0, execs: 0 };
   private tmpDir: string | undefined;
 
   constructor(private readonly o: FuzzOptions) {
@@ -110,6 +114,7 @@ export class Coordinator {
       await this.runBaseline();
       if (!this.stopping) {
         this.phase = 'fuzzing';
+        this.fuzzStart = { at: Date.now(), execs: this.execs };
         const edges = this.targets.reduce((n, t) => n + t.edgesCovered, 0);
         o.reporter.info(
           `fuzz: elapsed: ${formatElapsed(Date.now() - this.startedAt)}, gathering baseline coverage: ${this.baseline.done}/${this.baseline.total} completed, now fuzzing with ${parallel} worker${parallel === 1 ? '' : 's'}` +
@@ -247,7 +252,8 @@ export class Coordinator {
       entry.picks++;
       const n = this.batchCount.get(t.key) ?? 0;
       this.batchCount.set(t.key, n + 1);
-      const limit = Math.min(batchSize(n), left);
+      const limit = Math.min(this.o.seedGiven ? batchSize(n) : timedBatchSize(t.execsPerMs), left);
+      const sentAt = Date.now();
       const seed = this.rng.u32();
       this.promised += limit;
       t.promised += limit;
@@ -258,6 +264,7 @@ export class Coordinator {
       );
       this.promised -= limit;
       t.promised -= limit;
+      if (end.kind === 'done') t.noteBatch(end.execs, Date.now() - sentAt);
       await this.onJobEnd(t, job!, end);
     }
   }
@@ -392,6 +399,7 @@ export class Coordinator {
       findings: this.findings?.list ?? [],
       execs: this.execs,
       elapsedMs: Date.now() - this.startedAt,
+      fuzzExecsPerSec: this.fuzzStart.at ? Math.round(((this.execs - this.fuzzStart.execs) * 1000) / Math.max(1, Date.now() - this.fuzzStart.at)) : 0,
       interrupted: this.interrupted,
       targets: this.targets.map((t) => ({
         name: t.name, execs: t.execs, corpus: t.entries.length, newInteresting: t.newInteresting, edges: t.edgesCovered,

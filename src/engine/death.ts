@@ -19,5 +19,5 @@ export function describeDeath(d: WorkerDeath, memoryLimitMb: number): FailureInf
     const limit = memoryLimitMb > 0 ? `; the memory limit is ${memoryLimitMb} MB` : '';
     return simpleFailure('oom', `worker process was killed by SIGKILL (most likely the kernel's out-of-memory killer${limit})`, tail, 'sigkill');
   }
-  return simpleFailure('crash', `worker process crashed: ${deathReason(d)}`, tail || deathReason(d), d.signal ?? `code ${d.code}`);
+  return simpleFailure('crash', `worker process crashed: ${deathReason(d)}`, tail || undefined, d.signal ?? `code ${d.code}`);
 }

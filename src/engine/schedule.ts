@@ -9,8 +9,11 @@
  * and when inputs derived from it keep finding new coverage, and worth less when it is large and
  * when it has already been picked often (diminishing returns). All draws come from the
  * coordinator's seeded generator, so a run with --seed and one worker is reproducible.
- * Batch sizes are counts, not times (the replay contract needs bounded, deterministic batches):
- * they start small so new coverage is shared quickly and double up to a cap.
+ * Batch sizes are counts, not times (the replay contract needs bounded batches). With --seed they
+ * follow a fixed ramp (small first, so new coverage is shared quickly, doubling to a cap), which
+ * keeps a one-worker run reproducible; otherwise they are sized from the target's measured speed
+ * to last about BATCH_MS, so fast targets pay little per-batch overhead and slow ones still
+ * report progress and share coverage several times a second.
  */
 import type { Rng } from '../util/rng.js';
 import type { CorpusEntry, TargetState } from './target-state.js';
@@ -49,7 +52,17 @@ export function pickEntry(t: TargetState, rng: Rng): CorpusEntry {
   return entries[entries.length - 1];
 }
 
-/** Executions for the `n`-th batch (0-based) of a target. */
+/** Executions for the `n`-th batch (0-based) of a target, in reproducible (--seed) runs. */
 export function batchSize(n: number): number {
   return Math.min(MAX_BATCH, FIRST_BATCH << Math.min(n, 16));
+}
+
+/** Target duration of a batch when sizes follow the measured speed. Chosen by hand; see bench/. */
+export const BATCH_MS = 200;
+const MAX_TIMED_BATCH = 1 << 20;
+
+/** Executions for a batch of a target that ran `execsPerMs` so far (0 = unknown yet). */
+export function timedBatchSize(execsPerMs: number): number {
+  if (!(execsPerMs > 0)) return FIRST_BATCH;
+  return Math.max(16, Math.min(MAX_TIMED_BATCH, Math.round(execsPerMs * BATCH_MS)));
 }

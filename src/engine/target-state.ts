@@ -37,6 +37,15 @@ export class TargetState {
   newInteresting = 0;
   /** Executions promised to batches in flight. */
   promised = 0;
+  /** Measured speed of fuzz batches (executions per millisecond, moving average); 0 = unknown. */
+  execsPerMs = 0;
+
+  /** Folds a finished batch into the speed estimate. */
+  noteBatch(execs: number, ms: number): void {
+    if (execs <= 0) return;
+    const rate = execs / Math.max(1, ms);
+    this.execsPerMs = this.execsPerMs === 0 ? rate : 0.7 * this.execsPerMs + 0.3 * rate;
+  }
 
   constructor(readonly info: TargetInfo, readonly testdataDir: string, readonly cacheDir: string) {
     this.key = targetKey(info.file, info.name);

@@ -114,7 +114,7 @@ function joinOutput(a: string, b: string): string {
 
 function describeExit(code: number): FailureInfo {
   if (Atomics.load(inflight, SLOT_ABORTED) === 1) {
-    return simpleFailure('abort', 'the target called process.abort()', 'process.abort() was called');
+    return simpleFailure('abort', 'the target called process.abort()');
   }
   const e = lastError as (Error & { code?: string }) | undefined;
   if (e && e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
@@ -126,7 +126,7 @@ function describeExit(code: number): FailureInfo {
     const headline = isErr ? `uncaught ${e.name}: ${e.message}` : `uncaught non-Error value: ${String(lastError)}`;
     return { kind: 'throw', headline: headline.split('\n')[0], detail: stack, signature: `throw|uncaught|${isErr ? e.name : typeof lastError}`, output: '' };
   }
-  return simpleFailure('exit', `the target called process.exit(${code})`, `process.exit(${code}) was called`, String(code));
+  return simpleFailure('exit', `the target called process.exit(${code})`, undefined, String(code));
 }
 
 function onThreadExit(code: number): void {

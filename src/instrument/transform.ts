@@ -10,7 +10,7 @@ import { pathToFileURL } from 'node:url';
 import MagicString from 'magic-string';
 import { parseModule, parseScript, type ESTree } from 'meriyah';
 import { INSTRUMENTED_MARKER, SiteEmitter } from './emit.js';
-import { composeMappings, encodeMappings, inlineMapComment, type DecodedMappings } from './sourcemap.js';
+import { chunkMappings, composeMappings, decodeMappings, encodeMappings, inlineMapComment, type DecodedMappings } from './sourcemap.js';
 import { isTypeScriptFile, stripTypes } from './strip.js';
 import { Visitor } from './visitor.js';
 
@@ -42,7 +42,7 @@ export interface TransformResult {
   warning?: string;
 }
 
-const PARSE_OPTIONS = { ranges: true, next: true, preserveParens: true, webcompat: true, validateRegex: false } as const;
+const PARSE_OPTIONS = { ranges: { start: true, end: true, range: false }, next: true, preserveParens: true, webcompat: true, validateRegex: false } as const;
 
 export function transformSource(source: string, filename: string, opts: TransformOptions): TransformResult {
   const ts = isTypeScriptFile(filename);
@@ -84,12 +84,18 @@ export function transformSource(source: string, filename: string, opts: Transfor
   const [at, sep] = prologuePosition(code, program);
   ms.prependLeft(at, sep + em.prologue(moduleKey(filename)));
 
-  const decoded = ms.generateDecodedMap({ hires: 'boundary' }).mappings as DecodedMappings;
-  const mappings = encodeMappings(inner ? composeMappings(decoded, inner) : decoded);
+  const mappings = inner
+    ? encodeMappings(composeMappings(decodeMappings(chunkMappings(ms) ?? boundaryMap(ms)), inner))
+    : (chunkMappings(ms) ?? boundaryMap(ms));
   // The marker goes last so that loaders can recognise our output in O(1); V8 takes the
   // sourceMappingURL comment from anywhere in the file.
   const out = ms.toString() + '\n' + inlineMapComment(mapSource, mappings) + '\n' + INSTRUMENTED_MARKER + '\n';
   return { code: out, edges: em.edges, compareSites: em.compares, literals, format };
+}
+
+/** magic-string's own map, if its chunk list ever stops being readable. */
+function boundaryMap(ms: MagicString): string {
+  return ms.generateMap({ hires: 'boundary' }).mappings;
 }
 
 function parse(code: string, format: ModuleFormat | undefined): [ESTree.Program, ModuleFormat] {

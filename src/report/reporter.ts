@@ -97,11 +97,11 @@ export class Reporter {
     const lines: string[] = [];
     lines.push(`--- FAIL: ${r.target}${r.source ? `/${r.source}` : ''} (${r.failure.kind})`);
     lines.push(indent(r.failure.headline));
-    const detail = r.failure.detail.trim();
-    if (detail && detail !== r.failure.headline) {
-      const body = detail.startsWith(r.failure.headline) ? detail.slice(r.failure.headline.length).replace(/^\n/, '') : detail;
-      if (body.trim()) lines.push(indent(body, '        '));
-    }
+    // The detail usually starts with the message the headline already shows: print the rest.
+    const detailLines = r.failure.detail.replace(/^\s*\n/, '').trimEnd().split('\n');
+    if (detailLines.length && r.failure.headline.endsWith(detailLines[0].trim())) detailLines.shift();
+    const body = detailLines.join('\n');
+    if (body.trim()) lines.push(indent(body, '    '));
     if (r.values) {
       lines.push('    input:');
       for (const p of previewValues(r.kinds, r.values)) lines.push('        ' + p);

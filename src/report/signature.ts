@@ -60,17 +60,30 @@ export function userFrames(stack: string, n = 3): Frame[] {
  */
 export function cleanStack(stack: string, cwd = process.cwd()): string {
   const out: string[] = [];
+  let repeats = 0;
+  const flush = () => {
+    if (repeats > 0) out.push(`    … the frame above repeated ${repeats} more time${repeats === 1 ? '' : 's'}`);
+    repeats = 0;
+  };
   for (const l of stack.split('\n')) {
     if (!FRAME_RE.test(l)) {
+      flush();
       out.push(l);
       continue;
     }
     const f = parseStack(l)[0];
     if (!f || !isUserFrame(f)) continue;
     const rel = path.relative(cwd, f.file);
-    const shown = rel.startsWith('..') ? f.file : rel;
-    out.push(`    at ${f.fn === '<anonymous>' ? '' : f.fn + ' '}(${shown}:${f.line}:${f.col})`);
+    const where = `${rel.startsWith('..') ? f.file : rel}:${f.line}:${f.col}`;
+    const line = f.fn === '<anonymous>' ? `    at ${where}` : `    at ${f.fn} (${where})`;
+    if (out[out.length - 1] === line) {
+      repeats++;
+      continue;
+    }
+    flush();
+    out.push(line);
   }
+  flush();
   return out.join('\n');
 }
 

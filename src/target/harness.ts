@@ -124,6 +124,7 @@ export function describeError(t: TContext, e: unknown, rejected: boolean): Failu
       stack = '';
     }
     detail = cleanStack(stack);
+    if (e instanceof FailSignal) detail = detail.split('\n').slice(1).join('\n');
     if (kind === 'stack-overflow') headline = 'stack overflow: ' + headline;
   } else {
     name = `non-error ${typeof e}`;
