@@ -310,6 +310,7 @@ export class Coordinator {
     switch (end.kind) {
       case 'done':
         this.count(t, end.execs);
+        for (const [sig, n] of Object.entries(end.repeats)) this.findings.addRepeats(t, sig, n);
         return;
       case 'thread-lost': {
         this.count(t, end.index + 1);

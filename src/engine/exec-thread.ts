@@ -131,16 +131,19 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   if (cov) cov.reset();
   let failures = 0;
   let stopped = false;
-  const reported = new Set<string>();
+  const reported = new Map<string, number>();
 
   const replay = (index: number): Value[] =>
     replayInput(target.kinds, { maxLen: job.maxLen, dictionary: job.dictionary }, job.splicePool, job.base, job.seed, index);
 
   const onFailure = (index: number, failure: FailureInfo) => {
     failures++;
-    if (!reported.has(failure.signature)) {
-      reported.add(failure.signature);
+    const seen = reported.get(failure.signature);
+    if (seen === undefined) {
+      reported.set(failure.signature, 0);
       post({ kind: 'failure', jobId: job.jobId, index, values: replay(index), failure });
+    } else {
+      reported.set(failure.signature, seen + 1);
     }
     if (job.stopOnFailure) stopped = true;
   };
@@ -156,7 +159,9 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
 
   const finish = () => {
     safe?.close();
-    post({ kind: 'job-done', jobId: job.jobId, execs: mutator.count, failures, edges: cov?.totalEdges ?? 0 });
+    const repeats: Record<string, number> = {};
+    for (const [sig, n] of reported) if (n > 0) repeats[sig] = n;
+    post({ kind: 'job-done', jobId: job.jobId, execs: mutator.count, failures, repeats, edges: cov?.totalEdges ?? 0 });
   };
 
   // Settles an input whose target returned a promise, then continues the loop asynchronously.

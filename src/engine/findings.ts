@@ -52,6 +52,8 @@ export class Findings {
   private pending: Promise<void> = Promise.resolve();
   /** Candidates queued and not yet handled. */
   queued = 0;
+  /** Repeats counted before their finding exists (it is still being re-checked). */
+  private readonly earlyRepeats = new Map<string, number>();
   /** Set once the first distinct failure has been written. */
   onNew: (f: Finding) => void = () => {};
 
@@ -71,6 +73,14 @@ export class Findings {
     this.queued++;
     this.pending = this.pending.then(() => this.process(c)).finally(() => this.queued--);
     return this.pending;
+  }
+
+  /** Counts `n` more inputs of `t` that failed with `signature` (not sent one by one). */
+  addRepeats(t: TargetState, signature: string, n: number): void {
+    const key = this.sigKey(t, signature);
+    const f = this.bySignature.get(key);
+    if (f) f.count += n;
+    else this.earlyRepeats.set(key, (this.earlyRepeats.get(key) ?? 0) + n);
   }
 
   /** Resolves when every queued candidate has been handled. */
@@ -110,8 +120,11 @@ export class Findings {
         f.writtenTo = w.path;
       }
     }
-    this.bySignature.set(this.sigKey(t, c.failure.signature), f);
-    this.bySignature.set(this.sigKey(t, failure.signature), f);
+    for (const key of new Set([this.sigKey(t, c.failure.signature), this.sigKey(t, failure.signature)])) {
+      this.bySignature.set(key, f);
+      f.count += this.earlyRepeats.get(key) ?? 0;
+      this.earlyRepeats.delete(key);
+    }
     this.list.push(f);
     const rel = path.relative(process.cwd(), t.info.file) || t.info.file;
     this.opts.reporter.failure({

@@ -8,7 +8,7 @@ import type { FailureInfo, FromWorker, Job, StableCoverage, TargetInfo, WorkerCo
 import { WorkerHandle, type WorkerDeath } from './worker-handle.js';
 
 export type JobEnd =
-  | { kind: 'done'; execs: number; failures: number }
+  | { kind: 'done'; execs: number; failures: number; repeats: Record<string, number> }
   | { kind: 'run'; failure: FailureInfo | undefined; skipped: boolean; coverage: StableCoverage | undefined }
   | { kind: 'thread-lost'; index: number; failure: FailureInfo }
   | { kind: 'died'; death: WorkerDeath }
@@ -93,7 +93,7 @@ export class WorkerPool {
           switch (m.kind) {
             case 'job-done':
               this.edges = Math.max(this.edges, m.edges);
-              resolve({ kind: 'done', execs: m.execs, failures: m.failures });
+              resolve({ kind: 'done', execs: m.execs, failures: m.failures, repeats: m.repeats });
               break;
             case 'run-result':
               resolve({ kind: 'run', failure: m.failure, skipped: m.skipped, coverage: m.coverage });

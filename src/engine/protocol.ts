@@ -114,7 +114,8 @@ export type FromWorker =
   | { kind: 'interesting'; jobId: number; index: number; values: Value[]; coverage: StableCoverage }
   | { kind: 'failure'; jobId: number; index: number; values: Value[] | undefined; failure: FailureInfo }
   | { kind: 'run-result'; jobId: number; failure: FailureInfo | undefined; skipped: boolean; coverage: StableCoverage | undefined }
-  | { kind: 'job-done'; jobId: number; execs: number; failures: number; edges: number }
+  /** `repeats`: per failure signature, how many more inputs failed that way than were reported. */
+  | { kind: 'job-done'; jobId: number; execs: number; failures: number; repeats: Record<string, number>; edges: number }
   /** The execution thread died or was stopped during a job; the supervisor restarts it. */
   | { kind: 'thread-lost'; jobId: number; index: number; failure: FailureInfo; processExiting: boolean }
   | { kind: 'output'; text: string };

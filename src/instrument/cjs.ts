@@ -10,7 +10,6 @@ import Module from 'node:module';
 import type { LoaderCore } from './core.js';
 import { isInstrumented, normalizeFormat, tsAlternatives } from './core.js';
 import { declaredFormat, TS_EXTENSIONS } from './filter.js';
-import { offloadTransform } from './offload.js';
 import { isTypeScriptFile } from './strip.js';
 import type { ModuleFormat } from './transform.js';
 
@@ -43,7 +42,7 @@ export function installCjsHooks(core: LoaderCore): void {
       return compile.call(this, content, filename, format);
     }
     const declared: ModuleFormat | undefined = normalizeFormat(format) ?? declaredFormat(filename);
-    const r = offloadTransform(c, content, filename, declared) ?? c.transform(content, filename, declared);
+    const r = c.transform(content, filename, declared);
     return compile.call(this, r.source, filename, r.format);
   };
 

@@ -19,10 +19,14 @@ export interface Loaded {
 
 const warned = new Set<string>();
 
+/** Runs a transform elsewhere (offload.ts); undefined = do it here. */
+export type Offloader = (core: LoaderCore, source: string, filename: string, format: ModuleFormat | undefined) => Loaded | undefined;
+
 export class LoaderCore {
   readonly filter: FileFilter;
 
-  constructor(readonly opts: LoaderOptions) {
+  /** `offload`: set in threads that run user code, so big files are parsed on a helper thread. */
+  constructor(readonly opts: LoaderOptions, private readonly offload?: Offloader) {
     this.filter = new FileFilter(opts);
   }
 
@@ -37,6 +41,8 @@ export class LoaderCore {
    */
   transform(source: string, filename: string, format: ModuleFormat | undefined): Loaded {
     if (isInstrumented(source)) return { format: format ?? 'commonjs', source };
+    const off = this.offload?.(this, source, filename, format);
+    if (off) return off;
     const r = transformCached(source, filename, {
       instrument: this.filter.instrument(filename),
       format: format ?? declaredFormat(filename),

@@ -21,6 +21,8 @@ interface Helper {
   broken: boolean;
 }
 let helper: Helper | undefined;
+/** Files transformed on the helper thread so far (tests and diagnostics). */
+export const offloadStats = { jobs: 0 };
 
 export interface OffloadReply {
   ok?: Loaded;
@@ -52,8 +54,9 @@ function startHelper(core: LoaderCore): Helper {
 export function offloadTransform(core: LoaderCore, source: string, filename: string, format: Loaded['format'] | undefined): Loaded | undefined {
   if (source.length < OFFLOAD_THRESHOLD || !core.filter.instrument(filename)) return undefined;
   const opts = core.opts;
+  format ??= declaredFormat(filename);
   if (opts.cacheDir) {
-    const key = cacheKey(source, filename, { instrument: true, format: format ?? declaredFormat(filename), compares: opts.compares });
+    const key = cacheKey(source, filename, { instrument: true, format, compares: opts.compares });
     if (readEntry(opts.cacheDir, key)) return undefined; // cheap in-thread
   }
   if (helper?.broken) return undefined;
@@ -78,5 +81,6 @@ export function offloadTransform(core: LoaderCore, source: string, filename: str
     if (msg.error.code) (err as { code?: string }).code = msg.error.code;
     throw err;
   }
+  offloadStats.jobs++;
   return msg.ok;
 }

@@ -10,6 +10,7 @@ import Module from 'node:module';
 import { installCjsHooks } from './cjs.js';
 import { LoaderCore } from './core.js';
 import type { LoaderOptions } from './filter.js';
+import { offloadTransform } from './offload.js';
 import { hasSyncHooks, installSyncHooks } from './sync-hooks.js';
 
 export type { LoaderOptions } from './filter.js';
@@ -30,7 +31,8 @@ export function loaderKind(): 'sync' | 'async' | undefined {
 export function registerLoader(opts: RegisterOptions): void {
   process.setSourceMapsEnabled(true);
   const { hooks = 'auto', ...loaderOpts } = opts;
-  const core = new LoaderCore(loaderOpts);
+  // This thread runs user code: big files are parsed on a helper thread (offload.ts).
+  const core = new LoaderCore(loaderOpts, offloadTransform);
   const g = globalThis as { [REGISTERED]?: Registered };
   const existing = g[REGISTERED];
   if (existing) {

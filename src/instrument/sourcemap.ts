@@ -174,113 +174,100 @@ export function inlineMapComment(source: string, mappings: string): string {
   return '//# sourceMappingURL=data:application/json;charset=utf-8;base64,' + Buffer.from(json).toString('base64');
 }
 
-/** The parts of magic-string 0.30's chunk list that `chunkMappings` reads. */
-interface ChunkLike {
-  start: number;
-  original: string;
-  content: string;
-  intro: string;
-  outro: string;
-  edited: boolean;
-  next: ChunkLike | null;
-}
-interface MagicStringLike {
-  intro: string;
-  outro: string;
-  firstChunk?: ChunkLike;
-}
-
 function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c > 127;
 }
 
 /**
- * Encoded mappings of a MagicString's output back to its original, streamed straight from the
- * chunk list: one segment at the start of every line, word and punctuation character of original
- * text (whitespace gets none), one at every edited chunk, none in inserted text. Equivalent to
- * magic-string's `hires: 'boundary'` for every position a stack frame can name, at a fraction of
- * the time and memory (no per-segment arrays). Undefined when the chunk list is not readable.
+ * Streams the mappings of an output built from pieces of one original (edits.ts): original text
+ * gets a segment at the start of every line, word and punctuation character (whitespace none),
+ * a replaced range one segment, inserted text none. That is magic-string's `hires: 'boundary'`
+ * for every position a stack frame can name, without per-segment arrays. Pieces of original
+ * text must come in order.
  */
-export function chunkMappings(magic: object): string | undefined {
-  const ms = magic as MagicStringLike;
-  let chunk = ms.firstChunk;
-  if (!chunk || typeof chunk.original !== 'string') return undefined;
-  const w = new Writer();
-  let genCol = 0;
-  let lastGenCol = 0; // genCol of the previous segment on this line
-  let srcLine = 0;
-  let srcCol = 0;
-  let lastSrcLine = 0;
-  let lastSrcCol = 0;
-  let segsOnLine = 0;
-  const segment = (line: number, col: number): void => {
-    if (segsOnLine++ > 0) w.byte(44);
-    w.vlq(genCol - lastGenCol);
+export class MappingWriter {
+  private readonly w = new Writer();
+  private genCol = 0;
+  private lastGenCol = 0;
+  private srcLine = 0;
+  private srcCol = 0;
+  private lastSrcLine = 0;
+  private lastSrcCol = 0;
+  private segsOnLine = 0;
+
+  private segment(): void {
+    const w = this.w;
+    if (this.segsOnLine++ > 0) w.byte(44);
+    w.vlq(this.genCol - this.lastGenCol);
     w.vlq(0);
-    w.vlq(line - lastSrcLine);
-    w.vlq(col - lastSrcCol);
-    lastGenCol = genCol;
-    lastSrcLine = line;
-    lastSrcCol = col;
-  };
-  const newLine = (): void => {
-    w.byte(59);
-    genCol = 0;
-    lastGenCol = 0;
-    segsOnLine = 0;
-  };
-  const advance = (text: string): void => {
-    if (text.length === 0) return;
+    w.vlq(this.srcLine - this.lastSrcLine);
+    w.vlq(this.srcCol - this.lastSrcCol);
+    this.lastGenCol = this.genCol;
+    this.lastSrcLine = this.srcLine;
+    this.lastSrcCol = this.srcCol;
+  }
+
+  private newLine(): void {
+    this.w.byte(59);
+    this.genCol = 0;
+    this.lastGenCol = 0;
+    this.segsOnLine = 0;
+  }
+
+  /** Generated text with no original position. */
+  inserted(text: string): void {
     let nl = text.indexOf('\n');
     if (nl < 0) {
-      genCol += text.length;
+      this.genCol += text.length;
       return;
     }
     let last = nl;
     while (nl >= 0) {
-      newLine();
+      this.newLine();
       last = nl;
       nl = text.indexOf('\n', nl + 1);
     }
-    genCol = text.length - last - 1;
-  };
-  advance(ms.intro);
-  for (; chunk; chunk = chunk.next ?? undefined) {
-    advance(chunk.intro);
-    const orig = chunk.original;
-    if (chunk.edited) {
-      if (chunk.content.length) segment(srcLine, srcCol);
-      advance(chunk.content);
-      for (let i = 0; i < orig.length; i++) {
-        if (orig.charCodeAt(i) === 10) {
-          srcLine++;
-          srcCol = 0;
-        } else {
-          srcCol++;
-        }
+    this.genCol = text.length - last - 1;
+  }
+
+  /** Original text [from, to) copied verbatim. */
+  original(src: string, from: number, to: number): void {
+    let first = true;
+    let inWord = false;
+    for (let i = from; i < to; i++) {
+      const c = src.charCodeAt(i);
+      if (c === 10) {
+        this.newLine();
+        this.srcLine++;
+        this.srcCol = 0;
+        first = true;
+        inWord = false;
+        continue;
       }
-    } else {
-      let first = true;
-      let inWord = false;
-      for (let i = 0; i < orig.length; i++) {
-        const c = orig.charCodeAt(i);
-        if (c === 10) {
-          newLine();
-          srcLine++;
-          srcCol = 0;
-          first = true;
-          inWord = false;
-          continue;
-        }
-        const word = isWordChar(c);
-        if (first || (word ? !inWord : c !== 32 && c !== 9)) segment(srcLine, srcCol);
-        inWord = word;
-        first = false;
-        srcCol++;
-        genCol++;
+      const word = isWordChar(c);
+      if (first || (word ? !inWord : c !== 32 && c !== 9)) this.segment();
+      inWord = word;
+      first = false;
+      this.srcCol++;
+      this.genCol++;
+    }
+  }
+
+  /** Original [from, to) replaced by `text`: one segment at its start. */
+  replaced(src: string, from: number, to: number, text: string): void {
+    if (text.length > 0) this.segment();
+    this.inserted(text);
+    for (let i = from; i < to; i++) {
+      if (src.charCodeAt(i) === 10) {
+        this.srcLine++;
+        this.srcCol = 0;
+      } else {
+        this.srcCol++;
       }
     }
-    advance(chunk.outro);
   }
-  return w.toString();
+
+  toString(): string {
+    return this.w.toString();
+  }
 }

@@ -57,8 +57,10 @@ export function installSyncHooks(state: { core: LoaderCore }): void {
       }
       if (!core.filter.instrument(filename)) return next(url, context);
       const res = next(url, context);
+      // A required .js outside a "type" scope comes without a format: Node decides later, from
+      // the syntax; transform() makes the same decision.
       const format = normalizeFormat(res.format);
-      if (!format || res.source == null) return res;
+      if ((!format && res.format != null) || res.source == null) return res;
       const src = res.source;
       const text = typeof src === 'string' ? src : new TextDecoder().decode(src as Uint8Array);
       const r = core.transform(text, filename, format);

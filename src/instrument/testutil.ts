@@ -48,9 +48,15 @@ export function minus<T>(a: Set<T>, b: Set<T>): T[] {
   return [...a].filter((x) => !b.has(x));
 }
 
-/** A fresh temp directory populated with `files` (relative path → content). */
+const made: string[] = [];
+process.on('exit', () => {
+  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh temp directory populated with `files` (relative path → content); removed at exit. */
 export function fixtureDir(files: Record<string, string>): string {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tsfuzz-inst-')));
+  made.push(dir);
   for (const [rel, content] of Object.entries(files)) {
     const p = path.join(dir, rel);
     fs.mkdirSync(path.dirname(p), { recursive: true });
@@ -69,12 +75,13 @@ const url = (p: string): string => JSON.stringify(pathToFileURL(p).href);
 export const BOOT = `
 import { installCoverageRuntime } from ${url(path.join(DIST, '..', 'coverage', 'runtime.js'))};
 import { registerLoader, loaderKind } from ${url(path.join(DIST, 'register.js'))};
+import { offloadStats } from ${url(path.join(DIST, 'offload.js'))};
 const rt = installCoverageRuntime();
 registerLoader(JSON.parse(process.env.TSFUZZ_TEST_OPTS || '{"instrument":true}'));
 let error = null, value;
 try { const ns = await import(process.argv[2]); value = typeof ns.main === 'function' ? await ns.main() : undefined; }
 catch (e) { error = { message: String(e && e.message), stack: String(e && e.stack), code: e && e.code }; }
-console.log('RESULT ' + JSON.stringify({ error, value, kind: loaderKind(), edges: rt.totalEdges,
+console.log('RESULT ' + JSON.stringify({ error, value, kind: loaderKind(), edges: rt.totalEdges, offloaded: offloadStats.jobs,
   modules: Object.fromEntries(rt.modules.map((m) => [m.key, m.count])) }));
 `;
 
@@ -87,6 +94,7 @@ export interface ChildResult {
     value: unknown;
     kind: string;
     edges: number;
+    offloaded: number;
     modules: Record<string, number>;
   };
 }

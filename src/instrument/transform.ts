@@ -1,16 +1,17 @@
 /**
  * The one place user code is transformed: strip TypeScript types (strip.ts), then, when asked,
  * parse with meriyah and insert coverage counters and compare hooks (visitor.ts, emit.ts) with
- * magic-string, and append an inline source map pointing at the original file.
+ * a flat edit list (edits.ts), and append an inline source map pointing at the original file.
  * Called by the loader hooks (hooks.ts, cjs.ts) through cache.ts, and by tests.
  * Rule: the output runs exactly like the input, stack frames map back to the original file:line:col,
  * and a file whose JavaScript we cannot parse is loaded uninstrumented (with a warning), never broken.
  */
 import { pathToFileURL } from 'node:url';
-import MagicString from 'magic-string';
+import vm from 'node:vm';
 import { parseModule, parseScript, type ESTree } from 'meriyah';
 import { INSTRUMENTED_MARKER, SiteEmitter } from './emit.js';
-import { chunkMappings, composeMappings, decodeMappings, encodeMappings, inlineMapComment, type DecodedMappings } from './sourcemap.js';
+import { Edits } from './edits.js';
+import { composeMappings, decodeMappings, encodeMappings, inlineMapComment, type DecodedMappings } from './sourcemap.js';
 import { isTypeScriptFile, stripTypes } from './strip.js';
 import { Visitor } from './visitor.js';
 
@@ -66,12 +67,15 @@ export function transformSource(source: string, filename: string, opts: Transfor
   try {
     [program, format] = parse(code, opts.format);
   } catch (e) {
+    // A real syntax error is reported now, naming the file (Node's ESM errors do not). If V8
+    // accepts what meriyah rejected, load the file uninstrumented rather than break it.
+    if (!v8AcceptsScript(code)) throw new SyntaxError(`${filename}:${describeParseError(e)}`);
     const warning = `tsfuzz: cannot instrument ${filename}: ${describeParseError(e)}; loading it without coverage`;
     if (inner) code += '\n' + inlineMapComment(mapSource, encodeMappings(inner));
     return { code, edges: 0, compareSites: 0, literals: [], format: opts.format ?? 'commonjs', warning };
   }
 
-  const ms = new MagicString(code);
+  const ms = new Edits(code);
   const em = new SiteEmitter(format === 'module');
   const visitor = new Visitor(code, ms, em, { compares: opts.compares ?? true });
   visitor.program(program);
@@ -84,18 +88,12 @@ export function transformSource(source: string, filename: string, opts: Transfor
   const [at, sep] = prologuePosition(code, program);
   ms.prependLeft(at, sep + em.prologue(moduleKey(filename)));
 
-  const mappings = inner
-    ? encodeMappings(composeMappings(decodeMappings(chunkMappings(ms) ?? boundaryMap(ms)), inner))
-    : (chunkMappings(ms) ?? boundaryMap(ms));
+  const built = ms.build();
+  const mappings = inner ? encodeMappings(composeMappings(decodeMappings(built.mappings), inner)) : built.mappings;
   // The marker goes last so that loaders can recognise our output in O(1); V8 takes the
   // sourceMappingURL comment from anywhere in the file.
-  const out = ms.toString() + '\n' + inlineMapComment(mapSource, mappings) + '\n' + INSTRUMENTED_MARKER + '\n';
+  const out = built.code + '\n' + inlineMapComment(mapSource, mappings) + '\n' + INSTRUMENTED_MARKER + '\n';
   return { code: out, edges: em.edges, compareSites: em.compares, literals, format };
-}
-
-/** magic-string's own map, if its chunk list ever stops being readable. */
-function boundaryMap(ms: MagicString): string {
-  return ms.generateMap({ hires: 'boundary' }).mappings;
 }
 
 function parse(code: string, format: ModuleFormat | undefined): [ESTree.Program, ModuleFormat] {
@@ -156,6 +154,16 @@ function sourceName(filename: string): string {
     return pathToFileURL(filename).href;
   } catch {
     return filename;
+  }
+}
+
+/** Whether V8 compiles `code` as a CommonJS module body (module syntax counts as rejected). */
+function v8AcceptsScript(code: string): boolean {
+  try {
+    new vm.Script(`(function (exports, require, module, __filename, __dirname) {${code}\n})`);
+    return true;
+  } catch {
+    return false;
   }
 }
 

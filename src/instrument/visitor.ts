@@ -1,12 +1,12 @@
 /**
  * The single AST walk that places coverage sites and compare hooks (meriyah ESTree with ranges and
- * preserved parentheses) into a MagicString. Called by transform.ts once per file.
+ * preserved parentheses) into an edit list (edits.ts, magic-string's insertion semantics). Called by transform.ts once per file.
  * Insertion discipline: text that opens a construct uses `appendLeft` and text that closes one uses
  * `prependLeft`, both in pre-order, so nested wraps ending or starting at one offset nest correctly.
  * Rule: never re-evaluate or reorder user expressions; every edit is an insertion except the
  * compare operator token, which `update` turns into a comma.
  */
-import type MagicString from 'magic-string';
+import type { Editor } from './edits.js';
 import { COMPARE_OP_INDEX, PREFIX, type SiteEmitter } from './emit.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- ESTree nodes are walked generically. */
@@ -29,7 +29,7 @@ export class Visitor {
 
   constructor(
     private readonly src: string,
-    private readonly ms: MagicString,
+    private readonly ms: Editor,
     private readonly em: SiteEmitter,
     private readonly opts: VisitOptions,
   ) {}

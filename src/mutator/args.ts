@@ -8,8 +8,8 @@
 
 import { BIGINT_RANGE, checkValue, INT_RANGE, type Kind, type KindName, type Value } from '../values/kinds.js';
 import type { RandomSource } from '../util/rng.js';
-import { bytesTable, mutateWith, type BytesMutator } from './bytes.js';
-import { newBytesWork, newStringWork, withWords, type BytesWork, type StringWork } from './common.js';
+import { bytesTable, type BytesMutator } from './bytes.js';
+import { mutateWith, newBytesWork, newStringWork, withWords, type BytesWork, type StringWork } from './common.js';
 import { boolFlip, BoolWork, FLOAT_MUTATORS, floatSplice, floatToken, FloatWork, type FloatMutator } from './floats.js';
 import {
   BIGINT_MUTATORS, bigSplice, bigToken, BigIntWork, INT_MUTATORS, intSplice, intToken, IntWork,
@@ -17,7 +17,7 @@ import {
 } from './numbers.js';
 import { copyBytesOut, StringMaker, unitsOfString } from './output.js';
 import { stringsTable, type StringMutator } from './strings.js';
-import { snapDown } from './unicode.js';
+import { snapDownStr } from './unicode.js';
 
 /** What mutator.ts needs from every argument state. */
 export interface Arg {
@@ -47,8 +47,8 @@ export class BytesArg implements Arg {
   private readonly w: BytesWork;
   private baseWords: Int32Array = new Int32Array(0);
   private baseLen = 0;
-  private table: BytesMutator[] = [];
-  private grow: BytesMutator[] = [];
+  private table: readonly BytesMutator[] = [];
+  private grow: readonly BytesMutator[] = [];
 
   constructor(max: number, dict: Dictionary) {
     this.w = newBytesWork(max);
@@ -58,8 +58,8 @@ export class BytesArg implements Arg {
   }
   setBase(v: Value): void {
     const b = v as Uint8Array;
-    this.baseWords = withWords(b, (n) => new Uint8Array(n)).words;
     this.baseLen = Math.min(b.length, this.w.max);
+    this.baseWords = withWords(b.subarray(0, this.baseLen), (n) => new Uint8Array(n)).words;
   }
   reset(): void {
     this.w.load(this.baseWords, this.baseLen);
@@ -87,8 +87,8 @@ export class StringArg implements Arg {
   private baseLen = 0;
   private baseStr = '';
   private cached: string | undefined = '';
-  private table: StringMutator[] = [];
-  private grow: StringMutator[] = [];
+  private table: readonly StringMutator[] = [];
+  private grow: readonly StringMutator[] = [];
 
   constructor(max: number, dict: Dictionary) {
     this.w = newStringWork(max);
@@ -96,13 +96,15 @@ export class StringArg implements Arg {
     this.weight = max > 0 ? 3 : 0;
     this.setDonors([]);
   }
-  /** A base longer than max is cut to its first max units, one less if that would split a surrogate pair. */
+  /**
+   * A base longer than max is cut to its first max units, one less if that would split a surrogate
+   * pair.
+   */
   setBase(v: Value): void {
     const s = v as string;
-    const units = withWords(unitsOfString(s), (n) => new Uint16Array(n));
-    this.baseWords = units.words;
-    this.baseLen = s.length <= this.w.max ? s.length : snapDown(units.units, s.length, this.w.max);
+    this.baseLen = s.length <= this.w.max ? s.length : snapDownStr(s, this.w.max);
     this.baseStr = s.length === this.baseLen ? s : s.slice(0, this.baseLen);
+    this.baseWords = withWords(unitsOfString(this.baseStr), (n) => new Uint16Array(n)).words;
   }
   reset(): void {
     this.w.load(this.baseWords, this.baseLen);
@@ -123,6 +125,14 @@ export class StringArg implements Arg {
     this.table = stringsTable(t, d, false);
     this.grow = stringsTable(t, d, true);
   }
+}
+
+/** The kind's table plus its splice/dictionary mutation when there is material for it. */
+function scalarTable<M>(table: readonly M[], splice: M, donors: readonly unknown[], token: M, tokens: readonly unknown[]): M[] {
+  const t = table.slice();
+  if (donors.length > 0) t.push(splice);
+  if (tokens.length > 0) t.push(token);
+  return t;
 }
 
 /** Keeps the donors that are valid values of the argument (so a bad pool entry can never leak out). */
@@ -155,8 +165,11 @@ export class IntArg implements Arg {
   }
   setDonors(values: readonly Value[]): void {
     const { lo, hi } = this.w;
-    this.w.donors = validDonors<number>(values, (v) => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi && !Object.is(v, -0));
-    this.table = [...INT_MUTATORS, ...(this.w.donors.length ? [intSplice] : []), ...(this.w.tokens.length ? [intToken] : [])];
+    this.w.donors = validDonors<number>(
+      values,
+      (v) => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi && !Object.is(v, -0),
+    );
+    this.table = scalarTable(INT_MUTATORS, intSplice, this.w.donors, intToken, this.w.tokens);
   }
 }
 
@@ -186,7 +199,7 @@ export class BigIntArg implements Arg {
   setDonors(values: readonly Value[]): void {
     const [lo, hi] = BIGINT_RANGE[this.w.kind];
     this.w.donors = validDonors<bigint>(values, (v) => typeof v === 'bigint' && v >= lo && v <= hi);
-    this.table = [...BIGINT_MUTATORS, ...(this.w.donors.length ? [bigSplice] : []), ...(this.w.tokens.length ? [bigToken] : [])];
+    this.table = scalarTable(BIGINT_MUTATORS, bigSplice, this.w.donors, bigToken, this.w.tokens);
   }
 }
 
@@ -215,8 +228,11 @@ export class FloatArg implements Arg {
   }
   setDonors(values: readonly Value[]): void {
     const f32 = this.w.f32;
-    this.w.donors = validDonors<number>(values, (v) => typeof v === 'number' && (!f32 || v !== v || Math.fround(v) === v));
-    this.table = [...FLOAT_MUTATORS, ...(this.w.donors.length ? [floatSplice] : []), ...(this.w.tokens.length ? [floatToken] : [])];
+    this.w.donors = validDonors<number>(
+      values,
+      (v) => typeof v === 'number' && (!f32 || v !== v || Math.fround(v) === v),
+    );
+    this.table = scalarTable(FLOAT_MUTATORS, floatSplice, this.w.donors, floatToken, this.w.tokens);
   }
 }
 

@@ -3,8 +3,8 @@
  * tokens, splicing with other corpus entries, ASCII digit/case changes and truncation.
  *
  * Each function edits `w.buf[0..w.len)` in place and returns false, without touching anything, when
- * it does not apply. mutator.ts picks them through `mutateBytes`. Rule: `w.len ≤ w.max` after every
- * call, and the outcome depends only on the content, `w.max` and the random draws.
+ * it does not apply. args.ts draws them from `bytesTable` with `mutateWith`. Rule: `w.len ≤ w.max`
+ * after every call, and the outcome depends only on the content, `w.max` and the random draws.
  */
 
 import type { RandomSource } from '../util/rng.js';
@@ -229,7 +229,10 @@ export function bytesInsertToken(w: BytesWork, r: RandomSource): boolean {
   return true;
 }
 
-/** Writes a random dictionary token at pos in 0..len−1 (0 when empty), extending the value if it runs past the end; fails if it would exceed max. */
+/**
+ * Writes a random dictionary token at pos in 0..len−1 (0 when empty), extending the value if it
+ * runs past the end; fails if it would exceed max.
+ */
 export function bytesOverwriteToken(w: BytesWork, r: RandomSource): boolean {
   if (w.tokens.length === 0) return false;
   const t = w.tokens[r.below(w.tokens.length)];
@@ -244,7 +247,10 @@ export function bytesOverwriteToken(w: BytesWork, r: RandomSource): boolean {
   return true;
 }
 
-/** Splice: inserts at pos in 0..len a chunk donor[s..s+n) of another corpus entry's value, n = chooseLen(min(rest of donor, room)). */
+/**
+ * Splice: inserts at pos in 0..len a chunk donor[s..s+n) of another corpus entry's value, n =
+ * chooseLen(min(rest of donor, room)).
+ */
 export function bytesSpliceInsert(w: BytesWork, r: RandomSource): boolean {
   const room = w.max - w.len;
   if (w.donors.length === 0 || room < 1) return false;
@@ -257,7 +263,10 @@ export function bytesSpliceInsert(w: BytesWork, r: RandomSource): boolean {
   return true;
 }
 
-/** Crossover: keeps this value's prefix [0, a), a in 0..len, and appends donor[s..] (s in 0..donor.length−1), cut at max. */
+/**
+ * Crossover: keeps this value's prefix [0, a), a in 0..len, and appends donor[s..] (s in
+ * 0..donor.length−1), cut at max.
+ */
 export function bytesCrossover(w: BytesWork, r: RandomSource): boolean {
   if (w.donors.length === 0) return false;
   const d = w.donors[r.below(w.donors.length)];
@@ -271,7 +280,10 @@ export function bytesCrossover(w: BytesWork, r: RandomSource): boolean {
   return true;
 }
 
-/** Finds, from a random start, the first position p < start+64 with lo ≤ buf[p]|mask ≤ hi; −1 if none. */
+/**
+ * Finds, from a random start, the first position p < start+64 with lo ≤ buf[p]|mask ≤ hi; −1 if
+ * none.
+ */
 function scan(w: BytesWork, r: RandomSource, lo: number, hi: number, mask: number): number {
   const start = r.below(w.len);
   const end = Math.min(w.len, start + 64);
@@ -324,23 +336,12 @@ export const BYTES_GROW_MUTATORS: readonly BytesMutator[] = [bytesInsertRandom, 
  * there are tokens and the splice mutations if there are donors. `grow` selects the subset that
  * applies to an empty value.
  */
-export function bytesTable(hasTokens: boolean, hasDonors: boolean, grow: boolean): BytesMutator[] {
-  return [
+const bytesTables: BytesMutator[][] = [];
+export function bytesTable(hasTokens: boolean, hasDonors: boolean, grow: boolean): readonly BytesMutator[] {
+  const k = (hasTokens ? 1 : 0) | (hasDonors ? 2 : 0) | (grow ? 4 : 0);
+  return (bytesTables[k] ??= [
     ...(grow ? BYTES_GROW_MUTATORS : [...BYTES_GO_MUTATORS, ...BYTES_EXTRA_MUTATORS]),
     ...(hasTokens ? BYTES_TOKEN_MUTATORS : []),
     ...(hasDonors ? BYTES_SPLICE_MUTATORS : []),
-  ];
-}
-
-/**
- * Applies one mutation drawn uniformly from `table` (retrying while the drawn one does not apply,
- * at most 64 draws). Returns whether something applied.
- */
-export function mutateWith<W>(w: W, r: RandomSource, table: readonly ((w: W, r: RandomSource) => boolean)[]): boolean {
-  const n = table.length;
-  if (n === 0) return false;
-  for (let tries = 0; tries < 64; tries++) {
-    if (table[r.below(n)](w, r)) return true;
-  }
-  return false;
+  ]);
 }

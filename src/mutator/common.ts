@@ -94,6 +94,19 @@ export function chooseLen(r: RandomSource, n: number): number {
   return 1 + r.below(n);
 }
 
+/**
+ * Applies one mutation drawn uniformly from `table` (retrying while the drawn one does not apply,
+ * at most 64 draws). Returns whether something applied.
+ */
+export function mutateWith<W>(w: W, r: RandomSource, table: readonly ((w: W, r: RandomSource) => boolean)[]): boolean {
+  const n = table.length;
+  if (n === 0) return false;
+  for (let tries = 0; tries < 64; tries++) {
+    if (table[r.below(n)](w, r)) return true;
+  }
+  return false;
+}
+
 /** Picks `a` or a different position in 0..n-1 (n ≥ 2) without a retry loop. */
 export function otherPos(r: RandomSource, n: number, a: number): number {
   const b = r.below(n - 1);

@@ -1,7 +1,7 @@
 /**
  * Mutations of float64/float32 and bool arguments, on one-value states (`FloatWork`, `BoolWork`).
  *
- * mutator.ts draws them through `mutateWith`; a mutation returns false when it would not change
+ * args.ts draws them with `mutateWith`; a mutation returns false when it would not change
  * the value (Object.is). Rule: a float32 result always satisfies Math.fround(x) === x or is NaN,
  * and NaN payloads never influence anything (a NaN input is read as the canonical quiet NaN).
  */
@@ -9,7 +9,10 @@
 import type { RandomSource } from '../util/rng.js';
 
 const F32_MAX = 3.4028234663852886e38;
-/** Special and boundary doubles: NaN, ±Infinity, ±0, ±1, subnormal and normal minima, maxima, 2^53 neighbours, values whose text form changes. */
+/**
+ * Special and boundary doubles: NaN, ±Infinity, ±0, ±1, subnormal and normal minima, maxima, 2^53
+ * neighbours, values whose text form changes.
+ */
 const FLOAT_INTERESTING: readonly number[] = [
   NaN, Infinity, -Infinity, -0, 0, 1, -1, Number.MIN_VALUE, 2 ** -149, 2 ** -1022, 2 ** -126,
   Number.MAX_VALUE, F32_MAX, -Number.MAX_VALUE, -F32_MAX, 0.1, 0.5, -0.5, 1e-7, 1e-6, 1e21, 1e20,
@@ -94,7 +97,13 @@ export function floatRandomBits(w: FloatWork, r: RandomSource): boolean {
 /** A random ordinary number: ±[0,1) × 2^k, k in −40..39, or a random integer below 2^k (k in 0..32). */
 export function floatRandomSmall(w: FloatWork, r: RandomSource): boolean {
   const neg = r.bool();
-  const v = r.bool() ? r.float() * 2 ** (r.below(80) - 40) : r.below(2 ** r.below(33));
+  let v: number;
+  if (r.bool()) {
+    v = r.float() * 2 ** (r.below(80) - 40);
+  } else {
+    const k = r.below(33);
+    v = k === 0 ? 0 : r.u32() >>> (32 - k);
+  }
   return setFloat(w, neg ? -v : v);
 }
 /** This argument's value in another corpus entry. */

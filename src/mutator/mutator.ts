@@ -11,6 +11,7 @@ import { checkValue, isKindName, type Kind, type Value } from '../values/kinds.j
 import { Rng } from '../util/rng.js';
 import { makeArg, type Arg, type Dictionary } from './args.js';
 import { dictionaryNumbers } from './numbers.js';
+import { unitsOfString } from './output.js';
 
 export interface MutatorOptions {
   /**
@@ -29,6 +30,8 @@ export interface MutatorOptions {
   dictionary?: readonly Uint8Array[];
 }
 
+const utf8 = new TextDecoder('utf-8');
+
 /** The longest chain: each chain stacks 1..CHAIN_MAX mutations (uniformly drawn) on the base. */
 export const CHAIN_MAX = 5;
 
@@ -40,7 +43,7 @@ export const CHAIN_MAX = 5;
  *   a chain yields L inputs that are 1, 2, …, L mutations away from the base; then the next chain
  *   starts from the base again (only arguments the previous chain changed are reset).
  * - A single mutation picks one argument with odds by kind: bytes and strings 3, every other kind
- *   1, and 0 for bytes/strings with maxLen 0 (a one-argument target never draws). Then it draws a
+ *   1, and 0 for bytes/strings with maxLen 0 (with one argument no draw is spent). Then it draws a
  *   mutation uniformly from that argument's table (bytes.ts, strings.ts, numbers.ts, floats.ts),
  *   redrawing while the drawn one does not apply (at most 64 draws). An empty bytes/string value
  *   draws only from the mutations that grow it.
@@ -68,16 +71,10 @@ export class Mutator {
       if (!(t instanceof Uint8Array)) throw new TypeError('dictionary tokens must be Uint8Arrays');
       return t.length > 0;
     });
-    const decoder = new TextDecoder('utf-8');
     const { ints, floats } = dictionaryNumbers(tokens);
     const dict: Dictionary = {
       bytes: tokens.map((t) => t.slice()),
-      units: tokens.map((t) => {
-        const s = decoder.decode(t);
-        const u = new Uint16Array(s.length);
-        for (let i = 0; i < s.length; i++) u[i] = s.charCodeAt(i);
-        return u;
-      }),
+      units: tokens.map((t) => unitsOfString(utf8.decode(t))),
       ints,
       floats,
     };
@@ -103,7 +100,10 @@ export class Mutator {
     this.args.forEach((a, i) => a.setDonors(entries.map((e) => e[i])));
   }
 
-  /** Starts a new deterministic sequence from `base` (validated, copied) with `seed` (integer 0..2^53). */
+  /**
+   * Starts a new deterministic sequence from `base` (validated, copied) with `seed` (integer
+   * 0..2^53).
+   */
   start(base: readonly Value[], seed: number): void {
     if (!Array.isArray(base) || base.length !== this.kinds.length) {
       throw new TypeError(`base must be an array of ${this.kinds.length} values`);

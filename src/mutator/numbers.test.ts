@@ -48,9 +48,10 @@ const INT_CASES: Step<N.IntWork>[] = [
   ['uint8 shift left wraps', int('uint8', 0x81), N.intShift, [0, 1], 2],
   ['uint32 shift right logical', int('uint32', 4294967295), N.intShift, [30, 0], 1],
   ['int8 random', int('int8', 0), N.intRandom, [200], 72],
-  ['uint16 random bits', int('uint16', 0), N.intRandomBits, [4, 9], 9],
-  ['int32 random bits negated', int('int32', 0), N.intRandomBits, [4, 9, 1], -9],
-  ['zero stays zero: no change', int('uint8', 0), N.intRandomBits, [0, 0], false],
+  ['uint16 random bits', int('uint16', 0), N.intRandomBits, [4, 0x90000000], 9],
+  ['int32 random bits negated', int('int32', 0), N.intRandomBits, [4, 0x9fffffff, 1], -9],
+  ['uint32 random bits, all 32', int('uint32', 0), N.intRandomBits, [32, 0xffffffff], 4294967295],
+  ['zero stays zero: no change', int('uint8', 0), N.intRandomBits, [0], false],
 ];
 
 const BIG_CASES: Step<N.BigIntWork>[] = [

@@ -2,7 +2,7 @@
  * Mutations of integer arguments: int8..uint32 as numbers, int64/uint64 as bigints. Each works on a
  * one-value state (`IntWork`, `BigIntWork`) and returns false when it would not change the value.
  *
- * mutator.ts draws them through `mutateWith`. Rule: results are always integers in the kind's range
+ * args.ts draws them with `mutateWith`. Rule: results are always integers in the kind's range
  * (wrapped in two's complement), never -0, and depend only on the state and the random draws.
  */
 
@@ -11,6 +11,38 @@ import type { RandomSource } from '../util/rng.js';
 import { INTERESTING32 } from './common.js';
 
 const BITS: Record<IntKindName, number> = { int8: 8, int16: 16, int32: 32, uint8: 8, uint16: 16, uint32: 32 };
+
+const intInterestingCache = new Map<IntKindName, readonly number[]>();
+/**
+ * min, max, 0, ±1, ±2^k, ±2^k±1 and Go's interesting values, those in range (computed once per
+ * kind).
+ */
+function intInterestingOf(kind: IntKindName): readonly number[] {
+  let list = intInterestingCache.get(kind);
+  if (!list) {
+    const [lo, hi] = INT_RANGE[kind];
+    const set = new Set<number>([lo, hi, 0, 1, -1]);
+    for (let k = 1; k < BITS[kind]; k++) for (const d of [-1, 0, 1]) set.add(2 ** k + d).add(-(2 ** k) + d);
+    for (const v of INTERESTING32) set.add(v);
+    list = [...set].filter((v) => v >= lo && v <= hi);
+    intInterestingCache.set(kind, list);
+  }
+  return list;
+}
+
+const bigInterestingCache = new Map<BigIntKindName, readonly bigint[]>();
+function bigInterestingOf(kind: BigIntKindName): readonly bigint[] {
+  let list = bigInterestingCache.get(kind);
+  if (!list) {
+    const [lo, hi] = BIGINT_RANGE[kind];
+    const set = new Set<bigint>([lo, hi, 0n, 1n, -1n]);
+    for (let k = 1n; k < 64n; k++) for (const d of [-1n, 0n, 1n]) set.add((1n << k) + d).add(-(1n << k) + d);
+    for (const v of INTERESTING32) set.add(BigInt(v));
+    list = [...set].filter((v) => v >= lo && v <= hi);
+    bigInterestingCache.set(kind, list);
+  }
+  return list;
+}
 
 /** State of one number-valued integer argument. */
 export class IntWork {
@@ -30,10 +62,7 @@ export class IntWork {
     this.bits = BITS[kind];
     [this.lo, this.hi] = INT_RANGE[kind];
     this.signed = this.lo < 0;
-    const set = new Set<number>([this.lo, this.hi, 0, 1, -1]);
-    for (let k = 1; k < this.bits; k++) for (const d of [-1, 0, 1]) set.add(2 ** k + d).add(-(2 ** k) + d);
-    for (const v of INTERESTING32) set.add(v);
-    this.interesting = [...set].filter((v) => v >= this.lo && v <= this.hi);
+    this.interesting = intInterestingOf(kind);
   }
 
   /** Reduces any integer-valued double (|v| < 2^53) to the kind's range, two's complement. */
@@ -65,7 +94,8 @@ export function intRandom(w: IntWork, r: RandomSource): boolean {
 }
 /** Random of small magnitude: below 2^k for a random k in 0..bits, negated half the time if signed. */
 export function intRandomBits(w: IntWork, r: RandomSource): boolean {
-  const v = r.below(2 ** r.below(w.bits + 1));
+  const k = r.below(w.bits + 1);
+  const v = k === 0 ? 0 : r.u32() >>> (32 - k);
   return setInt(w, w.wrap(w.signed && r.bool() ? -v : v));
 }
 /** Flips one bit of the two's-complement representation. */
@@ -112,12 +142,8 @@ export class BigIntWork {
   tokens: readonly bigint[] = [];
 
   constructor(readonly kind: BigIntKindName) {
-    const [lo, hi] = BIGINT_RANGE[kind];
     this.signed = kind === 'int64';
-    const set = new Set<bigint>([lo, hi, 0n, 1n, -1n]);
-    for (let k = 1n; k < 64n; k++) for (const d of [-1n, 0n, 1n]) set.add((1n << k) + d).add(-(1n << k) + d);
-    for (const v of INTERESTING32) set.add(BigInt(v));
-    this.interesting = [...set].filter((v) => v >= lo && v <= hi);
+    this.interesting = bigInterestingOf(kind);
   }
 
   wrap(v: bigint): bigint {

@@ -114,6 +114,10 @@ test('StringMaker preserves lone surrogates for short and long strings', () => {
     const u = unitsOfString(s);
     assert.equal(maker.make(u, u.length), s);
   }
+  for (let n = 0; n <= 40; n++) {
+    const u = new Uint16Array(n + 3).map((_, i) => (i * 40503 + n) & 0xffff);
+    assert.equal(maker.make(u, n), String.fromCharCode(...u.subarray(0, n)), `length ${n}`);
+  }
   const big = new Uint16Array(10000).map((_, i) => (i * 7919) & 0xffff);
   assert.equal(maker.make(big, big.length), String.fromCharCode(...big));
   assert.equal(maker.make(big, 13), String.fromCharCode(...big.subarray(0, 13)));

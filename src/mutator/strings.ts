@@ -3,7 +3,7 @@
  * lengths are moved to code-point boundaries and they insert whole code points. A few (marked
  * "code-unit level") ignore boundaries and can leave lone surrogates, so those get tested too.
  *
- * mutator.ts picks them through `stringsTable`/`mutateWith`. Rule: `w.len ≤ w.max` after every
+ * args.ts draws them from `stringsTable` with `mutateWith`. Rule: `w.len ≤ w.max` after every
  * call, and the outcome depends only on the content, `w.max` and the random draws.
  */
 
@@ -16,7 +16,10 @@ import {
 
 export type StringMutator = (w: StringWork, r: RandomSource) => boolean;
 
-/** Removes whole code points: from a code-point start, chooseLen(len−pos) units, end moved forward to a boundary. Needs len ≥ 2. */
+/**
+ * Removes whole code points: from a code-point start, chooseLen(len−pos) units, end moved forward
+ * to a boundary. Needs len ≥ 2.
+ */
 export function stringsRemove(w: StringWork, r: RandomSource): boolean {
   const len = w.len;
   if (len < 2) return false;
@@ -26,7 +29,10 @@ export function stringsRemove(w: StringWork, r: RandomSource): boolean {
   return true;
 }
 
-/** Inserts chooseLen(min(room,16)) code points of one random class (see randomCodePoint) at a boundary; stops before exceeding max. */
+/**
+ * Inserts chooseLen(min(room,16)) code points of one random class (see randomCodePoint) at a
+ * boundary; stops before exceeding max.
+ */
 export function stringsInsertCodePoints(w: StringWork, r: RandomSource): boolean {
   const room = w.max - w.len;
   if (room < 1) return false;
@@ -60,7 +66,10 @@ export function stringsReplaceCodePoint(w: StringWork, r: RandomSource): boolean
   return true;
 }
 
-/** Code-unit level: inserts chooseLen(min(room,1024)) arbitrary code units (¼ of them surrogates) anywhere, even inside a pair. */
+/**
+ * Code-unit level: inserts chooseLen(min(room,1024)) arbitrary code units (¼ of them surrogates)
+ * anywhere, even inside a pair.
+ */
 export function stringsInsertUnits(w: StringWork, r: RandomSource): boolean {
   const room = w.max - w.len;
   if (room < 1) return false;
@@ -71,7 +80,10 @@ export function stringsInsertUnits(w: StringWork, r: RandomSource): boolean {
   return true;
 }
 
-/** Inserts a copy of a whole-code-point range at a boundary (Go DuplicateBytes on code points). Fails if the snapped range exceeds the room. */
+/**
+ * Inserts a copy of a whole-code-point range at a boundary (Go DuplicateBytes on code points).
+ * Fails if the snapped range exceeds the room.
+ */
 export function stringsDuplicate(w: StringWork, r: RandomSource): boolean {
   const len = w.len;
   const room = w.max - len;
@@ -84,7 +96,10 @@ export function stringsDuplicate(w: StringWork, r: RandomSource): boolean {
   return true;
 }
 
-/** Overwrites the code points at dst with a copy of the range at src (whole code points; the length may change by one unit). */
+/**
+ * Overwrites the code points at dst with a copy of the range at src (whole code points; the length
+ * may change by one unit).
+ */
 export function stringsCopy(w: StringWork, r: RandomSource): boolean {
   const len = w.len;
   if (len < 2) return false;
@@ -101,7 +116,10 @@ export function stringsCopy(w: StringWork, r: RandomSource): boolean {
   return true;
 }
 
-/** Swaps two non-overlapping whole-code-point ranges (Go SwapBytes; the ranges may differ by one unit). */
+/**
+ * Swaps two non-overlapping whole-code-point ranges (Go SwapBytes; the ranges may differ by one
+ * unit).
+ */
 export function stringsSwapRanges(w: StringWork, r: RandomSource): boolean {
   const len = w.len;
   if (len < 2) return false;
@@ -163,7 +181,10 @@ export function stringsArith(w: StringWork, r: RandomSource): boolean {
   return true;
 }
 
-/** Code-unit level: one code unit := an INTERESTING_UNITS value (0, 0x7f, 0x80, surrogates, BOM, 0xffff…). */
+/**
+ * Code-unit level: one code unit := an INTERESTING_UNITS value (0, 0x7f, 0x80, surrogates, BOM,
+ * 0xffff…).
+ */
 export function stringsInteresting(w: StringWork, r: RandomSource): boolean {
   if (w.len < 1) return false;
   const pos = r.below(w.len);
@@ -179,7 +200,10 @@ function repeatCodePoint(cp: number, count: number): number {
   return count * u;
 }
 
-/** Go InsertConstantBytes on code points: at a boundary, inserts a run of one random code point, about chooseLen(min(room,4096)) units long. */
+/**
+ * Go InsertConstantBytes on code points: at a boundary, inserts a run of one random code point,
+ * about chooseLen(min(room,4096)) units long.
+ */
 export function stringsInsertConstant(w: StringWork, r: RandomSource): boolean {
   const room = w.max - w.len;
   if (room < 1) return false;
@@ -192,7 +216,10 @@ export function stringsInsertConstant(w: StringWork, r: RandomSource): boolean {
   return true;
 }
 
-/** Go OverwriteConstantBytes on code points: from a boundary, overwrites about chooseLen(len−pos) units with a run of one code point. */
+/**
+ * Go OverwriteConstantBytes on code points: from a boundary, overwrites about chooseLen(len−pos)
+ * units with a run of one code point.
+ */
 export function stringsOverwriteConstant(w: StringWork, r: RandomSource): boolean {
   const len = w.len;
   if (len < 1) return false;
@@ -218,7 +245,10 @@ export function stringsInsertToken(w: StringWork, r: RandomSource): boolean {
   return true;
 }
 
-/** Overwrites the code points at a boundary (0 when empty) with a dictionary token, extending past the end if needed; fails beyond max. */
+/**
+ * Overwrites the code points at a boundary (0 when empty) with a dictionary token, extending past
+ * the end if needed; fails beyond max.
+ */
 export function stringsOverwriteToken(w: StringWork, r: RandomSource): boolean {
   if (w.tokens.length === 0) return false;
   const t = w.tokens[r.below(w.tokens.length)];
@@ -230,7 +260,10 @@ export function stringsOverwriteToken(w: StringWork, r: RandomSource): boolean {
   return true;
 }
 
-/** Splice: inserts at a boundary a whole-code-point chunk of another corpus entry's string, about chooseLen(min(rest, room)) units. */
+/**
+ * Splice: inserts at a boundary a whole-code-point chunk of another corpus entry's string, about
+ * chooseLen(min(rest, room)) units.
+ */
 export function stringsSpliceInsert(w: StringWork, r: RandomSource): boolean {
   const room = w.max - w.len;
   if (w.donors.length === 0 || room < 1) return false;
@@ -245,7 +278,10 @@ export function stringsSpliceInsert(w: StringWork, r: RandomSource): boolean {
   return true;
 }
 
-/** Crossover: keeps this string's prefix up to a boundary and appends another entry's suffix from a boundary, cut at max (never between a pair's halves). */
+/**
+ * Crossover: keeps this string's prefix up to a boundary and appends another entry's suffix from a
+ * boundary, cut at max (never between a pair's halves).
+ */
 export function stringsCrossover(w: StringWork, r: RandomSource): boolean {
   if (w.donors.length === 0) return false;
   const d = w.donors[r.below(w.donors.length)];
@@ -259,7 +295,10 @@ export function stringsCrossover(w: StringWork, r: RandomSource): boolean {
   return true;
 }
 
-/** Position of the first unit c in [start, start+64) with lo ≤ (c | mask) ≤ hi, from a random start; −1 if none. */
+/**
+ * Position of the first unit c in [start, start+64) with lo ≤ (c | mask) ≤ hi, from a random start;
+ * −1 if none.
+ */
 function scan(w: StringWork, r: RandomSource, lo: number, hi: number, mask: number): number {
   const start = r.below(w.len);
   const end = Math.min(w.len, start + 64);
@@ -295,7 +334,10 @@ export function stringsTruncate(w: StringWork, r: RandomSource): boolean {
   return true;
 }
 
-/** Well-formedness-preserving mutations (the code-point inserts/replaces appear twice: they are the main source of new characters). */
+/**
+ * Well-formedness-preserving mutations (the code-point inserts/replaces appear twice: they are the
+ * main source of new characters).
+ */
 export const STRINGS_VALID_MUTATORS: readonly StringMutator[] = [
   stringsRemove, stringsInsertCodePoints, stringsInsertCodePoints, stringsReplaceCodePoint,
   stringsReplaceCodePoint, stringsDuplicate, stringsCopy, stringsSwapRanges, stringsInsertConstant,
@@ -312,12 +354,14 @@ export const STRINGS_GROW_MUTATORS: readonly StringMutator[] = [
 ];
 
 /** The table drawn from uniformly (see bytesTable). */
-export function stringsTable(hasTokens: boolean, hasDonors: boolean, grow: boolean): StringMutator[] {
-  return [
+const stringsTables: StringMutator[][] = [];
+export function stringsTable(hasTokens: boolean, hasDonors: boolean, grow: boolean): readonly StringMutator[] {
+  const k = (hasTokens ? 1 : 0) | (hasDonors ? 2 : 0) | (grow ? 4 : 0);
+  return (stringsTables[k] ??= [
     ...(grow ? STRINGS_GROW_MUTATORS : [...STRINGS_VALID_MUTATORS, ...STRINGS_UNIT_MUTATORS]),
     ...(hasTokens ? STRINGS_TOKEN_MUTATORS : []),
     ...(hasDonors ? STRINGS_SPLICE_MUTATORS : []),
-  ];
+  ]);
 }
 
 /** True when buf[0..len) has no lone surrogate. */
