@@ -74,10 +74,10 @@ export class SiteEmitter {
    * ESM: `var` bindings plus a hoisted initialiser, because hoisted functions of a module can be
    * called from a cyclic import before the module body (and a `const`) has run.
    */
-  prologue(key: string): string {
+  prologue(key: string, literals: readonly string[]): string {
     const n = this.edges;
     const m = this.compares;
-    const k = JSON.stringify(key);
+    const k = jsString(key);
     const r = `${PREFIX}r`;
     const s = `${PREFIX}s`;
     const init =
@@ -86,13 +86,20 @@ export class SiteEmitter {
       `${T}=${r}?${r}.T:new Uint32Array(${n + 2}),` +
       `${s}=${r}&&${r}.allocCompare?${r}.allocCompare(${k},${m}):0,` +
       `${C}=${r}?${r}.C:new Uint32Array(${n + 1})`; // C last: it is the "initialised" flag
+    // Literals go to the runtime once per load, for the automatic dictionary (if it wants them).
+    const lits = literals.length ? `${r}&&${r}.addLiterals&&${r}.addLiterals(${k},[${literals.map(jsString).join(',')}]);` : '';
     let out = this.esm
-      ? `var ${r},${B},${C},${T},${s};function ${PREFIX}i(){if(${C})return;${init}}${PREFIX}i();`
-      : `const ${init};`;
+      ? `var ${r},${B},${C},${T},${s};function ${PREFIX}i(){if(${C})return;${init};${lits}}${PREFIX}i();`
+      : `const ${init};${lits}`;
     for (let i = 0; i < COMPARE_OPS.length; i++) {
       if (!this.opsUsed[i]) continue;
       out += `function ${PREFIX}q${i}(l,r,s){${PREFIX}r&&${PREFIX}r.cmp(${PREFIX}s+s,l,r,${i});return l${COMPARE_OPS[i]}r}`;
     }
     return out;
   }
+}
+
+/** A string literal that keeps the line structure: U+2028/2029 count as line breaks in V8. */
+export function jsString(s: string): string {
+  return JSON.stringify(s).replace(/[\u2028\u2029]/g, (c) => (c === '\u2028' ? '\\u2028' : '\\u2029'));
 }

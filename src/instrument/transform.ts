@@ -16,7 +16,7 @@ import { isTypeScriptFile, stripTypes } from './strip.js';
 import { Visitor } from './visitor.js';
 
 /** Bump when the output of the transform changes, so on-disk caches are not reused. */
-export const TRANSFORM_REVISION = 1;
+export const TRANSFORM_REVISION = 2;
 
 export type ModuleFormat = 'module' | 'commonjs';
 
@@ -80,13 +80,13 @@ export function transformSource(source: string, filename: string, opts: Transfor
   const visitor = new Visitor(code, ms, em, { compares: opts.compares ?? true });
   visitor.program(program);
   const literals = [...visitor.literals];
-  if (em.edges === 0 && em.compares === 0) {
+  if (em.edges === 0 && em.compares === 0 && literals.length === 0) {
     if (inner) code += '\n' + inlineMapComment(mapSource, encodeMappings(inner));
     return { code, edges: 0, compareSites: 0, literals, format };
   }
 
   const [at, sep] = prologuePosition(code, program);
-  ms.prependLeft(at, sep + em.prologue(moduleKey(filename)));
+  ms.prependLeft(at, sep + em.prologue(moduleKey(filename), literals));
 
   const built = ms.build();
   const mappings = inner ? encodeMappings(composeMappings(decodeMappings(built.mappings), inner)) : built.mappings;

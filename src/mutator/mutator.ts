@@ -32,6 +32,12 @@ export interface MutatorOptions {
 
 const utf8 = new TextDecoder('utf-8');
 
+/** See Mutator.checkpoint(). */
+export interface ChainCheckpoint {
+  rng: [number, number, number, number];
+  steps: number;
+}
+
 /** The longest chain: each chain stacks 1..CHAIN_MAX mutations (uniformly drawn) on the base. */
 export const CHAIN_MAX = 5;
 
@@ -60,6 +66,9 @@ export class Mutator {
   private step = 0;
   private chainLen = 0;
   private produced = 0;
+  /** Generator state and input count at the start of the current chain (for rebuild()). */
+  private readonly chainRng = new Rng(0);
+  private chainProduced = 0;
 
   constructor(readonly kinds: readonly Kind[], options: MutatorOptions) {
     const { maxLen } = options;
@@ -134,6 +143,8 @@ export class Mutator {
     const args = this.args;
     const rng = this.rng;
     if (this.step === 0) {
+      rng.copyTo(this.chainRng);
+      this.chainProduced = this.produced;
       const dirty = this.dirty;
       for (let i = 0; i < args.length; i++) {
         if (dirty[i]) {
@@ -163,6 +174,32 @@ export class Mutator {
     const out = new Array<Value>(args.length);
     for (let i = 0; i < args.length; i++) out[i] = args[i].produce();
     return out;
+  }
+
+  /**
+   * Where the input last returned by next() can be rebuilt from: the state at the start of its
+   * chain and how many steps into the chain it is. Cheap; allocates one small object.
+   */
+  checkpoint(): ChainCheckpoint {
+    return { rng: this.chainRng.getState(), steps: this.produced - this.chainProduced };
+  }
+
+  /**
+   * Rebuilds the input of `cp` (taken from a mutator with the same kinds, options, pool and base)
+   * in at most CHAIN_MAX steps, instead of replaying the whole sequence. Afterwards this mutator's
+   * sequence position is meaningless: use a separate instance for rebuilding.
+   */
+  rebuild(cp: ChainCheckpoint): Value[] {
+    const args = this.args;
+    for (let i = 0; i < args.length; i++) {
+      args[i].reset();
+      this.dirty[i] = false;
+    }
+    this.rng.setState(cp.rng);
+    this.step = 0;
+    this.started = true;
+    for (let k = 1; k < cp.steps; k++) this.advance();
+    return this.next();
   }
 
   /** Advances by n inputs without producing them: afterwards next() returns input number count. */

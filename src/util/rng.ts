@@ -86,6 +86,14 @@ export class Rng implements RandomSource {
     return new Rng(Rng.deriveSeed(seed, ...salts));
   }
 
+  /** Copies this generator's state into `other` (no allocation). */
+  copyTo(other: Rng): void {
+    other.s0 = this.s0;
+    other.s1 = this.s1;
+    other.s2 = this.s2;
+    other.s3 = this.s3;
+  }
+
   u32(): number {
     const s1 = this.s1;
     const x = Math.imul(s1, 5);
