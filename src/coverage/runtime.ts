@@ -103,6 +103,32 @@ export class CoverageRuntime {
     return k < m.count ? m.base + k : undefined;
   }
 
+  readonly compareModules: CoverageModule[] = [];
+  private nextCompare = 0;
+  private compareByKey = new Map<string, CoverageModule>();
+
+  /**
+   * Claims `count` compare-site ids for module `key`, in an id space of their own (compare sites
+   * have no counters); the same key and count get the same base back. Ids are unique across the
+   * whole program, never a small modulo table.
+   */
+  allocCompare(key: string, count: number): number {
+    const known = this.compareByKey.get(key);
+    if (known && known.count === count) return known.base;
+    const m: CoverageModule = { key, base: this.nextCompare, count };
+    this.nextCompare += count;
+    this.compareModules.push(m);
+    this.compareByKey.set(key, m);
+    return m.base;
+  }
+
+  /** Literals of each instrumented module (strings of 2–64 chars, numbers as text), for the dictionary. */
+  readonly literals = new Map<string, readonly string[]>();
+
+  addLiterals(key: string, values: string[]): void {
+    this.literals.set(key, values);
+  }
+
   /** Compare hook; a no-op until compare tracing is enabled. */
   cmp: CompareHook = () => {};
 }

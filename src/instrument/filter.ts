@@ -139,4 +139,3 @@ export function declaredFormat(file: string): ModuleFormat | undefined {
 }
 
 export const TS_EXTENSIONS = ['.ts', '.mts', '.cts'];
-export const JS_EXTENSIONS = ['.js', '.mjs', '.cjs'];

@@ -23,12 +23,16 @@ import { x } from '../js-esm/x.js';
 import y from '../js-cjs/y.js';
 import dep from 'dep';
 import { esmdep } from 'esmdep';
+import { noExt } from './noext';
+import { inDir } from './dir';
 export function main(): unknown {
-  return [twice(2), paint(Color.Green), half(8), cts.v, legacy.h(3), x(1), y.y(2), dep.dep(1), esmdep(2)];
+  return [twice(2), paint(Color.Green), half(8), cts.v, legacy.h(3), x(1), y.y(2), dep.dep(1), esmdep(2), noExt, inDir];
 }
 `,
   'esm/util.ts': 'export function twice(n: number): number { return n > 100 ? n : n * 2; }\n',
   'esm/colors.ts': 'export enum Color { Red, Green }\nexport function paint(c: Color): string { return c === Color.Green ? "green" : "red"; }\n',
+  'esm/noext.ts': 'export const noExt: string = "noext";\n',
+  'esm/dir/index.ts': 'export const inDir: string = "dir";\n',
   'esm/m.mts': 'export const half = (n: number): number => n / 2;\n',
   'cjs/c.cts': "const l = require('./legacy.ts');\nconst u = require('./util2.js');\nexports.v = l.h(1) > 0 ? l.h(1) + u.k : 0;\n",
   'cjs/legacy.ts': "const path: typeof import('node:path') = require('node:path');\nfunction h(n: number): number { return n === 3 ? 33 : path.sep.length; }\nmodule.exports = { h };\n",
@@ -53,7 +57,7 @@ export function main(): unknown {
   'cycle/b.js': "import { hoisted } from './a.js';\nexport const fromB = hoisted();\n",
 };
 
-const EXPECTED = [4, 'green', 4, 101, 33, 'x', 20, 2, 6];
+const EXPECTED = [4, 'green', 4, 101, 33, 'x', 20, 2, 6, 'noext', 'dir'];
 
 function ok(r: ChildResult): NonNullable<ChildResult['result']> {
   assert.ok(r.result, `no result; status ${r.status}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
@@ -150,7 +154,7 @@ for (const node of nodeBinaries()) {
         return m;
       };
       const first = list();
-      assert.ok(first.size >= 9, `only ${first.size} entries`);
+      assert.ok(first.size >= 11, `only ${first.size} entries`);
       const again = ok(runChild(dir, './esm/main.ts', { instrument: true, cacheDir }, node));
       assert.deepEqual(again.value, EXPECTED);
       assert.deepEqual(list(), first); // nothing rewritten: every file came from the cache

@@ -1,5 +1,6 @@
 /**
- * Synchronous transform on a helper thread, for the CommonJS path (cjs.ts): parsing a multi-MB
+ * Synchronous transform on a helper thread, for loads that happen in the thread running user code
+ * (the CommonJS `_compile` patch, and every load under `module.registerHooks`): parsing a multi-MB
  * file takes ~100 MB per MB of source, too much for a memory-limited execution thread. The caller
  * posts the job and blocks in Atomics.wait; the helper replies on a MessagePort read with
  * receiveMessageOnPort. Small files, and files already in the cache, are transformed in-thread.

@@ -1,7 +1,8 @@
 /**
- * Minimal source-map V3 plumbing for the transform: VLQ decode/encode and the composition of
- * "instrumented → stripped" with "stripped → .ts" for files that amaro had to transform (enums,
- * namespaces, parameter properties). Called only by transform.ts. No dependencies.
+ * Minimal source-map V3 plumbing for the transform: VLQ decode/encode, the streaming writer of the
+ * instrumented file's map (used by edits.ts), and the composition of "instrumented → stripped" with
+ * "stripped → .ts" for files that amaro had to transform (enums, namespaces, parameter
+ * properties). Used by transform.ts and edits.ts. No dependencies.
  * Rule: composition never invents positions; a segment that cannot be mapped is dropped.
  */
 
@@ -174,6 +175,11 @@ export function inlineMapComment(source: string, mappings: string): string {
   return '//# sourceMappingURL=data:application/json;charset=utf-8;base64,' + Buffer.from(json).toString('base64');
 }
 
+/** V8's line terminators (a lone CR, LS and PS too), with CR LF counted once, at the LF. */
+function isLineBreak(c: number, src: string, i: number): boolean {
+  return c === 10 || c === 0x2028 || c === 0x2029 || (c === 13 && src.charCodeAt(i + 1) !== 10);
+}
+
 function isWordChar(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c > 127;
 }
@@ -236,7 +242,7 @@ export class MappingWriter {
     let inWord = false;
     for (let i = from; i < to; i++) {
       const c = src.charCodeAt(i);
-      if (c === 10) {
+      if (isLineBreak(c, src, i)) {
         this.newLine();
         this.srcLine++;
         this.srcCol = 0;
@@ -258,7 +264,7 @@ export class MappingWriter {
     if (text.length > 0) this.segment();
     this.inserted(text);
     for (let i = from; i < to; i++) {
-      if (src.charCodeAt(i) === 10) {
+      if (isLineBreak(src.charCodeAt(i), src, i)) {
         this.srcLine++;
         this.srcCol = 0;
       } else {

@@ -1,7 +1,8 @@
 /**
  * In-thread synchronous hooks through `module.registerHooks` (Node 22.15+ / 23.5+). One pair of
  * hooks sees every load on the thread — ESM import, CommonJS require, require(esm) — so no
- * `_compile` patch is needed. Installed by register.ts when the API exists.
+ * `_compile` patch is needed (only cjs.ts's `require('./x.js')` → x.ts resolution, which CommonJS
+ * compiled by the ESM loader bypasses the hooks for). Installed by register.ts when the API exists.
  * Rule: TypeScript is always read and stripped by us (Node may refuse .ts in node_modules);
  * other files are transformed only when the filter selects them.
  */

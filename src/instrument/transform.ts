@@ -3,8 +3,8 @@
  * parse with meriyah and insert coverage counters and compare hooks (visitor.ts, emit.ts) with
  * a flat edit list (edits.ts), and append an inline source map pointing at the original file.
  * Called by the loader hooks (hooks.ts, cjs.ts) through cache.ts, and by tests.
- * Rule: the output runs exactly like the input, stack frames map back to the original file:line:col,
- * and a file whose JavaScript we cannot parse is loaded uninstrumented (with a warning), never broken.
+ * Rule: the output runs exactly like the input and its stack frames map back to the original
+ * file:line:col; syntax errors name the file; code V8 accepts but meriyah rejects stays uninstrumented.
  */
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
