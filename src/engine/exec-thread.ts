@@ -61,7 +61,7 @@ async function start(): Promise<void> {
       exclude: config.exclude,
       cacheDir: config.instrumentCacheDir,
     });
-    const loaded = await loadFuzzFiles(config.files);
+    const loaded = await loadFuzzFiles(config.files, (file) => post({ kind: 'loading', file }));
     const infos: TargetInfo[] = [];
     for (const t of loaded) {
       targets.set(targetKey(t.file, t.name), t);

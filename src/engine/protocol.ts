@@ -118,7 +118,8 @@ export type FromWorker =
   | { kind: 'job-done'; jobId: number; execs: number; failures: number; repeats: Record<string, number>; edges: number }
   /** The execution thread died or was stopped during a job; the supervisor restarts it. */
   | { kind: 'thread-lost'; jobId: number; index: number; failure: FailureInfo; processExiting: boolean }
-  | { kind: 'output'; text: string };
+  /** The execution thread is about to import this fuzz file (kept by the supervisor, not forwarded). */
+  | { kind: 'loading'; file: string };
 
 /** Key of a target: `<file>#<name>`. */
 export function targetKey(file: string, name: string): string {

@@ -44,6 +44,8 @@ let currentJob: Job | undefined;
 /** A job that arrived while a restarted thread was still loading. */
 let queuedJob: ToWorker | undefined;
 let restarts = 0;
+/** The fuzz file the execution thread is importing (names the file when loading dies). */
+let loadingFile: string | undefined;
 /** Set when we terminate the thread ourselves, with the failure to report (if any). */
 let stopping: { failure: FailureInfo | undefined; index: number } | undefined;
 let lastError: unknown;
@@ -84,6 +86,10 @@ function startThread(): void {
   t.stderr.on('data', captureOutput);
   t.on('message', (m: FromWorker) => {
     if (t !== thread) return;
+    if (m.kind === 'loading') {
+      loadingFile = m.file;
+      return;
+    }
     if (restarts > 0 && (m.kind === 'ready' || m.kind === 'load-error')) {
       // A replacement thread: the coordinator already knows the targets.
       if (m.kind === 'load-error') return send(m, die);
@@ -141,8 +147,9 @@ function onThreadExit(code: number): void {
   failure.output = joinOutput(failure.output, out);
   const index = stopping?.index ?? Atomics.load(inflight, SLOT_INDEX);
   if (!loaded && !job) {
-    const why = failure.kind === 'exit' ? `called process.exit(${code}) while loading` : failure.headline;
-    send({ kind: 'load-error', message: `fuzz file failed to load: ${why}` }, die);
+    const why = failure.kind === 'exit' ? `it called process.exit(${code}) while loading` : failure.headline;
+    const file = loadingFile ? path.relative(process.cwd(), loadingFile) || loadingFile : 'a fuzz file';
+    send({ kind: 'load-error', message: `${file}: failed to load: ${why}` }, die);
     return;
   }
   if (job) send({ kind: 'thread-lost', jobId: job.jobId, index: index - 1, failure, processExiting: false });

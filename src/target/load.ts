@@ -7,36 +7,43 @@
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { registry, type RegisteredTarget } from '../api/registry.js';
+import { userFrames } from '../report/signature.js';
 import { UserError, errorMessage } from '../util/errors.js';
 
 /** The first line of a load error, with the location Node gives for syntax errors. */
 function loadErrorLine(file: string, e: unknown): string {
   const rel = path.relative(process.cwd(), file) || file;
   let msg = errorMessage(e).split('\n')[0];
-  if (e instanceof Error) {
-    const code = (e as { code?: string }).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
-      msg = msg.replace(/ imported from .*$/, '');
-      return `${rel}: cannot load: ${msg}; check the import path and that the package is installed`;
-    }
-    // SyntaxErrors from the loader carry "file:line" on the first line of their stack.
-    const stack = String(e.stack ?? '');
-    const at = /^(\/[^\n]*?:\d+)\n/.exec(stack) ?? /^(file:\/\/[^\n]*?:\d+)\n/.exec(stack);
-    if (e instanceof SyntaxError) {
-      const loc = at ? at[1].replace(/^file:\/\//, '') : rel;
-      return `${rel}: syntax error: ${msg} (${path.relative(process.cwd(), loc) || loc})`;
-    }
+  if (!(e instanceof Error)) return `${rel}: failed to load: threw ${msg}`;
+  const code = (e as { code?: string }).code;
+  if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') {
+    msg = msg.replace(/ imported from .*$/, '').replace(/^Cannot find module '([^']*)'.*$/, "Cannot find module '$1'");
+    return `${rel}: cannot load: ${msg}; check the import path and that the package is installed`;
   }
-  return `${rel}: failed to load: ${e instanceof Error ? `${e.name}: ` : ''}${msg}`;
+  const stack = String(e.stack ?? '');
+  const frames = userFrames(stack, 1);
+  if (e instanceof SyntaxError && frames.length === 0) {
+    // A parse error: no user code ran. Node puts "file:line" on the first stack line; our
+    // transformer puts "<file>:<line>:<col>: " in front of the message.
+    const ours = /^(\/[^\s]*?:\d+:\d+): /.exec(msg);
+    if (ours) msg = msg.slice(ours[0].length);
+    const nodes = /^((?:file:\/\/)?\/[^\n]*?:\d+)\n/.exec(stack);
+    const loc = ours ? ours[1] : nodes ? nodes[1].replace(/^file:\/\//, '') : undefined;
+    const shownWhere = loc ? ` (${path.relative(process.cwd(), loc) || loc})` : '';
+    return `${rel}: syntax error: ${msg}${shownWhere}`;
+  }
+  const where = frames[0] ? ` (${path.relative(process.cwd(), frames[0].file)}:${frames[0].line}:${frames[0].col})` : '';
+  return `${rel}: failed to load: ${e.name}: ${msg}${where}`;
 }
 
 /** Imports each fuzz file in order and returns the targets registered, in registration order. */
-export async function loadFuzzFiles(files: readonly string[]): Promise<RegisteredTarget[]> {
+export async function loadFuzzFiles(files: readonly string[], onFile: (file: string) => void = () => {}): Promise<RegisteredTarget[]> {
   const reg = registry();
   const start = reg.targets.length;
   for (const file of files) {
     const before = reg.targets.length;
     reg.currentFile = file;
+    onFile(file);
     try {
       await import(pathToFileURL(file).href);
     } catch (e) {
