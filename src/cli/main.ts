@@ -77,12 +77,12 @@ function interruptSignal(): AbortSignal {
 async function cmdTest(p: ParsedCommand): Promise<number> {
   const reporter = new Reporter(p.values.json === true);
   const runFlag = str(p, 'run');
-  let run: { target: RegExp; input: RegExp | undefined } | undefined;
+  let run: { target: string; input: string | undefined } | undefined;
   if (runFlag !== undefined) {
     const slash = runFlag.indexOf('/');
-    run = slash < 0
-      ? { target: regex('run', runFlag), input: undefined }
-      : { target: regex('run', runFlag.slice(0, slash)), input: regex('run', runFlag.slice(slash + 1)) };
+    run = slash < 0 ? { target: runFlag, input: undefined } : { target: runFlag.slice(0, slash), input: runFlag.slice(slash + 1) };
+    regex('run', run.target);
+    if (run.input !== undefined) regex('run', run.input);
   }
   const files = findFuzzFiles(p.positionals);
   const root = cacheRoot(process.cwd());

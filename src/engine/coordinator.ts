@@ -13,7 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { marshalCorpusFile } from '../corpus/encoding.js';
 import { cacheDirFor, corpusFileId, readCorpusDir, readRawSamples, testdataDir, writeFileAtomic } from '../corpus/store.js';
-import { replayInput } from '../mutator/mutator.js';
+import { Mutator, replayInput } from '../mutator/mutator.js';
 import type { Reporter } from '../report/reporter.js';
 import { UserError } from '../util/errors.js';
 import type { Budget } from '../util/limits.js';
@@ -61,6 +61,8 @@ export interface FuzzSummary {
 }
 
 const STATUS_INTERVAL_MS = 3000;
+/** How many inputs before the one a crash was recorded at are re-run to find the real cause. */
+const KILLER_LOOKBACK = 256;
 
 export class Coordinator {
   private pool!: WorkerPool;
@@ -105,6 +107,10 @@ export class Coordinator {
         runSeed: o.seedGiven ? o.seed : undefined,
         command: o.command,
         countExec: (t) => this.count(t, 1),
+        canSpend: () => {
+          const b = this.o.budget;
+          return !b || b.kind !== 'execs' || this.execs < b.n;
+        },
       });
       this.findings.onNew = () => {
         if (!o.keepGoing) this.stop();
@@ -223,7 +229,7 @@ export class Coordinator {
     const b = this.o.budget;
     if (!b) return Infinity;
     if (b.kind === 'time') return Date.now() - this.startedAt >= b.ms ? 0 : Infinity;
-    return b.n - this.execs - this.promised;
+    return b.n - this.execs - this.promised - (this.findings?.queued ?? 0);
   }
 
   private count(t: TargetState, n: number): void {
@@ -350,11 +356,35 @@ export class Coordinator {
     }
     this.count(t, index >= 0 ? index + 1 : job.limit);
     if (replayEnd.kind === 'stopped') return;
-    const values = this.replay(t, job, index);
-    if (!values) {
+    if (index < 0) {
       finalFailure = { ...failure, headline: `${failure.headline}; replaying the batch did not reproduce it, so the input is unknown` };
+      await this.findings.submit({ target: t, values: undefined, failure: finalFailure, source: 'fuzzing' });
+      return;
     }
-    await this.findings.submit({ target: t, values, failure: finalFailure, source: 'fuzzing' });
+    const named = await this.nameKiller(t, job, index, finalFailure);
+    await this.findings.submit({ target: t, values: named.values, failure: named.failure, source: 'fuzzing', verified: named.verified });
+  }
+
+  /**
+   * The safe-mode replay says the process died while input `index` was recorded, but a death
+   * can land a little after the input that caused it (a signal delivered to another thread, an
+   * asynchronous crash). Re-run that input alone; if it does not fail, walk back through the
+   * inputs before it, one at a time, until one does. Returns the input and its failure.
+   */
+  private async nameKiller(t: TargetState, job: FuzzJob, index: number, failure: FailureInfo): Promise<{ values: Value[]; failure: FailureInfo; verified: boolean }> {
+    const first = Math.max(0, index - KILLER_LOOKBACK);
+    const m = new Mutator(t.info.kinds, { maxLen: job.maxLen, dictionary: job.dictionary });
+    m.setSplicePool(job.splicePool);
+    m.start(job.base, job.seed);
+    m.skip(first);
+    const inputs: Value[][] = [];
+    for (let i = first; i <= index; i++) inputs.push(m.next());
+    for (let i = index; i >= first && !this.stopping; i--) {
+      const values = inputs[i - first];
+      const again = await this.findings.recheck(t, values, failure);
+      if (again.kind !== 'flaky') return { values, failure: again, verified: true };
+    }
+    return { values: inputs[index - first], failure, verified: false };
   }
 
   private stop(): void {

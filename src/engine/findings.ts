@@ -23,6 +23,8 @@ export interface Candidate {
   failure: FailureInfo;
   /** Where it came from: "fuzzing", "seed#1", a cache id. */
   source: string;
+  /** The failure already comes from running this input alone in a fresh worker. */
+  verified?: boolean;
 }
 
 export interface Finding {
@@ -43,6 +45,8 @@ export interface FindingsOptions {
   command: string;
   /** Counts an execution spent re-running. */
   countExec: (target: TargetState) => void;
+  /** Whether the execution budget still allows a re-run. */
+  canSpend: () => boolean;
 }
 
 export class Findings {
@@ -100,7 +104,7 @@ export class Findings {
       return;
     }
     let failure = c.failure;
-    if (c.values) failure = await this.recheck(t, c.values, c.failure);
+    if (c.values && !c.verified) failure = await this.recheck(t, c.values, c.failure);
     const again = this.bySignature.get(this.sigKey(t, failure.signature));
     if (again) {
       again.count++;
@@ -142,7 +146,10 @@ export class Findings {
   }
 
   /** Runs the input once more in a fresh worker; returns the failure it gives now, or a flaky one. */
-  private async recheck(t: TargetState, values: Value[], original: FailureInfo): Promise<FailureInfo> {
+  async recheck(t: TargetState, values: Value[], original: FailureInfo): Promise<FailureInfo> {
+    if (!this.opts.canSpend()) {
+      return { ...original, detail: `${original.detail}\n(not re-run alone: the execution budget was used up)` };
+    }
     const end = await this.opts.verifier.exec((_slot, jobId) => ({ kind: 'run', jobId, target: t.key, values, coverage: false }));
     this.opts.countExec(t);
     switch (end.kind) {

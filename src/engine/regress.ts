@@ -14,10 +14,30 @@ import { describeDeath } from './death.js';
 import { WorkerPool } from './pool.js';
 import { targetKey, type FailureInfo, type TargetInfo, type WorkerConfig } from './protocol.js';
 
+/**
+ * `--run`: a pattern for target names, optionally `/` and a pattern for input ids. A pattern that
+ * is exactly a name (or id) selects only that one, so the printed re-run command is exact even
+ * when another target's name starts with the same letters.
+ */
+export interface RunFilter {
+  target: string;
+  input: string | undefined;
+}
+
+function matcher(pattern: string, names: readonly string[]): (s: string) => boolean {
+  if (names.includes(pattern)) return (s) => s === pattern;
+  let re: RegExp;
+  try {
+    re = new RegExp(pattern);
+  } catch (e) {
+    throw new UserError(`--run=${pattern}: not a valid regular expression (${(e as Error).message.replace(/^Invalid regular expression: /, '')})`);
+  }
+  return (s) => re.test(s);
+}
+
 export interface RegressOptions {
   worker: WorkerConfig;
-  /** `--run`: a pattern for target names, optionally `/` and a pattern for input ids. */
-  run: { target: RegExp; input: RegExp | undefined } | undefined;
+  run: RunFilter | undefined;
   parallel: number;
   reporter: Reporter;
   command: string;
@@ -46,10 +66,11 @@ interface Group {
 }
 
 /** Builds the list of inputs to run; malformed testdata is a UserError naming the file and line. */
-export function regressionInputs(targets: TargetInfo[], run: RegressOptions['run']): Work[] {
+export function regressionInputs(targets: TargetInfo[], run: RunFilter | undefined): Work[] {
   const work: Work[] = [];
+  const targetOk = run ? matcher(run.target, targets.map((t) => t.name)) : () => true;
   for (const t of targets) {
-    if (run && !run.target.test(t.name)) continue;
+    if (!targetOk(t.name)) continue;
     const inputs: Work[] = t.seeds.map((values, i) => ({ target: t, id: `seed#${i}`, values }));
     const td = readCorpusDir(testdataDir(path.dirname(t.file), t.name), t.kinds, { strict: true });
     if (td.errors.length) {
@@ -58,7 +79,8 @@ export function regressionInputs(targets: TargetInfo[], run: RegressOptions['run
     }
     const fileName = (p: string) => path.basename(p);
     for (const e of td.entries) inputs.push({ target: t, id: fileName(e.path), values: e.values });
-    for (const w of inputs) if (!run?.input || run.input.test(w.id)) work.push(w);
+    const inputOk = run?.input !== undefined ? matcher(run.input, inputs.map((w) => w.id)) : () => true;
+    for (const w of inputs) if (inputOk(w.id)) work.push(w);
   }
   return work;
 }
@@ -75,8 +97,11 @@ export async function runRegression(o: RegressOptions): Promise<RegressSummary> 
     const targets = await pool.start();
     const problems = targets.flatMap((t) => t.errors.map((e) => `${path.relative(process.cwd(), t.file)}: ${e}`));
     if (problems.length) throw new UserError(problems.join('\n'));
-    if (o.run && !targets.some((t) => o.run!.target.test(t.name))) {
-      throw new UserError(`--run=${o.run.target.source} matches no fuzz target; the targets are: ${targets.map((t) => t.name).join(', ')}`);
+    if (o.run) {
+      const ok = matcher(o.run.target, targets.map((t) => t.name));
+      if (!targets.some((t) => ok(t.name))) {
+        throw new UserError(`--run=${o.run.target} matches no fuzz target; the targets are: ${targets.map((t) => t.name).join(', ')}`);
+      }
     }
     const work = regressionInputs(targets, o.run);
     if (o.run?.input && work.length === 0) {

@@ -7,7 +7,8 @@
 import { asciiTargets, shrinkUnits, simplifyUnits, type UnitSimplifier } from './sequence.js';
 import type { Shrinker } from './search.js';
 
-const build = (units: readonly number[]): Uint8Array => Uint8Array.from(units);
+/** Candidates are fresh arrays already: no copy. */
+const build = (units: Uint8Array): Uint8Array => units;
 
 /** Bytes ≥ 0x80 bisect toward 0x80 after the ASCII targets fail. */
 const BYTES: UnitSimplifier = {
@@ -17,10 +18,10 @@ const BYTES: UnitSimplifier = {
 
 /** Size phase: tail cut, head cut, '0' filler, chunk removal. */
 export function shrinkBytes(v: Uint8Array): Shrinker<Uint8Array> {
-  return shrinkUnits(Array.from(v), build);
+  return shrinkUnits(v, build);
 }
 
 /** Simplify phase: bytes toward '0', 'a', ' ', '1', 'A', NUL, lowercase, then smaller values. */
 export function simplifyBytes(v: Uint8Array): Shrinker<Uint8Array> {
-  return simplifyUnits(Array.from(v), build, BYTES);
+  return simplifyUnits(v, build, BYTES);
 }

@@ -25,35 +25,55 @@ const SLIDE_MAX_WINDOW = 8;
  * 5. window removal, short values only (≤ SLIDE_MAX_LEN units): remove every window of 8 down to
  *    2 units at every offset — structure such as `"k":[],` is rarely aligned to a ddmin chunk.
  */
-export function* shrinkUnits<V>(start: readonly number[], build: (units: readonly number[]) => V): Shrinker<V> {
-  let u = start.slice();
+/** Units of a sequence: bytes, or code points of a string. Candidates are fresh arrays. */
+export type Units = Uint8Array | Uint32Array;
+
+/** `u` without `u[i, i + c)`. */
+function without<U extends Units>(u: U, i: number, c: number): U {
+  const out = u.slice(0, u.length - c) as U;
+  out.set(u.subarray(i + c), i);
+  return out;
+}
+
+/** Whether u[a, a + c) and u[b, b + c) hold the same units (both inside u). */
+function sameChunk(u: Units, a: number, b: number, c: number): boolean {
+  for (let j = 0; j < c; j++) if (u[a + j] !== u[b + j]) return false;
+  return true;
+}
+
+export function* shrinkUnits<U extends Units, V>(start: U, build: (units: U) => V): Shrinker<V> {
+  let u = start.slice() as U;
   if (u.length === 0) return;
   // 1. Tail cut (length 0 is the zero value, tried first and usually cached).
-  const keep = yield* smallestAccepted(0n, BigInt(u.length), (k) => build(u.slice(0, Number(k))));
-  if (Number(keep) < u.length) u = u.slice(0, Number(keep));
+  const keep = Number(yield* smallestAccepted(0n, BigInt(u.length), (k) => build(u.slice(0, Number(k)) as U)));
+  if (keep < u.length) u = u.slice(0, keep) as U;
   // 2. Head cut.
   const n = u.length;
-  const tail = yield* smallestAccepted(0n, BigInt(n), (k) => build(u.slice(n - Number(k))));
-  if (Number(tail) < n) u = u.slice(n - Number(tail));
+  const tail = Number(yield* smallestAccepted(0n, BigInt(n), (k) => build(u.slice(n - Number(k)) as U)));
+  if (tail < n) u = u.slice(n - tail) as U;
   // 3. Filler.
   for (let c = u.length; c >= 2; c = Math.ceil(c / 2)) {
     for (let i = 0; i < u.length; i += c) {
       let differs = false;
       for (let j = i; j < i + c && j < u.length; j++) if (u[j] !== FILLER) { differs = true; break; }
       if (!differs) continue;
-      const cand = u.slice();
-      cand.fill(FILLER, i, Math.min(i + c, u.length));
+      const cand = u.slice().fill(FILLER, i, Math.min(i + c, u.length)) as U;
       if (yield build(cand)) u = cand;
     }
   }
-  // 4. Chunk removal, down to single units.
+  // 4. Chunk removal, down to single units. Removing a chunk equal to the one just rejected
+  // before it gives the same (rejected) value: skipped without building it, so long uniform
+  // runs cost O(n) per sweep, not O(n^2).
   if (u.length === 0) return;
   for (let c = Math.ceil(u.length / 2); ; c = Math.ceil(c / 2)) {
+    let rejected = -1;
     for (let i = 0; i < u.length;) {
       if (i === 0 && c >= u.length) break; // removing everything is the zero value
-      const cand = u.slice(0, i).concat(u.slice(i + c));
-      if (yield build(cand)) u = cand;
-      else i += c;
+      const len = Math.min(c, u.length - i);
+      if (rejected >= 0 && len === c && sameChunk(u, rejected, i, c)) { i += c; continue; }
+      const cand = without(u, i, len);
+      if (yield build(cand)) { u = cand; rejected = -1; }
+      else { rejected = len === c ? i : -1; i += c; }
     }
     if (c <= 1) break;
   }
@@ -61,7 +81,7 @@ export function* shrinkUnits<V>(start: readonly number[], build: (units: readonl
   if (u.length > SLIDE_MAX_LEN) return;
   for (let c = Math.min(SLIDE_MAX_WINDOW, u.length - 1); c >= 2; c--) {
     for (let i = 0; i + c <= u.length;) {
-      const cand = u.slice(0, i).concat(u.slice(i + c));
+      const cand = without(u, i, c);
       if (yield build(cand)) u = cand;
       else i++;
     }
@@ -94,14 +114,14 @@ export function asciiTargets(u: number): number[] {
  * of its targets, else the smallest accepted value of its range by bisection. Units that are
  * already '0' cost nothing; an essential unit costs about 6 tries (+ log2 of its range).
  */
-export function* simplifyUnits<V>(start: readonly number[], build: (units: readonly number[]) => V, s: UnitSimplifier): Shrinker<V> {
-  const u = start.slice();
+export function* simplifyUnits<U extends Units, V>(start: U, build: (units: U) => V, s: UnitSimplifier): Shrinker<V> {
+  const u = start.slice() as U;
   for (let i = 0; i < u.length; i++) {
     const orig = u[i];
     let done = false;
     for (const t of s.targets(orig)) {
       u[i] = t;
-      if (yield build(u)) { done = true; break; }
+      if (yield build(u.slice() as U)) { done = true; break; }
       u[i] = orig;
     }
     if (done) continue;
@@ -109,7 +129,7 @@ export function* simplifyUnits<V>(start: readonly number[], build: (units: reado
     if (range === undefined) continue;
     const [lo, hi, toUnit] = range;
     const k = yield* smallestAccepted(BigInt(lo), BigInt(hi), (j) => {
-      const cand = u.slice();
+      const cand = u.slice() as U;
       cand[i] = toUnit(Number(j));
       return build(cand);
     });

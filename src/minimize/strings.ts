@@ -10,20 +10,21 @@ import { asciiTargets, shrinkUnits, simplifyUnits, type UnitSimplifier } from '.
 import type { Shrinker } from './search.js';
 
 /** Code points of `s`; a lone surrogate is one element of its own value. */
-export function toCodePoints(s: string): number[] {
-  const out: number[] = [];
+export function toCodePoints(s: string): Uint32Array {
+  const out = new Uint32Array(s.length);
+  let n = 0;
   for (let i = 0; i < s.length;) {
     const c = s.codePointAt(i)!;
-    out.push(c);
+    out[n++] = c;
     i += c > 0xffff ? 2 : 1;
   }
-  return out;
+  return out.slice(0, n);
 }
 
 /** The inverse of toCodePoints (in chunks: spreading a huge array would overflow the stack). */
-export function fromCodePoints(cps: readonly number[]): string {
+export function fromCodePoints(cps: Uint32Array): string {
   let s = '';
-  for (let i = 0; i < cps.length; i += 4096) s += String.fromCodePoint(...cps.slice(i, i + 4096));
+  for (let i = 0; i < cps.length; i += 4096) s += String.fromCodePoint(...cps.subarray(i, i + 4096));
   return s;
 }
 

@@ -11,9 +11,17 @@ export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const CLI = path.join(REPO, 'dist', 'cli', 'main.js');
 const FIXTURES = path.join(REPO, 'test', 'fixtures');
 
+const made = [];
+// Temp folders go when the test file's process ends; TSFUZZ_TEST_KEEP=1 keeps them to look at.
+process.on('exit', () => {
+  if (process.env.TSFUZZ_TEST_KEEP) return;
+  for (const d of made) fs.rmSync(d, { recursive: true, force: true });
+});
+
 /** Copies test/fixtures/<name> into a new temp folder and returns its path. */
 export function fixture(name) {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), `tsfuzz-${name}-`)));
+  made.push(dir);
   fs.cpSync(path.join(FIXTURES, name), dir, { recursive: true });
   fs.mkdirSync(path.join(dir, 'node_modules'), { recursive: true });
   fs.symlinkSync(REPO, path.join(dir, 'node_modules', 'tsfuzz'), 'dir');
@@ -131,12 +139,24 @@ export function decodeCorpus(text) {
   });
 }
 
-/** The `f.add(...)` line tsfuzz prints for an input of one bytes or one integer value. */
-export function seedLineOf(decoded) {
-  const parts = decoded.map(({ kind, value }) =>
-    kind === 'bytes' ? `new Uint8Array([${[...value].map((b) => '0x' + b.toString(16).padStart(2, '0')).join(', ')}])` : String(value),
-  );
-  return `f.add(${parts.join(', ')});`;
+/**
+ * The values of a printed seed line (`f.add(new Uint8Array([0xf6]), 3);`), by running it: a seed
+ * line is meant to be pasted into a fuzz file, so it must be valid code for exactly that input.
+ */
+export function seedValues(line) {
+  const got = [];
+  new Function('f', line)({ add: (...values) => got.push(...values) });
+  return got;
+}
+
+/** Whether decoded corpus values (decodeCorpus) equal `values` (bytes by content). */
+export function sameValues(decoded, values) {
+  if (decoded.length !== values.length) return false;
+  return decoded.every(({ value }, i) => {
+    const v = values[i];
+    if (value instanceof Uint8Array) return v instanceof Uint8Array && Buffer.from(value).equals(Buffer.from(v));
+    return Object.is(value, v);
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
