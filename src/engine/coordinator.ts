@@ -27,7 +27,7 @@ import { WorkerPool, type JobEnd, type Slot } from './pool.js';
 import type { WorkerDeath } from './worker-handle.js';
 import type { FailureInfo, FromWorker, FuzzJob, TargetInfo, WorkerConfig } from './protocol.js';
 import { batchSize, pickEntry, pickTarget, timedBatchSize } from './schedule.js';
-import { TargetState } from './target-state.js';
+import { TargetState, type CorpusEntry } from './target-state.js';
 
 export interface FuzzOptions {
   worker: WorkerConfig;
@@ -296,14 +296,14 @@ export class Coordinator {
     };
   }
 
-  private onEvent(t: TargetState, parent: { finds: number }, m: FromWorker): void {
+  private onEvent(t: TargetState, parent: CorpusEntry, m: FromWorker): void {
     if (m.kind === 'interesting') {
       const fresh = t.mergeCoverage(m.coverage);
       if (fresh === 0) return; // another worker got there first
       parent.finds++;
       const text = marshalCorpusFile(t.info.kinds, m.values);
       const id = corpusFileId(text);
-      if (t.addEntry({ id, values: m.values, source: 'new', newEdges: fresh })) {
+      if (t.addEntry({ id, values: m.values, source: 'new', newEdges: fresh, generation: parent.generation + 1 })) {
         t.newInteresting++;
         writeFileAtomic(path.join(t.cacheDir, id), text);
       }

@@ -32,9 +32,10 @@ export function pickTarget(targets: readonly TargetState[]): TargetState {
 export function entryEnergy(e: CorpusEntry): number {
   const reach = 1 + Math.log2(1 + e.newEdges);
   const productivity = 1 + 2 * e.finds;
+  const depth = 1 + e.generation; // deeper finds sit behind more solved conditions
   const sizeCost = 1 + Math.log2(1 + e.size) / 4;
   const fatigue = Math.sqrt(1 + e.picks / 4);
-  return (reach * productivity) / (sizeCost * fatigue);
+  return (reach * productivity * depth) / (sizeCost * fatigue);
 }
 
 /** Draws a corpus entry with probability proportional to its energy. */

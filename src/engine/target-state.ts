@@ -23,6 +23,8 @@ export interface CorpusEntry {
   picks: number;
   /** Inputs derived from it that reached new coverage. */
   finds: number;
+  /** Mutation generations from a seed: 0 for seeds and files, parent's + 1 for new finds. */
+  generation: number;
 }
 
 export class TargetState {
@@ -59,10 +61,10 @@ export class TargetState {
     return this.ids.has(id);
   }
 
-  addEntry(e: Omit<CorpusEntry, 'picks' | 'finds' | 'size' | 'newEdges'> & { newEdges?: number }): CorpusEntry | undefined {
+  addEntry(e: Omit<CorpusEntry, 'picks' | 'finds' | 'size' | 'newEdges' | 'generation'> & { newEdges?: number; generation?: number }): CorpusEntry | undefined {
     if (this.ids.has(e.id)) return undefined;
     this.ids.add(e.id);
-    const entry: CorpusEntry = { ...e, size: entrySize(e.values), newEdges: e.newEdges ?? 0, picks: 0, finds: 0 };
+    const entry: CorpusEntry = { ...e, size: entrySize(e.values), newEdges: e.newEdges ?? 0, picks: 0, finds: 0, generation: e.generation ?? 0 };
     this.entries.push(entry);
     return entry;
   }

@@ -1,7 +1,8 @@
 /**
  * Byte-slice shrinkers: the sequence shrinkers of sequence.ts over the bytes of a Uint8Array.
  * Called by minimize.ts in its size and simplify phases.
- * Rule: every candidate is a fresh Uint8Array, never longer than the value it came from.
+ * Rule: every candidate is a fresh Uint8Array (a Buffer input is copied first: its slice() is a
+ * view), never longer than the value it came from.
  */
 
 import { asciiTargets, shrinkUnits, simplifyUnits, type UnitSimplifier } from './sequence.js';
@@ -18,10 +19,10 @@ const BYTES: UnitSimplifier = {
 
 /** Size phase: tail cut, head cut, '0' filler, chunk removal. */
 export function shrinkBytes(v: Uint8Array): Shrinker<Uint8Array> {
-  return shrinkUnits(v, build);
+  return shrinkUnits(Uint8Array.from(v), build);
 }
 
 /** Simplify phase: bytes toward '0', 'a', ' ', '1', 'A', NUL, lowercase, then smaller values. */
 export function simplifyBytes(v: Uint8Array): Shrinker<Uint8Array> {
-  return simplifyUnits(v, build, BYTES);
+  return simplifyUnits(Uint8Array.from(v), build, BYTES);
 }

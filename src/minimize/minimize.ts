@@ -1,10 +1,9 @@
 /**
  * Input minimization: shrinks a failing (or newly-covering) input tuple while the engine's
- * `accept` callback (a run in an isolated worker) says it still behaves the same way.
- * Called by the engine; the shrinkers it drives (bytes, strings, numbers, floats) are pure.
- * Order per pass: each argument alone → zero; sizes of bytes/strings (cuts, filler, ddmin);
- * integers; floats; readability of bytes/strings — biggest wins first, since a smaller input
- * also makes every later execution cheaper. Passes repeat until one accepts nothing.
+ * `accept` callback (a run in an isolated worker) says it still behaves the same way; the
+ * shrinkers it drives are pure. Order of a pass (see PHASES): each argument alone → zero; sizes of
+ * bytes/strings; integers; floats; readability — biggest wins first, as a smaller input also
+ * makes every later execution cheaper. Passes repeat until one accepts nothing.
  * Rule: a candidate is tried only if valid for its kind, strictly simpler (order.ts: never longer)
  * and never tried before; the original is never tried; every `accept` call is one execution.
  */

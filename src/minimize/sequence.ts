@@ -13,18 +13,6 @@ import { smallestAccepted, type Shrinker } from './search.js';
 const SLIDE_MAX_LEN = 64;
 const SLIDE_MAX_WINDOW = 8;
 
-/**
- * Size phase, in the order that makes a large input shrink in few executions:
- * 1. tail cut: bisect the shortest accepted prefix (~log2 n tries; most bugs sit at a point);
- * 2. head cut: bisect the shortest accepted suffix — a marker inside a large input is isolated
- *    by these two alone;
- * 3. filler: overwrite halves, quarters, ... (chunks ≥ 2) with '0' where accepted. Content the bug
- *    does not read becomes uniform, so the removals below collide in the driver's cache;
- * 4. ddmin removal: remove chunks of n/2, n/4, ..., 1 units (granularity doubles after each
- *    sweep); the last sweep is single-unit removal, making the result 1-minimal;
- * 5. window removal, short values only (≤ SLIDE_MAX_LEN units): remove every window of 8 down to
- *    2 units at every offset — structure such as `"k":[],` is rarely aligned to a ddmin chunk.
- */
 /** Units of a sequence: bytes, or code points of a string. Candidates are fresh arrays. */
 export type Units = Uint8Array | Uint32Array;
 
@@ -41,6 +29,18 @@ function sameChunk(u: Units, a: number, b: number, c: number): boolean {
   return true;
 }
 
+/**
+ * Size phase, in the order that makes a large input shrink in few executions:
+ * 1. tail cut: bisect the shortest accepted prefix (~log2 n tries; most bugs sit at a point);
+ * 2. head cut: bisect the shortest accepted suffix — a marker inside a large input is isolated
+ *    by these two alone;
+ * 3. filler: overwrite halves, quarters, ... (chunks ≥ 2) with '0' where accepted. Content the bug
+ *    does not read becomes uniform, so the removals below collide (skipped or cached);
+ * 4. ddmin removal: remove chunks of n/2, n/4, ..., 1 units (granularity doubles after each
+ *    sweep); the last sweep is single-unit removal, making the result 1-minimal;
+ * 5. window removal, short values only (≤ SLIDE_MAX_LEN units): remove every window of 8 down to
+ *    2 units at every offset — structure such as `"k":[],` is rarely aligned to a ddmin chunk.
+ */
 export function* shrinkUnits<U extends Units, V>(start: U, build: (units: U) => V): Shrinker<V> {
   let u = start.slice() as U;
   if (u.length === 0) return;
@@ -110,11 +110,19 @@ export function asciiTargets(u: number): number[] {
 }
 
 /**
+ * Per-unit simplification runs on values up to this many units: it costs ~6-14 executions per
+ * unit that must stay, and in a longer value the filler step has already made every chunk of 2
+ * that could be '0' into '0' — readability of the rest is not worth ~10 executions a unit.
+ */
+const SIMPLIFY_MAX_LEN = 1024;
+
+/**
  * Simplification phase (readability, same or smaller length): for each unit, the first accepted
  * of its targets, else the smallest accepted value of its range by bisection. Units that are
  * already '0' cost nothing; an essential unit costs about 6 tries (+ log2 of its range).
  */
 export function* simplifyUnits<U extends Units, V>(start: U, build: (units: U) => V, s: UnitSimplifier): Shrinker<V> {
+  if (start.length > SIMPLIFY_MAX_LEN) return;
   const u = start.slice() as U;
   for (let i = 0; i < u.length; i++) {
     const orig = u[i];
