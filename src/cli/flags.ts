@@ -50,6 +50,7 @@ export const COMMANDS: Record<string, CommandSpec> = {
       TIMEOUT, MEMORY, PARALLEL,
       { name: 'max-len', type: 'string', value: 'N', help: 'longest bytes argument (in bytes) and string argument (in UTF-16 code units) the mutator produces (default 4096); seeds longer than N still run' },
       { name: 'seed', type: 'string', value: 'N', help: 'seed of the run\'s random generator; with --parallel=1 and an Nx budget the run is reproducible' },
+      { name: 'minimize-time', type: 'string', value: 'T', help: 'budget for minimizing each failing input, a duration (60s) or a count (5000x), counted apart from --fuzztime; 0 = do not minimize (default 60s)' },
       { name: 'keep-going', type: 'boolean', help: 'do not stop at the first failure: restart workers and report each distinct failure once, until the budget' },
       { name: 'no-coverage', type: 'boolean', help: 'turn coverage guidance off (random mutation only)' },
       { name: 'include', type: 'string', multiple: true, value: 'GLOB', help: 'also instrument files matching GLOB (e.g. "**/node_modules/my-parser/**"); adds to the default (your code outside node_modules)' },

@@ -12,7 +12,7 @@ import type { WorkerConfig } from '../engine/protocol.js';
 import { runRegression } from '../engine/regress.js';
 import { Reporter } from '../report/reporter.js';
 import { UserError } from '../util/errors.js';
-import { formatElapsed, parseBudget, parseCount, parseDuration } from '../util/limits.js';
+import { formatElapsed, parseBudget, parseCount, parseDuration, type Budget } from '../util/limits.js';
 import { COMMANDS, MAIN_HELP, commandHelp, parseCommand, type ParsedCommand } from './flags.js';
 import { findFuzzFiles } from './find-files.js';
 import * as path from 'node:path';
@@ -60,6 +60,13 @@ function workerConfig(p: ParsedCommand, files: string[], root: string): WorkerCo
 function parallelOf(p: ParsedCommand): number {
   const v = str(p, 'parallel');
   return v !== undefined ? parseCount('--parallel', v, 1, 256) : Math.max(1, os.availableParallelism());
+}
+
+/** --minimize-time: default 60s; "0" (or 0s, 0x) turns minimization off. */
+function minimizeBudget(text: string | undefined): Budget | undefined {
+  if (text === undefined) return { kind: 'time', ms: 60_000 };
+  if (/^0+(x|s|ms|m|h)?$/.test(text.trim())) return undefined;
+  return parseBudget('--minimize-time', text);
 }
 
 /** Ctrl-C / SIGTERM: the first one stops the run cleanly; a second one exits at once. */
@@ -123,6 +130,7 @@ async function cmdFuzz(p: ParsedCommand): Promise<number> {
     cacheRoot: root,
     dictionary: [],
     sampleDirs: list(p, 'corpus').map((d) => path.resolve(d)),
+    minimize: minimizeBudget(str(p, 'minimize-time')),
     reporter,
     command: RERUN_COMMAND,
     signal: interruptSignal(),

@@ -45,6 +45,8 @@ export interface FuzzOptions {
   dictionary: Uint8Array[];
   /** Folders of raw sample files (--corpus). */
   sampleDirs: string[];
+  /** Budget for minimizing each failure; undefined = no minimization (--minimize-time=0). */
+  minimize: Budget | undefined;
   reporter: Reporter;
   command: string;
   signal: AbortSignal;
@@ -107,6 +109,9 @@ export class Coordinator {
         runSeed: o.seedGiven ? o.seed : undefined,
         command: o.command,
         countExec: (t) => this.count(t, 1),
+        minimize: o.minimize,
+        timeoutMs: o.worker.timeoutMs,
+        stopped: () => this.interrupted,
         canSpend: () => {
           const b = this.o.budget;
           return !b || b.kind !== 'execs' || this.execs < b.n;

@@ -11,7 +11,9 @@ import { marshalCorpusFile } from '../corpus/encoding.js';
 import { corpusFileId } from '../corpus/store.js';
 import type { Reporter } from '../report/reporter.js';
 import type { Value } from '../values/kinds.js';
-import { describeDeath } from './death.js';
+import type { Budget } from '../util/limits.js';
+import { minimizeFailure } from './minimize-failure.js';
+import { outcomeOf } from './outcome.js';
 import type { WorkerPool } from './pool.js';
 import type { FailureInfo } from './protocol.js';
 import type { TargetState } from './target-state.js';
@@ -32,6 +34,8 @@ export interface Finding {
   values: Value[] | undefined;
   failure: FailureInfo;
   writtenTo: string | undefined;
+  /** The input as found, before minimization (kept in the cache, not in testdata). */
+  originalAt?: string;
   id: string | undefined;
   count: number;
 }
@@ -47,6 +51,11 @@ export interface FindingsOptions {
   countExec: (target: TargetState) => void;
   /** Whether the execution budget still allows a re-run. */
   canSpend: () => boolean;
+  /** Budget for minimizing each failure (undefined = do not minimize). */
+  minimize: Budget | undefined;
+  timeoutMs: number;
+  /** Whether the run is being interrupted (minimization stops and keeps what it has). */
+  stopped: () => boolean;
 }
 
 export class Findings {
@@ -112,14 +121,24 @@ export class Findings {
       return;
     }
     const f: Finding = { target: t, values: c.values, failure, writtenTo: undefined, id: undefined, count: 1 };
-    if (c.values) {
-      if (failure.kind === 'flaky') {
+    if (c.values && failure.kind !== 'flaky' && this.opts.minimize) {
+      const m = await this.minimize(t, c.values, failure);
+      if (m) {
         const text = marshalCorpusFile(t.info.kinds, c.values);
+        f.originalAt = path.join(t.cacheDir, 'originals', corpusFileId(text));
+        writeFileAtomic(f.originalAt, text);
+        f.values = m.values;
+        f.failure = m.failure;
+      }
+    }
+    if (f.values) {
+      if (failure.kind === 'flaky') {
+        const text = marshalCorpusFile(t.info.kinds, f.values);
         f.id = corpusFileId(text);
         f.writtenTo = path.join(t.cacheDir, 'flaky', f.id);
         writeFileAtomic(f.writtenTo, text);
       } else {
-        const w = writeCorpusEntry(t.testdataDir, t.info.kinds, c.values);
+        const w = writeCorpusEntry(t.testdataDir, t.info.kinds, f.values);
         f.id = w.id;
         f.writtenTo = w.path;
       }
@@ -135,14 +154,29 @@ export class Findings {
       target: t.name,
       file: t.info.file,
       kinds: t.info.kinds,
-      values: c.values,
-      failure,
+      values: f.values,
+      failure: f.failure,
       writtenTo: f.writtenTo,
-      rerun: f.id && failure.kind !== 'flaky' ? `${this.opts.command} test ${rel} --run=${t.name}/${f.id}` : undefined,
+      originalAt: f.originalAt,
+      rerun: f.id && f.failure.kind !== 'flaky' ? `${this.opts.command} test ${rel} --run=${t.name}/${f.id}` : undefined,
       runSeed: this.opts.runSeed,
       source: c.source === 'fuzzing' ? undefined : c.source,
     });
     this.onNew(f);
+  }
+
+  /** Shrinks a confirmed failure; undefined when nothing smaller fails the same way. */
+  private async minimize(t: TargetState, values: Value[], failure: FailureInfo) {
+    const size = marshalCorpusFile(t.info.kinds, values).length;
+    this.opts.reporter.info(`fuzz: minimizing ${size}-byte failing input file of ${t.name}`);
+    const m = await minimizeFailure({
+      verifier: this.opts.verifier, target: t, values, failure, budget: this.opts.minimize!,
+      timeoutMs: this.opts.timeoutMs, memoryLimitMb: this.opts.memoryLimitMb, stopped: this.opts.stopped,
+    });
+    if (!m.changed) return undefined;
+    const after = marshalCorpusFile(t.info.kinds, m.values).length;
+    this.opts.reporter.info(`fuzz: minimized ${t.name}'s failing input from ${size} to ${after} bytes in ${m.execs} executions`);
+    return m;
   }
 
   /** Runs the input once more in a fresh worker; returns the failure it gives now, or a flaky one. */
@@ -152,19 +186,9 @@ export class Findings {
     }
     const end = await this.opts.verifier.exec((_slot, jobId) => ({ kind: 'run', jobId, target: t.key, values, coverage: false }));
     this.opts.countExec(t);
-    switch (end.kind) {
-      case 'run':
-        if (end.failure) return end.failure;
-        break;
-      case 'thread-lost':
-        return end.failure;
-      case 'died':
-        return describeDeath(end.death, this.opts.memoryLimitMb);
-      case 'stopped':
-        return original; // interrupted: keep what the worker saw
-      case 'done':
-        break;
-    }
+    const r = outcomeOf(end, this.opts.memoryLimitMb);
+    if (r.kind === 'fail') return r.failure;
+    if (r.kind === 'stopped') return original; // interrupted: keep what the worker saw
     return {
       ...original,
       kind: 'flaky',

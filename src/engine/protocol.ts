@@ -100,6 +100,8 @@ export interface RunJob {
   values: Value[];
   /** Return this input's coverage. */
   coverage: boolean;
+  /** Timeout for this input instead of the worker's (minimizing a hang uses a shorter one). */
+  timeoutMs?: number;
 }
 
 export type Job = FuzzJob | RunJob;

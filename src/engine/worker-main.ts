@@ -202,8 +202,9 @@ setInterval(() => {
     lastChange = now;
     return;
   }
-  if (index > 0 && now - lastChange > config!.timeoutMs) {
-    stopThread(simpleFailure('timeout', `input ran past the ${formatDuration(config!.timeoutMs)} timeout`));
+  const timeoutMs = (currentJob?.kind === 'run' ? currentJob.timeoutMs : undefined) ?? config!.timeoutMs;
+  if (index > 0 && now - lastChange > timeoutMs) {
+    stopThread(simpleFailure('timeout', `input ran past the ${formatDuration(timeoutMs)} timeout`));
   }
 }, TICK_MS).unref();
 

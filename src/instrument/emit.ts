@@ -1,10 +1,15 @@
 /**
- * Text of everything the instrumenter inserts: counter sites, compare-helper calls and the module
- * prologue that claims a counter range from the coverage runtime (src/coverage/runtime.ts).
+ * Text of everything the instrumenter inserts: counter sites, compare-helper calls (operators,
+ * switch cases, traced method calls) and the module prologue that claims a counter range and a
+ * compare-site range from the coverage runtime (src/coverage/runtime.ts).
  * Used by visitor.ts (sites) and transform.ts (prologue). Site ids are handed out in visit order,
  * so the same source always yields the same ids (stable `file#index` keys).
- * Rule: the emitted code behaves exactly like the original, with or without the runtime present.
+ * Rule: the emitted code behaves exactly like the original, with or without the runtime present;
+ * a helper only reports (`cmp(site, left, right, op)`, codes in coverage/compare-ops.ts) and
+ * returns the value it was given, and it never runs user code (no getters, no Proxy traps).
  */
+import { CMP } from '../coverage/compare-ops.js';
+
 
 /** Compare operators, in the numbering passed to the runtime's `cmp(site, l, r, op)` hook. */
 export const COMPARE_OPS = ['===', '!==', '==', '!=', '<', '<=', '>', '>='] as const;
@@ -19,6 +24,64 @@ export const INSTRUMENTED_MARKER = '//# tsfuzz-instrumented';
 const C = `${PREFIX}C`;
 const T = `${PREFIX}T`;
 const B = `${PREFIX}b`;
+const R = `${PREFIX}r`;
+const S = `${PREFIX}s`;
+/** Module-level temporary holding the receiver of a traced call (or the first operand of Buffer.compare). */
+export const RECV_TEMP = `${PREFIX}v`;
+/** Block-scoped temporary holding a switch discriminant. */
+export const SWITCH_TEMP = `${PREFIX}d`;
+/** Trap-free brand check: %TypedArray%.prototype[@@toStringTag] getter, bound (undefined for non-typed-arrays). */
+const TAG = `${PREFIX}tb`;
+
+/** What a traced method reports, by receiver type. */
+interface MethodHook {
+  /** Op code when the receiver is a primitive string. */
+  str?: number;
+  /** Op code when the receiver is a Uint8Array (Buffer included). */
+  bytes?: number;
+  /** Op code when the receiver is any non-null object (Map/Set: the runtime checks the brand). */
+  obj?: number;
+}
+
+/** Traced methods (`x.<name>(arg0, …)`, non-computed, non-optional call). */
+export const METHOD_HOOKS: ReadonlyMap<string, MethodHook> = new Map<string, MethodHook>([
+  ['startsWith', { str: CMP.STARTS_WITH }],
+  ['endsWith', { str: CMP.ENDS_WITH }],
+  ['includes', { str: CMP.INCLUDES, bytes: CMP.BYTES_INDEX_OF }],
+  ['indexOf', { str: CMP.INDEX_OF, bytes: CMP.BYTES_INDEX_OF }],
+  ['lastIndexOf', { str: CMP.LAST_INDEX_OF, bytes: CMP.BYTES_INDEX_OF }],
+  ['localeCompare', { str: CMP.LOCALE_COMPARE }],
+  ['equals', { bytes: CMP.BYTES_EQUALS }],
+  ['compare', { bytes: CMP.BYTES_COMPARE }],
+  ['has', { obj: CMP.MAP_HAS }],
+  ['get', { obj: CMP.MAP_GET }],
+]);
+
+/** Name of the helper of a traced method (by its first op code, so names are stable). */
+function methodHelper(h: MethodHook): string {
+  return `${PREFIX}q${h.str ?? h.bytes ?? h.obj}`;
+}
+
+/** `cmp` call of a helper, guarded by the runtime being present. */
+const report = (l: string, r: string, op: number): string => `${R}.cmp(${S}+s,${l},${r},${op})`;
+
+/** Definition of a traced-method helper `(x, a, s) => a` that reports and returns the argument. */
+function methodHelperSource(h: MethodHook): string {
+  const name = methodHelper(h);
+  const isBytes = `typeof x==='object'&&${TAG}(x)==='Uint8Array'`;
+  let body: string;
+  if (h.str !== undefined && h.bytes !== undefined) {
+    body = `if(${R})typeof x==='string'?${report('x', 'a', h.str)}:${isBytes}&&${report('x', 'a', h.bytes)};`;
+  } else if (h.str !== undefined) {
+    body = `typeof x==='string'&&${R}&&${report('x', 'a', h.str)};`;
+  } else if (h.bytes !== undefined) {
+    body = `${R}&&${isBytes}&&${report('x', 'a', h.bytes)};`;
+  } else {
+    // Map/Set: left = the probe, right = the collection; the runtime checks the brand trap-free.
+    body = `${R}&&typeof x==='object'&&x!==null&&${report('a', 'x', h.obj!)};`;
+  }
+  return `function ${name}(x,a,s){${body}return a}`;
+}
 
 export class SiteEmitter {
   /** Number of counter sites (edges) handed out. */
@@ -27,6 +90,10 @@ export class SiteEmitter {
   compares = 0;
   /** Which compare helpers are used (index = op). */
   readonly opsUsed: boolean[] = new Array(COMPARE_OPS.length).fill(false);
+  /** Other helpers used (name → definition), emitted in the prologue in first-use order. */
+  private readonly helpers = new Map<string, string>();
+  private usesRecvTemp = false;
+  private usesTag = false;
 
   /** `esm`: the module uses `var` state that may be uninitialised in hoisted functions. */
   constructor(readonly esm: boolean) {}
@@ -64,6 +131,45 @@ export class SiteEmitter {
     return { open: `${PREFIX}q${i}(`, close: `,${this.compares++})` };
   }
 
+  /** Claims a new compare-site id (same id space as the operators). */
+  compareSite(): number {
+    return this.compares++;
+  }
+
+  /**
+   * Text around a switch case test `e`: `<open>e<close>` reports (discriminant, e) and yields e.
+   * The discriminant is read from the switch's block-scoped temporary (see visitor.ts).
+   */
+  switchCase(): { open: string; close: string } {
+    const name = `${PREFIX}q${CMP.SWITCH_CASE}`;
+    if (!this.helpers.has(name)) this.helpers.set(name, `function ${name}(d,v,s){${R}&&${report('d', 'v', CMP.SWITCH_CASE)};return v}`);
+    return { open: `${name}(${SWITCH_TEMP},`, close: `,${this.compareSite()})` };
+  }
+
+  /**
+   * Text around the first argument of a traced call `recv.<method>(arg0, …)`: the helper gets the
+   * receiver (`recv`: its re-readable source text, or RECV_TEMP) and yields arg0.
+   */
+  methodArg(method: string, recv: string): { open: string; close: string } {
+    const h = METHOD_HOOKS.get(method)!;
+    const name = methodHelper(h);
+    if (!this.helpers.has(name)) this.helpers.set(name, methodHelperSource(h));
+    if (h.bytes !== undefined) this.usesTag = true;
+    if (recv === RECV_TEMP) this.usesRecvTemp = true;
+    return { open: `${name}(${recv},`, close: `,${this.compareSite()})` };
+  }
+
+  /** `Buffer.compare(a, b)`: text around a (captured) and around b (reports (a, b), yields b). */
+  bufferCompare(): { openA: string; closeA: string; openB: string; closeB: string } {
+    const name = `${PREFIX}q${CMP.BYTES_COMPARE}s`;
+    if (!this.helpers.has(name)) {
+      this.helpers.set(name, `function ${name}(x,a,s){${R}&&typeof x==='object'&&${TAG}(x)==='Uint8Array'&&${report('x', 'a', CMP.BYTES_COMPARE)};return a}`);
+    }
+    this.usesTag = true;
+    this.usesRecvTemp = true;
+    return { openA: `(${RECV_TEMP}=`, closeA: ')', openB: `${name}(${RECV_TEMP},`, closeB: `,${this.compareSite()})` };
+  }
+
   /** Reads the current count of edge `k` (for the loop-skipped check). */
   count(k: number): string {
     return `${C}[${B}+${k}]`;
@@ -78,23 +184,31 @@ export class SiteEmitter {
     const n = this.edges;
     const m = this.compares;
     const k = jsString(key);
-    const r = `${PREFIX}r`;
-    const s = `${PREFIX}s`;
+    const r = R;
+    const s = S;
+    // Globals are read through globalThis: a module may shadow them (`const { Map } = require(…)`).
+    const tag = this.usesTag
+      ? `${TAG}=${r}?globalThis.Function.prototype.call.bind(globalThis.Object.getOwnPropertyDescriptor(` +
+        'globalThis.Object.getPrototypeOf(globalThis.Uint8Array.prototype),globalThis.Symbol.toStringTag).get):0,'
+      : '';
     const init =
       `${r}=globalThis.__tsfuzzCov,` +
       `${B}=${r}?${r}.alloc(${k},${n}):0,` +
       `${T}=${r}?${r}.T:new Uint32Array(${n + 2}),` +
       `${s}=${r}&&${r}.allocCompare?${r}.allocCompare(${k},${m}):0,` +
+      tag +
       `${C}=${r}?${r}.C:new Uint32Array(${n + 1})`; // C last: it is the "initialised" flag
     // Literals go to the runtime once per load, for the automatic dictionary (if it wants them).
     const lits = literals.length ? `${r}&&${r}.addLiterals&&${r}.addLiterals(${k},[${literals.map(jsString).join(',')}]);` : '';
+    const vars = `${r},${B},${C},${T},${s}${this.usesTag ? ',' + TAG : ''}${this.usesRecvTemp ? ',' + RECV_TEMP : ''}`;
     let out = this.esm
-      ? `var ${r},${B},${C},${T},${s};function ${PREFIX}i(){if(${C})return;${init};${lits}}${PREFIX}i();`
-      : `const ${init};${lits}`;
+      ? `var ${vars};function ${PREFIX}i(){if(${C})return;${init};${lits}}${PREFIX}i();`
+      : `const ${init};${this.usesRecvTemp ? `let ${RECV_TEMP};` : ''}${lits}`;
     for (let i = 0; i < COMPARE_OPS.length; i++) {
       if (!this.opsUsed[i]) continue;
       out += `function ${PREFIX}q${i}(l,r,s){${PREFIX}r&&${PREFIX}r.cmp(${PREFIX}s+s,l,r,${i});return l${COMPARE_OPS[i]}r}`;
     }
+    for (const def of this.helpers.values()) out += def;
     return out;
   }
 }

@@ -15,6 +15,7 @@ import {
   BIGINT_MUTATORS, bigSplice, bigToken, BigIntWork, INT_MUTATORS, intSplice, intToken, IntWork,
   type BigIntMutator, type IntMutator,
 } from './numbers.js';
+import { bigCmp, cmpInsert, cmpReplace, floatCmp, intCmp, type CmpTable } from './cmp.js';
 import { copyBytesOut, StringMaker, unitsOfString } from './output.js';
 import { stringsTable, type StringMutator } from './strings.js';
 import { snapDownStr } from './unicode.js';
@@ -40,6 +41,24 @@ export interface Dictionary {
   units: readonly Uint16Array[];
   ints: readonly bigint[];
   floats: readonly number[];
+  /** Traced comparisons (MutatorOptions.comparisons), if any. */
+  cmp?: CmpTable;
+}
+
+/**
+ * `table` plus the comparison mutations when the work has material for them (replace twice,
+ * insert once; only insert when growing an empty value).
+ */
+function withCmp<W extends { cmpReplace: readonly unknown[]; cmpTokens: readonly unknown[] }>(
+  table: readonly ((w: W, r: RandomSource) => boolean)[], w: W, grow: boolean,
+): readonly ((w: W, r: RandomSource) => boolean)[] {
+  const rep = !grow && w.cmpReplace.length > 0;
+  const ins = w.cmpTokens.length > 0;
+  if (!rep && !ins) return table;
+  const t = table.slice();
+  if (rep) t.push(cmpReplace, cmpReplace);
+  if (ins) t.push(cmpInsert);
+  return t;
 }
 
 export class BytesArg implements Arg {
@@ -53,6 +72,8 @@ export class BytesArg implements Arg {
   constructor(max: number, dict: Dictionary) {
     this.w = newBytesWork(max);
     this.w.tokens = dict.bytes.filter((t) => t.length <= max);
+    const c = dict.cmp?.bytes(max);
+    if (c) [this.w.cmpReplace, this.w.cmpTokens] = [c.replace, c.tokens];
     this.weight = max > 0 ? 3 : 0;
     this.setDonors([]);
   }
@@ -74,8 +95,8 @@ export class BytesArg implements Arg {
     this.w.donors = values.filter((v): v is Uint8Array => v instanceof Uint8Array && v.length > 0);
     const t = this.w.tokens.length > 0;
     const d = this.w.donors.length > 0;
-    this.table = bytesTable(t, d, false);
-    this.grow = bytesTable(t, d, true);
+    this.table = withCmp(bytesTable(t, d, false), this.w, false);
+    this.grow = withCmp(bytesTable(t, d, true), this.w, true);
   }
 }
 
@@ -93,6 +114,8 @@ export class StringArg implements Arg {
   constructor(max: number, dict: Dictionary) {
     this.w = newStringWork(max);
     this.w.tokens = dict.units.filter((t) => t.length <= max);
+    const c = dict.cmp?.units(max);
+    if (c) [this.w.cmpReplace, this.w.cmpTokens] = [c.replace, c.tokens];
     this.weight = max > 0 ? 3 : 0;
     this.setDonors([]);
   }
@@ -122,16 +145,22 @@ export class StringArg implements Arg {
     this.w.donors = values.filter((v): v is string => typeof v === 'string' && v.length > 0);
     const t = this.w.tokens.length > 0;
     const d = this.w.donors.length > 0;
-    this.table = stringsTable(t, d, false);
-    this.grow = stringsTable(t, d, true);
+    this.table = withCmp(stringsTable(t, d, false), this.w, false);
+    this.grow = withCmp(stringsTable(t, d, true), this.w, true);
   }
 }
 
-/** The kind's table plus its splice/dictionary mutation when there is material for it. */
-function scalarTable<M>(table: readonly M[], splice: M, donors: readonly unknown[], token: M, tokens: readonly unknown[]): M[] {
+/**
+ * The kind's table plus its splice/dictionary mutation when there is material for it, and its
+ * comparison mutation (twice) when there are traced operands.
+ */
+function scalarTable<M>(
+  table: readonly M[], splice: M, donors: readonly unknown[], token: M, tokens: readonly unknown[], cmp: M, cmpValues: readonly unknown[],
+): M[] {
   const t = table.slice();
   if (donors.length > 0) t.push(splice);
   if (tokens.length > 0) t.push(token);
+  if (cmpValues.length > 0) t.push(cmp, cmp);
   return t;
 }
 
@@ -149,6 +178,8 @@ export class IntArg implements Arg {
   constructor(kind: Kind, dict: Dictionary) {
     this.w = new IntWork(kind.kind as keyof typeof INT_RANGE);
     this.w.tokens = dict.ints.filter((v) => v >= BigInt(this.w.lo) && v <= BigInt(this.w.hi)).map(Number);
+    const c = dict.cmp?.ints(this.w.kind);
+    if (c) [this.w.cmpValues, this.w.cmpPairs] = [c.values, c.pairs];
     this.setDonors([]);
   }
   setBase(v: Value): void {
@@ -169,7 +200,7 @@ export class IntArg implements Arg {
       values,
       (v) => typeof v === 'number' && Number.isInteger(v) && v >= lo && v <= hi && !Object.is(v, -0),
     );
-    this.table = scalarTable(INT_MUTATORS, intSplice, this.w.donors, intToken, this.w.tokens);
+    this.table = scalarTable(INT_MUTATORS, intSplice, this.w.donors, intToken, this.w.tokens, intCmp, this.w.cmpValues);
   }
 }
 
@@ -182,6 +213,8 @@ export class BigIntArg implements Arg {
   constructor(kind: Kind, dict: Dictionary) {
     this.w = new BigIntWork(kind.kind as 'int64' | 'uint64');
     this.w.tokens = dict.ints.filter((v) => checkValue(kind, v) === undefined);
+    const c = dict.cmp?.bigints(this.w.kind);
+    if (c) [this.w.cmpValues, this.w.cmpPairs] = [c.values, c.pairs];
     this.setDonors([]);
   }
   setBase(v: Value): void {
@@ -199,7 +232,7 @@ export class BigIntArg implements Arg {
   setDonors(values: readonly Value[]): void {
     const [lo, hi] = BIGINT_RANGE[this.w.kind];
     this.w.donors = validDonors<bigint>(values, (v) => typeof v === 'bigint' && v >= lo && v <= hi);
-    this.table = scalarTable(BIGINT_MUTATORS, bigSplice, this.w.donors, bigToken, this.w.tokens);
+    this.table = scalarTable(BIGINT_MUTATORS, bigSplice, this.w.donors, bigToken, this.w.tokens, bigCmp, this.w.cmpValues);
   }
 }
 
@@ -212,6 +245,8 @@ export class FloatArg implements Arg {
   constructor(kind: Kind, dict: Dictionary) {
     this.w = new FloatWork(kind.kind === 'float32');
     this.w.tokens = this.w.f32 ? dict.floats.map(Math.fround) : dict.floats;
+    const c = dict.cmp?.floats();
+    if (c) [this.w.cmpValues, this.w.cmpPairs] = [c.values, c.pairs];
     this.setDonors([]);
   }
   setBase(v: Value): void {
@@ -232,7 +267,7 @@ export class FloatArg implements Arg {
       values,
       (v) => typeof v === 'number' && (!f32 || v !== v || Math.fround(v) === v),
     );
-    this.table = scalarTable(FLOAT_MUTATORS, floatSplice, this.w.donors, floatToken, this.w.tokens);
+    this.table = scalarTable(FLOAT_MUTATORS, floatSplice, this.w.donors, floatToken, this.w.tokens, floatCmp, this.w.cmpValues);
   }
 }
 

@@ -24,6 +24,10 @@ export class Work<B extends Units, D> {
   tokens: readonly B[] = [];
   /** Values of this argument in other corpus entries (non-empty ones only). */
   donors: readonly D[] = [];
+  /** From traced comparisons (cmp.ts): [needle, replacement] pairs in this argument's units. */
+  cmpReplace: readonly (readonly [B, B])[] = [];
+  /** From traced comparisons: operands to insert, in this argument's units. */
+  cmpTokens: readonly B[] = [];
 
   constructor(
     private readonly make: (n: number) => B,

@@ -30,6 +30,8 @@ export class FloatWork {
   readonly interesting: readonly number[];
   donors: readonly number[] = [];
   tokens: readonly number[] = [];
+  cmpValues: readonly number[] = [];
+  cmpPairs: readonly (readonly [number, number])[] = [];
 
   constructor(readonly f32: boolean) {
     this.interesting = f32 ? FLOAT_INTERESTING.map(Math.fround) : FLOAT_INTERESTING;

@@ -9,7 +9,9 @@
 
 import { checkValue, isKindName, type Kind, type Value } from '../values/kinds.js';
 import { Rng } from '../util/rng.js';
+import type { ComparePair } from '../coverage/trace.js';
 import { makeArg, type Arg, type Dictionary } from './args.js';
+import { CmpTable } from './cmp.js';
 import { dictionaryNumbers } from './numbers.js';
 import { unitsOfString } from './output.js';
 
@@ -28,6 +30,15 @@ export interface MutatorOptions {
    * tokens longer than maxLen are ignored. May be empty.
    */
   dictionary?: readonly Uint8Array[];
+  /**
+   * Traced comparisons (coverage/trace.ts pairs, e.g. kept by the engine from earlier batches; see
+   * mergeComparisons). Bytes and string arguments replace an occurrence of one operand by the
+   * other in any encoding a program uses (raw, UTF-8, Latin-1, LE/BE integers, decimal text,
+   * IEEE floats) or insert an operand; numeric arguments are set to an operand or operand ± 1
+   * (cmp.ts). Part of the sequence like the dictionary: the same table gives the same inputs, an
+   * empty or absent table changes nothing. The first CMP_TABLE_MAX distinct pairs are used.
+   */
+  comparisons?: readonly ComparePair[];
 }
 
 const utf8 = new TextDecoder('utf-8');
@@ -87,6 +98,9 @@ export class Mutator {
       ints,
       floats,
     };
+    const cmp = options.comparisons;
+    if (cmp !== undefined && !Array.isArray(cmp)) throw new TypeError('comparisons must be an array');
+    if (cmp && cmp.length > 0) dict.cmp = new CmpTable(cmp);
     this.args = kinds.map((k) => makeArg(k, maxLen, dict));
     this.args.forEach((a, i) => {
       for (let w = 0; w < a.weight; w++) this.pick.push(i);

@@ -57,6 +57,9 @@ export class IntWork {
   donors: readonly number[] = [];
   /** Dictionary-derived integers in range. */
   tokens: readonly number[] = [];
+  /** Traced compare operands in range, and [seen, wanted] pairs (cmp.ts). */
+  cmpValues: readonly number[] = [];
+  cmpPairs: readonly (readonly [number, number])[] = [];
 
   constructor(readonly kind: IntKindName) {
     this.bits = BITS[kind];
@@ -140,6 +143,8 @@ export class BigIntWork {
   readonly interesting: readonly bigint[];
   donors: readonly bigint[] = [];
   tokens: readonly bigint[] = [];
+  cmpValues: readonly bigint[] = [];
+  cmpPairs: readonly (readonly [bigint, bigint])[] = [];
 
   constructor(readonly kind: BigIntKindName) {
     this.signed = kind === 'int64';

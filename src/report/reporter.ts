@@ -17,6 +17,8 @@ export interface FailureReport {
   failure: FailureInfo;
   /** Where the input was written (testdata or cache), if anywhere. */
   writtenTo?: string;
+  /** Where the input as found (before minimization) was kept. */
+  originalAt?: string;
   /** Command that re-runs exactly this input. */
   rerun?: string;
   /** Seed of the fuzzing run that found it. */
@@ -88,6 +90,7 @@ export class Reporter {
         input: r.values ? previewValues(r.kinds, r.values) : null,
         seedLine: r.values ? seedLine(r.kinds, r.values) : null,
         writtenTo: r.writtenTo ?? null,
+        originalAt: r.originalAt ?? null,
         rerun: r.rerun ?? null,
         runSeed: r.runSeed ?? null,
         source: r.source ?? null,
@@ -115,6 +118,7 @@ export class Reporter {
       lines.push(indent(r.failure.output.trimEnd(), '        '));
     }
     if (r.writtenTo) lines.push(`    Failing input written to ${path.relative(process.cwd(), r.writtenTo) || r.writtenTo}`);
+    if (r.originalAt) lines.push(`    (minimized; the input as found is kept at ${path.relative(process.cwd(), r.originalAt) || r.originalAt})`);
     if (r.rerun) {
       lines.push('    To re-run:');
       lines.push('        ' + r.rerun);

@@ -1,0 +1,67 @@
+/**
+ * [coordinator] Minimizing a failing input before it is written: the pure shrinkers of
+ * minimize/ propose candidates, each candidate runs alone in the verifier worker, and it is kept
+ * only if it fails *the same way* (same signature), so minimization never slides from one bug
+ * to another. Hangs are minimized with a shorter per-candidate timeout (a tenth of --timeout,
+ * at least 250 ms), and the result is confirmed once with the full timeout before it is kept.
+ */
+import { minimizeInput } from '../minimize/minimize.js';
+import type { Budget } from '../util/limits.js';
+import type { Value } from '../values/kinds.js';
+import { outcomeOf } from './outcome.js';
+import type { WorkerPool } from './pool.js';
+import type { FailureInfo } from './protocol.js';
+import type { TargetState } from './target-state.js';
+
+export interface MinimizeFailureOptions {
+  verifier: WorkerPool;
+  target: TargetState;
+  values: Value[];
+  failure: FailureInfo;
+  /** Budget of this one minimization (time or executions). */
+  budget: Budget;
+  timeoutMs: number;
+  memoryLimitMb: number;
+  stopped: () => boolean;
+}
+
+export interface MinimizedFailure {
+  values: Value[];
+  /** The failure as the minimized input shows it (same signature). */
+  failure: FailureInfo;
+  execs: number;
+  changed: boolean;
+}
+
+export async function minimizeFailure(o: MinimizeFailureOptions): Promise<MinimizedFailure> {
+  const signature = o.failure.signature;
+  const hang = o.failure.kind === 'timeout';
+  const candidateTimeout = hang ? Math.max(250, Math.round(o.timeoutMs / 10)) : undefined;
+  let last = o.failure;
+  let execs = 0;
+  const run = async (values: Value[], timeoutMs: number | undefined) => {
+    execs++;
+    const end = await o.verifier.exec((_s, jobId) => ({ kind: 'run', jobId, target: o.target.key, values, coverage: false, timeoutMs }));
+    return outcomeOf(end, o.memoryLimitMb);
+  };
+  const accept = async (candidate: Value[]): Promise<boolean> => {
+    const r = await run(candidate, candidateTimeout);
+    if (r.kind !== 'fail' || r.failure.signature !== signature) return false;
+    last = r.failure;
+    return true;
+  };
+  const res = await minimizeInput(o.target.info.kinds, o.values, accept, {
+    maxExecs: o.budget.kind === 'execs' ? o.budget.n : undefined,
+    deadline: o.budget.kind === 'time' ? Date.now() + o.budget.ms : undefined,
+    stopped: o.stopped,
+  });
+  if (res.accepted === 0) return { values: o.values, failure: o.failure, execs, changed: false };
+  if (hang) {
+    const confirm = await run(res.values, undefined);
+    if (confirm.kind !== 'fail' || confirm.failure.signature !== signature) {
+      return { values: o.values, failure: o.failure, execs, changed: false };
+    }
+    last = confirm.failure;
+  }
+  return { values: res.values, failure: last, execs, changed: true };
+}
