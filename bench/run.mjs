@@ -18,17 +18,20 @@ function bare() {
   return JSON.parse(r.stdout.trim().split('\n').pop()).execsPerSec;
 }
 
-function tsfuzz(parallel, extra = []) {
-  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'tsfuzz-bench-'));
-  const r = spawnSync(
-    process.execPath,
-    [CLI, 'fuzz', 'targets/trivial.fuzz.ts', `--fuzztime=${SECONDS}s`, `--parallel=${parallel}`, '--max-len=64', '--json', ...extra],
-    { cwd: here, encoding: 'utf8', env: { ...process.env, TSFUZZ_CACHE: cache } },
-  );
-  fs.rmSync(cache, { recursive: true, force: true });
-  const summary = r.stdout.trim().split('\n').map((l) => JSON.parse(l)).find((e) => e.event === 'summary');
+/** Runs `tsfuzz fuzz` with --json and returns its summary event. */
+function fuzzSummary(args, { cwd = here, cache } = {}) {
+  const own = cache === undefined;
+  cache ??= fs.mkdtempSync(path.join(os.tmpdir(), 'tsfuzz-bench-'));
+  const started = Date.now();
+  const r = spawnSync(process.execPath, [CLI, 'fuzz', ...args, '--json'], { cwd, encoding: 'utf8', env: { ...process.env, TSFUZZ_CACHE: cache } });
+  if (own) fs.rmSync(cache, { recursive: true, force: true });
+  const summary = r.stdout.trim().split('\n').filter(Boolean).map((l) => JSON.parse(l)).find((e) => e.event === 'summary');
   if (!summary) throw new Error(`tsfuzz failed:\n${r.stdout}\n${r.stderr}`);
-  return summary.fuzzExecsPerSec;
+  return { ...summary, wallMs: Date.now() - started };
+}
+
+function tsfuzz(parallel, extra = [], file = 'targets/trivial.fuzz.ts', cache) {
+  return fuzzSummary([file, `--fuzztime=${SECONDS}s`, `--parallel=${parallel}`, '--max-len=64', ...extra], { cache }).fuzzExecsPerSec;
 }
 
 const fmt = (n) => n.toLocaleString('en-US');
@@ -43,3 +46,36 @@ const nocov = tsfuzz(1, ['--no-coverage']);
 console.log(`tsfuzz fuzz, 1 worker, --no-coverage:                      ${fmt(nocov)} exec/s`);
 console.log(`\nreference (shared/reference): Jazzer.js sync and Go's fuzzer reach ~45–50k exec/s on such a target here;`);
 console.log(`tsfuzz 1 worker = ${(one / 47500).toFixed(1)}× that midpoint.`);
+
+// Coverage cost must not grow with program size: the same trivial target in a program that also
+// loads TypeScript's compiler, instrumented (~104,000 edges), which the target never calls.
+console.log('\n--- coverage cost vs program size');
+const bigCache = fs.mkdtempSync(path.join(os.tmpdir(), 'tsfuzz-bench-big-'));
+const include = '--include=**/node_modules/typescript/lib/typescript.js';
+tsfuzz(1, [include, '--fuzztime=1x'], 'targets/big.fuzz.ts', bigCache); // warm the instrumentation cache
+const big = tsfuzz(1, [include], 'targets/big.fuzz.ts', bigCache);
+const small = tsfuzz(1);
+fs.rmSync(bigCache, { recursive: true, force: true });
+console.log(`trivial target, small program:                  ${fmt(small)} exec/s`);
+console.log(`trivial target, + typescript.js instrumented:   ${fmt(big)} exec/s  (${((100 * big) / small).toFixed(0)}% of the small program)`);
+
+console.log('\n--- instrumentation speed (typescript.js, fresh process)');
+const it = spawnSync(process.execPath, [path.join(here, 'instrument-time.mjs')], { encoding: 'utf8' });
+const t = JSON.parse(it.stdout.trim());
+console.log(`${(t.bytes / 1048576).toFixed(1)} MiB, ${fmt(t.edges)} edges, ${fmt(t.compareSites)} compare sites: first time ${(t.firstMs / 1000).toFixed(2)} s, from cache ${(t.cachedMs / 1000).toFixed(3)} s`);
+
+console.log('\n--- executions to find a bug behind 12 nested byte comparisons (test/fixtures/deep12, 1 worker)');
+const deepDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsfuzz-bench-deep-'));
+fs.cpSync(path.join(here, '..', 'test', 'fixtures', 'deep12', 'ts'), deepDir, { recursive: true });
+fs.mkdirSync(path.join(deepDir, 'node_modules'));
+fs.symlinkSync(path.join(here, '..'), path.join(deepDir, 'node_modules', 'tsfuzz'), 'dir');
+const LIMIT = 20_000_000;
+for (const seed of [1, 2, 3]) {
+  for (const cov of seed === 1 ? [true, false] : [true]) {
+    fs.rmSync(path.join(deepDir, 'testdata'), { recursive: true, force: true });
+    const s = fuzzSummary(['--fuzztime=' + LIMIT + 'x', '--parallel=1', `--seed=${seed}`, '--minimize-time=0', ...(cov ? [] : ['--no-coverage'])], { cwd: deepDir });
+    const found = s.failures.length > 0;
+    console.log(`seed ${seed}, ${cov ? 'coverage   ' : 'no coverage'}: ${found ? `found after ${fmt(s.execs)} execs in ${(s.elapsedMs / 1000).toFixed(1)} s` : `not found in ${fmt(s.execs)} execs (${(s.elapsedMs / 1000).toFixed(1)} s)`}`);
+  }
+}
+fs.rmSync(deepDir, { recursive: true, force: true });

@@ -59,6 +59,16 @@ export const COMMANDS: Record<string, CommandSpec> = {
       JSON_FLAG, STREAM, HELP,
     ],
   },
+  minimize: {
+    name: 'minimize',
+    usage: 'tsfuzz minimize [paths...] --run=Target/ID [flags]',
+    summary: 'Shrink failing inputs in testdata/fuzz/<Target>/ while they fail the same way; each result replaces its file.',
+    flags: [
+      { name: 'run', type: 'string', value: 'Target/ID', help: 'the inputs to minimize (a target name or pattern, and a testdata file name or pattern)' },
+      { name: 'minimize-time', type: 'string', value: 'T', help: 'budget per input, a duration (60s) or a count (5000x) (default 60s)' },
+      TIMEOUT, MEMORY, JSON_FLAG, STREAM, HELP,
+    ],
+  },
   clean: {
     name: 'clean',
     usage: 'tsfuzz clean',
@@ -115,6 +125,7 @@ export const MAIN_HELP = `tsfuzz — coverage-guided fuzzing for TypeScript and 
 usage:
   tsfuzz test  [paths...] [flags]   run seeds and testdata inputs (regression, for CI)
   tsfuzz fuzz  [paths...] [flags]   fuzz with coverage guidance
+  tsfuzz minimize --run=Target/ID   shrink a failing input in testdata
   tsfuzz clean                      empty the cache
 
 Run "tsfuzz <command> --help" for the flags of a command.

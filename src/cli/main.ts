@@ -10,6 +10,7 @@ import { cacheRoot, removeDir } from '../corpus/store.js';
 import { Coordinator } from '../engine/coordinator.js';
 import type { WorkerConfig } from '../engine/protocol.js';
 import { runRegression } from '../engine/regress.js';
+import { runMinimize } from '../engine/minimize-command.js';
 import { Reporter } from '../report/reporter.js';
 import { UserError } from '../util/errors.js';
 import { formatElapsed, parseBudget, parseCount, parseDuration, type Budget } from '../util/limits.js';
@@ -157,6 +158,28 @@ async function cmdFuzz(p: ParsedCommand): Promise<number> {
   return s.interrupted ? EXIT_INTERRUPTED : EXIT_OK;
 }
 
+async function cmdMinimize(p: ParsedCommand): Promise<number> {
+  const reporter = new Reporter(p.values.json === true);
+  const runFlag = str(p, 'run');
+  if (runFlag === undefined) throw new UserError('tsfuzz minimize needs --run=Target/ID naming a file in testdata/fuzz/<Target>/');
+  const slash = runFlag.indexOf('/');
+  const run = slash < 0 ? { target: runFlag, input: undefined } : { target: runFlag.slice(0, slash), input: runFlag.slice(slash + 1) };
+  regex('run', run.target);
+  if (run.input !== undefined) regex('run', run.input);
+  const files = findFuzzFiles(p.positionals);
+  const root = cacheRoot(process.cwd());
+  const r = await runMinimize({
+    worker: workerConfig(p, files, root), run, budget: minimizeBudget(str(p, 'minimize-time')) ?? { kind: 'time', ms: 60_000 },
+    cacheRoot: root, reporter, command: RERUN_COMMAND, signal: interruptSignal(),
+  });
+  const lines = [
+    ...r.minimized.map((m) => `${m.target}/${m.from} → ${m.target}/${m.to}: ${m.fromBytes} → ${m.toBytes} bytes in ${m.execs} executions (the old file was replaced; a copy is in the cache)`),
+    ...r.unchanged.map((n) => `${n}: already minimal (nothing smaller fails the same way)`),
+  ];
+  reporter.summary(lines.join('\n'), r);
+  return EXIT_OK;
+}
+
 function cmdClean(): number {
   const root = cacheRoot(process.cwd());
   removeDir(root);
@@ -171,7 +194,7 @@ async function main(argv: string[]): Promise<number> {
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
   const spec = COMMANDS[name];
-  if (!spec) throw new UserError(`unknown command "${name}"; the commands are test, fuzz and clean (see tsfuzz --help)`);
+  if (!spec) throw new UserError(`unknown command "${name}"; the commands are test, fuzz, minimize and clean (see tsfuzz --help)`);
   const parsed = parseCommand(spec, rest);
   if (parsed.values.help === true) {
     process.stdout.write(commandHelp(spec) + '\n');
@@ -179,6 +202,7 @@ async function main(argv: string[]): Promise<number> {
   }
   if (name === 'test') return cmdTest(parsed);
   if (name === 'fuzz') return cmdFuzz(parsed);
+  if (name === 'minimize') return cmdMinimize(parsed);
   if (parsed.positionals.length) throw new UserError(`tsfuzz clean takes no arguments`);
   return cmdClean();
 }

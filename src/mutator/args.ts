@@ -9,7 +9,9 @@
 import { BIGINT_RANGE, checkValue, INT_RANGE, type Kind, type KindName, type Value } from '../values/kinds.js';
 import type { RandomSource } from '../util/rng.js';
 import { bytesTable, type BytesMutator } from './bytes.js';
-import { mutateWith, newBytesWork, newStringWork, withWords, type BytesWork, type StringWork } from './common.js';
+import {
+  mutateWith, newBytesWork, newStringWork, withWords, type BytesWork, type StringWork, type Units, type Work,
+} from './common.js';
 import { boolFlip, BoolWork, FLOAT_MUTATORS, floatSplice, floatToken, FloatWork, type FloatMutator } from './floats.js';
 import {
   BIGINT_MUTATORS, bigSplice, bigToken, BigIntWork, INT_MUTATORS, intSplice, intToken, IntWork,
@@ -49,9 +51,9 @@ export interface Dictionary {
  * `table` plus the comparison mutations when the work has material for them (replace twice,
  * insert once; only insert when growing an empty value).
  */
-function withCmp<W extends { cmpReplace: readonly unknown[]; cmpTokens: readonly unknown[] }>(
-  table: readonly ((w: W, r: RandomSource) => boolean)[], w: W, grow: boolean,
-): readonly ((w: W, r: RandomSource) => boolean)[] {
+function withCmp<B extends Units, D>(
+  table: readonly ((w: Work<B, D>, r: RandomSource) => boolean)[], w: Work<B, D>, grow: boolean,
+): readonly ((w: Work<B, D>, r: RandomSource) => boolean)[] {
   const rep = !grow && w.cmpReplace.length > 0;
   const ins = w.cmpTokens.length > 0;
   if (!rep && !ins) return table;

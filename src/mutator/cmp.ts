@@ -269,3 +269,24 @@ export function floatCmp(w: FloatWork, r: RandomSource): boolean {
   w.value = x;
   return true;
 }
+
+/**
+ * A comparison table for the next batches: `fresh` pairs (newest traced) first, then the old
+ * table, without duplicates (same op and operands; the site is ignored), equal operands or
+ * malformed entries, cut at `max`. Deterministic: the same arguments give the same table.
+ */
+export function mergeComparisons(table: readonly ComparePair[], fresh: readonly ComparePair[], max = 256): ComparePair[] {
+  const out: ComparePair[] = [];
+  const seen = new Set<string>();
+  for (const list of [fresh, table]) {
+    for (const p of list) {
+      if (out.length >= max) return out;
+      if (!isComparePair(p) || sameValue(p.left, p.right)) continue;
+      const k = pairKey(p);
+      if (seen.has(k)) continue;
+      seen.add(k);
+      out.push(p);
+    }
+  }
+  return out;
+}
