@@ -69,6 +69,18 @@ export const COMMANDS: Record<string, CommandSpec> = {
       TIMEOUT, MEMORY, JSON_FLAG, STREAM, HELP,
     ],
   },
+  'corpus-min': {
+    name: 'corpus-min',
+    usage: 'tsfuzz corpus-min [paths...] [--fuzz=REGEX] [flags]',
+    summary: 'Distill the cache of each matching target to the smallest inputs that keep the same coverage (like libFuzzer -merge=1); safe while another run uses the cache.',
+    flags: [
+      { name: 'fuzz', type: 'string', value: 'REGEX', help: 'only targets whose name matches REGEX (default: all)' },
+      TIMEOUT, MEMORY, PARALLEL,
+      { name: 'include', type: 'string', multiple: true, value: 'GLOB', help: 'also instrument files matching GLOB (as in tsfuzz fuzz)' },
+      { name: 'exclude', type: 'string', multiple: true, value: 'GLOB', help: 'do not instrument files matching GLOB' },
+      JSON_FLAG, STREAM, HELP,
+    ],
+  },
   clean: {
     name: 'clean',
     usage: 'tsfuzz clean',
@@ -126,6 +138,7 @@ usage:
   tsfuzz test  [paths...] [flags]   run seeds and testdata inputs (regression, for CI)
   tsfuzz fuzz  [paths...] [flags]   fuzz with coverage guidance
   tsfuzz minimize --run=Target/ID   shrink a failing input in testdata
+  tsfuzz corpus-min [paths...]      distill the cache to the inputs that keep its coverage
   tsfuzz clean                      empty the cache
 
 Run "tsfuzz <command> --help" for the flags of a command.

@@ -11,6 +11,7 @@ import { Coordinator } from '../engine/coordinator.js';
 import type { WorkerConfig } from '../engine/protocol.js';
 import { runRegression } from '../engine/regress.js';
 import { runMinimize } from '../engine/minimize-command.js';
+import { runDistill } from '../engine/distill.js';
 import { Reporter } from '../report/reporter.js';
 import { UserError } from '../util/errors.js';
 import { formatElapsed, parseBudget, parseCount, parseDuration, type Budget } from '../util/limits.js';
@@ -180,6 +181,19 @@ async function cmdMinimize(p: ParsedCommand): Promise<number> {
   return EXIT_OK;
 }
 
+async function cmdDistill(p: ParsedCommand): Promise<number> {
+  const reporter = new Reporter(p.values.json === true);
+  const files = findFuzzFiles(p.positionals);
+  const root = cacheRoot(process.cwd());
+  const r = await runDistill({
+    worker: workerConfig(p, files, root), match: regex('fuzz', str(p, 'fuzz') ?? '.'), parallel: parallelOf(p),
+    cacheRoot: root, reporter, signal: interruptSignal(),
+  });
+  const lines = r.targets.map((t) => `${t.name}: ${t.before} → ${t.after} cached inputs (${t.removed} removed, ${t.features} coverage features kept)`);
+  reporter.summary(`${r.interrupted ? 'INTERRUPTED' : 'ok'}  corpus-min\n${lines.join('\n')}`, r);
+  return r.interrupted ? EXIT_INTERRUPTED : EXIT_OK;
+}
+
 function cmdClean(): number {
   const root = cacheRoot(process.cwd());
   removeDir(root);
@@ -194,7 +208,7 @@ async function main(argv: string[]): Promise<number> {
     return name === undefined ? EXIT_USAGE : EXIT_OK;
   }
   const spec = COMMANDS[name];
-  if (!spec) throw new UserError(`unknown command "${name}"; the commands are test, fuzz, minimize and clean (see tsfuzz --help)`);
+  if (!spec) throw new UserError(`unknown command "${name}"; the commands are test, fuzz, minimize, corpus-min and clean (see tsfuzz --help)`);
   const parsed = parseCommand(spec, rest);
   if (parsed.values.help === true) {
     process.stdout.write(commandHelp(spec) + '\n');
@@ -203,6 +217,7 @@ async function main(argv: string[]): Promise<number> {
   if (name === 'test') return cmdTest(parsed);
   if (name === 'fuzz') return cmdFuzz(parsed);
   if (name === 'minimize') return cmdMinimize(parsed);
+  if (name === 'corpus-min') return cmdDistill(parsed);
   if (parsed.positionals.length) throw new UserError(`tsfuzz clean takes no arguments`);
   return cmdClean();
 }

@@ -16,7 +16,7 @@ import { isTypeScriptFile, stripTypes } from './strip.js';
 import { Visitor } from './visitor.js';
 
 /** Bump when the output of the transform changes, so on-disk caches are not reused. */
-export const TRANSFORM_REVISION = 2;
+export const TRANSFORM_REVISION = 3;
 
 export type ModuleFormat = 'module' | 'commonjs';
 

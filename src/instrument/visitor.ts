@@ -1,13 +1,22 @@
 /**
  * The single AST walk that places coverage sites and compare hooks (meriyah ESTree with ranges and
- * preserved parentheses) into an edit list (edits.ts, magic-string's insertion semantics). Called by transform.ts once per file.
+ * preserved parentheses) into an edit list (edits.ts, magic-string's insertion semantics), and
+ * collects the module's literals (plus tokens of regular expressions, regex.ts) for the dictionary.
+ * Called by transform.ts once per file.
+ * Compare hooks: operators become `__tsfz_q<op>(l, r, site)`; a switch becomes
+ * `{let __tsfz_d;switch(__tsfz_d=d){case __tsfz_q8(__tsfz_d,e,site):…}}`; a traced method call
+ * `x.m(a, …)` keeps its callee and gets `x.m(__tsfz_q<op>(x, a, site), …)` (`x` re-read when it is
+ * an identifier or `this`, else captured as `(__tsfz_v=x).m(__tsfz_q<op>(__tsfz_v, a, site), …)`),
+ * so the method is looked up, and errors are thrown, exactly as before.
  * Insertion discipline: text that opens a construct uses `appendLeft` and text that closes one uses
  * `prependLeft`, both in pre-order, so nested wraps ending or starting at one offset nest correctly.
- * Rule: never re-evaluate or reorder user expressions; every edit is an insertion except the
- * compare operator token, which `update` turns into a comma.
+ * Rule: never re-evaluate or reorder user expressions (an identifier or `this` re-read is not an
+ * evaluation with effects, except under `with`, where it is not done); every edit is an insertion
+ * except the compare operator token, which `update` turns into a comma.
  */
 import type { Editor } from './edits.js';
-import { COMPARE_OP_INDEX, PREFIX, type SiteEmitter } from './emit.js';
+import { COMPARE_OP_INDEX, METHOD_HOOKS, PREFIX, RECV_TEMP, SWITCH_TEMP, type SiteEmitter } from './emit.js';
+import { regexTokens } from './regex.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- ESTree nodes are walked generically. */
 type Node = any;
@@ -24,6 +33,8 @@ export class Visitor {
   readonly literals = new Set<string>();
   /** > 0 while inside the parameters of an ESM hoisted function (module state may be unset). */
   private unsafe = 0;
+  /** > 0 inside a `with` body: reading an identifier may run a getter or Proxy trap there. */
+  private withDepth = 0;
   private readonly hoisted = new Set<Node>();
   private readonly loopIds = new Map<Node, [number, number]>();
 
@@ -146,6 +157,15 @@ export class Visitor {
         return this.member(node);
       case 'CallExpression':
         return this.call(node);
+      case 'NewExpression':
+        this.regexpCall(node);
+        return this.children(node);
+      case 'WithStatement':
+        this.visit(node.object);
+        this.withDepth++;
+        this.visit(node.body);
+        this.withDepth--;
+        return;
       case 'BinaryExpression':
         return this.binary(node);
       case 'Literal':
@@ -207,11 +227,28 @@ export class Visitor {
   }
 
   private switchStmt(node: Node): void {
+    // Compare tracing: the discriminant goes into a block-scoped temporary (a fresh binding per
+    // execution, so recursion, generators and nested switches each see their own), and every
+    // case test `e` becomes `__tsfz_q8(__tsfz_d, e, site)`, which reports and yields e: the
+    // tests still run lazily, in order, each once.
+    const trace = this.opts.compares && node.cases.some((c: Node) => c.test);
+    if (trace) {
+      this.open(node.start, `{let ${SWITCH_TEMP};`);
+      this.close(node.end, '}');
+      this.wrapOperand(node.discriminant, `${SWITCH_TEMP}=`, '');
+    }
     this.visit(node.discriminant);
     let hasDefault = false;
     for (const c of node.cases) {
-      if (c.test) this.visit(c.test);
-      else hasDefault = true;
+      if (c.test) {
+        if (trace) {
+          const { open, close } = this.em.switchCase();
+          this.wrapOperand(c.test, open, close);
+        }
+        this.visit(c.test);
+      } else {
+        hasDefault = true;
+      }
       const pos = c.consequent.length ? c.consequent[0].start : c.end;
       this.open(pos, this.em.stmt(this.u));
       this.visitAll(c.consequent);
@@ -276,7 +313,18 @@ export class Visitor {
     if (node.computed) this.visit(p);
   }
 
+  /** `<open>expr<close>` where expr becomes one operand (a bare comma expression gets parentheses). */
+  private wrapOperand(expr: Node, open: string, close: string): void {
+    const seq = expr.type === 'SequenceExpression';
+    this.open(expr.start, seq ? open + '(' : open);
+    this.close(expr.end, seq ? ')' + close : close);
+  }
+
   private call(node: Node): void {
+    if (this.opts.compares) {
+      this.tracedCall(node);
+      this.regexpCall(node);
+    }
     this.visit(node.callee);
     if (node.optional) {
       const first = node.arguments[0];
@@ -284,6 +332,59 @@ export class Visitor {
       else this.wrapExpr(first.type === 'SpreadElement' ? first.argument : first);
     }
     this.visitAll(node.arguments);
+  }
+
+  /**
+   * `x.startsWith(a, …)` and the other METHOD_HOOKS: the first argument is wrapped by a helper
+   * that gets the receiver and reports; `Buffer.compare(a, b)` reports (a, b). Skipped: computed
+   * or private names, optional calls (`x.m?.(a)`), a spread or missing first argument, and a
+   * receiver inside an optional chain that the call does not itself short-circuit (`a?.b.m(c)`).
+   */
+  private tracedCall(node: Node): void {
+    const callee = node.callee;
+    if (node.optional || callee.type !== 'MemberExpression' || callee.computed || callee.property.type !== 'Identifier') return;
+    const name: string = callee.property.name;
+    if (!METHOD_HOOKS.has(name)) return;
+    const args = node.arguments;
+    if (args.length === 0 || args[0].type === 'SpreadElement') return;
+    const obj = callee.object;
+    if (name === 'compare' && obj.type === 'Identifier' && obj.name === 'Buffer') {
+      if (args.length < 2 || args[1].type === 'SpreadElement') return;
+      const h = this.em.bufferCompare();
+      this.open(args[0].start, h.openA);
+      this.close(args[0].end, h.closeA);
+      this.open(args[1].start, h.openB);
+      this.close(args[1].end, h.closeB);
+      return;
+    }
+    let recv: string;
+    if (obj.type === 'Identifier' && this.withDepth === 0) {
+      recv = this.src.slice(obj.start, obj.end);
+    } else if (obj.type === 'ThisExpression' || obj.type === 'Super') {
+      recv = 'this'; // the receiver of super.m(…) is this
+    } else {
+      if (!callee.optional && inOptionalChain(obj)) return;
+      recv = RECV_TEMP;
+      this.open(obj.start, `(${RECV_TEMP}=`);
+      this.close(obj.end, ')');
+    }
+    const { open, close } = this.em.methodArg(name, recv);
+    this.open(args[0].start, open);
+    this.close(args[0].end, close);
+  }
+
+  /** `RegExp('lit')` / `new RegExp('lit', 'flags')`: tokens of the pattern go to the literals. */
+  private regexpCall(node: Node): void {
+    if (!this.opts.compares || node.callee.type !== 'Identifier' || node.callee.name !== 'RegExp') return;
+    const pattern = staticString(node.arguments[0]);
+    if (pattern === undefined) return;
+    const flags = node.arguments.length > 1 ? staticString(node.arguments[1]) : '';
+    this.addRegex(pattern, flags ?? '');
+  }
+
+  private addRegex(pattern: string, flags: string): void {
+    if (this.literals.size >= MAX_LITERALS) return;
+    for (const t of regexTokens(pattern, flags)) this.addLiteral(t);
   }
 
   private binary(node: Node): void {
@@ -303,7 +404,9 @@ export class Visitor {
 
   private literal(node: Node): void {
     const v = node.value;
-    if (typeof v === 'string') {
+    if (node.regex) {
+      if (this.opts.compares) this.addRegex(node.regex.pattern, node.regex.flags);
+    } else if (typeof v === 'string') {
       if (v.length >= 2 && v.length <= 64) this.addLiteral(v);
     } else if (typeof v === 'number') {
       this.addLiteral(this.src.slice(node.start, node.end));
@@ -322,6 +425,32 @@ export class Visitor {
 function isAnonymousFunction(n: Node): boolean {
   while (n.type === 'ParenthesizedExpression') n = n.expression;
   return n.type === 'ArrowFunctionExpression' || ((n.type === 'FunctionExpression' || n.type === 'ClassExpression') && !n.id);
+}
+
+/** Whether `n` (the object of a member call) is part of an optional chain that can short-circuit. */
+function inOptionalChain(n: Node): boolean {
+  for (;;) {
+    if (n.type === 'MemberExpression') {
+      if (n.optional) return true;
+      n = n.object;
+    } else if (n.type === 'CallExpression') {
+      if (n.optional) return true;
+      n = n.callee;
+    } else {
+      return false;
+    }
+  }
+}
+
+/** Value of a string literal or of a template literal without substitutions. */
+function staticString(n: Node): string | undefined {
+  if (!n) return undefined;
+  if (n.type === 'Literal' && typeof n.value === 'string') return n.value;
+  if (n.type === 'TemplateLiteral' && n.expressions.length === 0) {
+    const s = n.quasis[0]?.value?.cooked;
+    return typeof s === 'string' ? s : undefined;
+  }
+  return undefined;
 }
 
 /** Offset of the operator token between two operands, skipping whitespace and comments. */

@@ -1,0 +1,114 @@
+/**
+ * [coordinator] `tsfuzz corpus-min`: distills each target's cache to the smallest set of inputs
+ * that keeps the same coverage, like libFuzzer's -merge=1. Every cached input runs once with
+ * coverage; seeds and testdata inputs are kept and cover first; then cached inputs are taken from
+ * the smallest up and kept only if they add an (edge, hit-count bucket) the kept ones lack.
+ * Safe while another run uses the cache: it only deletes files it evaluated, and readers skip
+ * files that vanish; files written meanwhile are left alone.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { cacheDirFor, readCorpusDir, testdataDir } from '../corpus/store.js';
+import type { Reporter } from '../report/reporter.js';
+import { UserError } from '../util/errors.js';
+import { valueSize, type Value } from '../values/kinds.js';
+import { WorkerPool } from './pool.js';
+import { targetKey, type StableCoverage, type TargetInfo, type WorkerConfig } from './protocol.js';
+
+export interface DistillOptions {
+  worker: WorkerConfig;
+  match: RegExp;
+  parallel: number;
+  cacheRoot: string;
+  reporter: Reporter;
+  signal: AbortSignal;
+}
+
+export interface DistillResult {
+  targets: Array<{ name: string; before: number; after: number; removed: number; features: number }>;
+  interrupted: boolean;
+}
+
+interface Item {
+  values: Value[];
+  size: number;
+  id: string;
+  file: string | undefined; // cache file, or undefined for seeds/testdata (always kept)
+  features: string[];
+}
+
+export async function runDistill(o: DistillOptions): Promise<DistillResult> {
+  const pool = new WorkerPool({ ...o.worker, instrument: true }, o.parallel);
+  let interrupted = false;
+  const onAbort = () => {
+    interrupted = true;
+    pool.kill();
+  };
+  o.signal.addEventListener('abort', onAbort);
+  try {
+    const infos = await pool.start();
+    const picked = infos.filter((t) => o.match.test(t.name));
+    if (picked.length === 0) {
+      throw new UserError(`--fuzz=${o.match.source} matches no fuzz target; the targets are: ${infos.map((t) => t.name).join(', ')}`);
+    }
+    const result: DistillResult = { targets: [], interrupted: false };
+    for (const t of picked) {
+      if (interrupted) break;
+      result.targets.push(await distillTarget(o, pool, t, () => interrupted));
+    }
+    result.interrupted = interrupted;
+    return result;
+  } finally {
+    o.signal.removeEventListener('abort', onAbort);
+    await pool.stop();
+  }
+}
+
+async function distillTarget(o: DistillOptions, pool: WorkerPool, t: TargetInfo, stopped: () => boolean) {
+  const rel = path.relative(process.cwd(), t.file).split(path.sep).join('/');
+  const dir = cacheDirFor(o.cacheRoot, `${rel}#${t.name}`);
+  const size = (v: Value[]) => v.reduce<number>((n, x) => n + valueSize(x), 0);
+  const base: Item[] = [
+    ...t.seeds.map((values, i) => ({ values, size: size(values), id: `seed#${i}`, file: undefined, features: [] })),
+    ...readCorpusDir(testdataDir(path.dirname(t.file), t.name), t.kinds, { strict: false }).entries.map((e) => ({
+      values: e.values, size: size(e.values), id: e.id, file: undefined, features: [],
+    })),
+  ];
+  const cached: Item[] = readCorpusDir(dir, t.kinds, { strict: false }).entries.map((e) => ({
+    values: e.values, size: size(e.values), id: e.id, file: e.path, features: [],
+  }));
+  const all = [...base, ...cached];
+  let next = 0;
+  const lane = async () => {
+    while (!stopped() && next < all.length) {
+      const item = all[next++];
+      const end = await pool.exec((_s, jobId) => ({ kind: 'run', jobId, target: targetKey(t.file, t.name), values: item.values, coverage: true }));
+      if (end.kind === 'run' && end.coverage) item.features = features(end.coverage);
+    }
+  };
+  await Promise.all(pool.slots.map(() => lane()));
+  if (stopped()) return { name: t.name, before: cached.length, after: cached.length, removed: 0, features: 0 };
+  const covered = new Set<string>();
+  for (const b of base) for (const f of b.features) covered.add(f);
+  cached.sort((a, b) => a.size - b.size || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  let removed = 0;
+  for (const c of cached) {
+    const adds = c.features.some((f) => !covered.has(f));
+    if (adds) for (const f of c.features) covered.add(f);
+    else {
+      fs.rmSync(c.file!, { force: true });
+      removed++;
+    }
+  }
+  o.reporter.info(`${t.name}: cache ${cached.length} → ${cached.length - removed} inputs (${covered.size} coverage features kept)`);
+  return { name: t.name, before: cached.length, after: cached.length - removed, removed, features: covered.size };
+}
+
+/** Each (edge, bucket bit) as one feature. */
+function features(cov: StableCoverage): string[] {
+  const out: string[] = [];
+  for (const [edge, bits] of cov) {
+    for (let b = 1; b <= 128; b <<= 1) if (bits & b) out.push(`${edge}/${b}`);
+  }
+  return out;
+}
