@@ -297,6 +297,7 @@ export class Coordinator {
       maskDelta: t.coverageLog.slice(from),
       coverage: this.o.coverage,
       safeFile: undefined,
+      minimizeNew: this.o.coverage && this.o.minimize !== undefined,
       stopOnFailure: !this.o.keepGoing,
     };
   }
@@ -325,7 +326,7 @@ export class Coordinator {
         return;
       case 'thread-lost': {
         this.count(t, end.index + 1);
-        const values = this.replay(t, job, end.index);
+        const values = end.values ?? this.replay(t, job, end.index);
         await this.findings.submit({ target: t, values, failure: end.failure, source: 'fuzzing' });
         return;
       }
@@ -348,7 +349,7 @@ export class Coordinator {
     this.tmpDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'tsfuzz-'));
     const safeFile = path.join(this.tmpDir, `inflight-${job.jobId}`);
     const replayEnd = await this.pool.exec((_s, jobId) => ({
-      ...job, jobId, safeFile, stopOnFailure: false, maskDelta: [], coverage: false,
+      ...job, jobId, safeFile, stopOnFailure: false, maskDelta: [], coverage: false, minimizeNew: false,
     }));
     let index = -1;
     let finalFailure = failure;

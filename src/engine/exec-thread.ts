@@ -19,7 +19,8 @@ import {
 } from '../target/harness.js';
 import { errorMessage } from '../util/errors.js';
 import type { Value } from '../values/kinds.js';
-import { SLOT_ABORTED, SLOT_BUSY, SLOT_INDEX, SLOT_JOB, SafeFile } from './inflight.js';
+import { SLOT_ABORTED, SLOT_BUSY, SLOT_INDEX, SLOT_JOB, SLOT_MINIMIZING, SafeFile } from './inflight.js';
+import { shrinkInteresting } from './shrink-new.js';
 import {
   targetKey, type FailureInfo, type FromWorker, type FuzzJob, type RunJob, type StableCoverage, type TargetInfo,
   type ToWorker, type WorkerConfig,
@@ -148,8 +149,10 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     return shadow.rebuild(mutator.checkpoint());
   };
 
+  let failedIndex = -1;
   const onFailure = (index: number, failure: FailureInfo) => {
     failures++;
+    failedIndex = index;
     const seen = reported.get(failure.signature);
     if (seen === undefined) {
       reported.set(failure.signature, 0);
@@ -160,13 +163,29 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     if (job.stopOnFailure) stopped = true;
   };
 
-  const afterExec = (index: number) => {
+  // Reads the coverage of input `index`; a new input is minimized (unless this is a replay) and
+  // reported. Returns a promise only while minimizing, so the usual path stays synchronous.
+  const afterExec = (index: number): void | Promise<void> => {
     if (!useCov) return;
     if (cov!.T[0] === 0) return;
-    const found: number[] = [];
-    if (takeCoverage(found)) {
-      post({ kind: 'interesting', jobId: job.jobId, index, values: replay(index), coverage: stable(found, true) });
+    if (failedIndex === index) {
+      cov!.reset(); // a failing input is a finding, not a corpus entry
+      return;
     }
+    const found: number[] = [];
+    if (!takeCoverage(found)) return;
+    const coverage = stable(found, true);
+    const values = replay(index);
+    if (!job.minimizeNew) {
+      post({ kind: 'interesting', jobId: job.jobId, index, values, coverage });
+      return;
+    }
+    Atomics.store(inflight, SLOT_MINIMIZING, 1);
+    const announce = (candidate: Value[]) => post({ kind: 'candidate', values: candidate });
+    return shrinkInteresting(target, cov!, values, found, announce).then((smaller) => {
+      Atomics.store(inflight, SLOT_MINIMIZING, 0);
+      post({ kind: 'interesting', jobId: job.jobId, index, values: smaller, coverage });
+    });
   };
 
   const finish = () => {
@@ -186,7 +205,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     } catch (e) {
       if (verdictOfError(t, target, e) === Verdict.Fail) onFailure(index, describeError(t, e, true));
     }
-    afterExec(index);
+    await afterExec(index);
   };
 
   const loop = (from: number): void | Promise<void> => {
@@ -202,9 +221,10 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
         if (verdictOfError(t, target, e) === Verdict.Fail) onFailure(i, describeError(t, e, false));
         if (t.cleanups) {
           const c = runCleanups(t);
-          if (c) return c.then(() => { afterExec(i); return loop(i + 1); });
+          if (c) return c.then(() => afterExec(i)).then(() => loop(i + 1));
         }
-        afterExec(i);
+        const a = afterExec(i);
+        if (a) return a.then(() => loop(i + 1));
         continue;
       }
       if (isThenable(r)) return settleAsync(i, r).then(() => loop(i + 1));
@@ -217,7 +237,8 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
         }
       }
       if (t.state === 1) onFailure(i, describeError(t, undefined, false));
-      afterExec(i);
+      const a = afterExec(i);
+      if (a) return a.then(() => loop(i + 1));
     }
     finish();
   };

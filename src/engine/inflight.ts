@@ -20,7 +20,9 @@ export const SLOT_INDEX = 1;
 export const SLOT_BUSY = 2;
 /** Set when the target called process.abort(). */
 export const SLOT_ABORTED = 3;
-export const SLOTS = 4;
+/** 1 while a new input is being minimized (the input running is the last announced candidate). */
+export const SLOT_MINIMIZING = 4;
+export const SLOTS = 5;
 
 export function createInflight(): Int32Array {
   return new Int32Array(new SharedArrayBuffer(SLOTS * 4));

@@ -4,13 +4,14 @@
  * timeout, memory), or the whole process died. A dead worker is replaced before its next job.
  * Used for fuzzing, regression runs and re-checks alike.
  */
+import type { Value } from '../values/kinds.js';
 import type { FailureInfo, FromWorker, Job, StableCoverage, TargetInfo, WorkerConfig } from './protocol.js';
 import { WorkerHandle, type WorkerDeath } from './worker-handle.js';
 
 export type JobEnd =
   | { kind: 'done'; execs: number; failures: number; repeats: Record<string, number> }
   | { kind: 'run'; failure: FailureInfo | undefined; skipped: boolean; coverage: StableCoverage | undefined }
-  | { kind: 'thread-lost'; index: number; failure: FailureInfo }
+  | { kind: 'thread-lost'; index: number; failure: FailureInfo; values?: Value[] }
   | { kind: 'died'; death: WorkerDeath }
   | { kind: 'stopped' };
 
@@ -99,7 +100,7 @@ export class WorkerPool {
               resolve({ kind: 'run', failure: m.failure, skipped: m.skipped, coverage: m.coverage });
               break;
             case 'thread-lost': {
-              const end: JobEnd = { kind: 'thread-lost', index: m.index, failure: m.failure };
+              const end: JobEnd = { kind: 'thread-lost', index: m.index, failure: m.failure, values: m.values };
               // The supervisor could not stop its thread and is ending its process: wait for
               // that, so the next job goes to a fresh process.
               if (m.processExiting) lost = end;

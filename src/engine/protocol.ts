@@ -89,6 +89,8 @@ export interface FuzzJob {
   coverage: boolean;
   /** Write the index of each input to the in-flight file before running it (replay of a crash). */
   safeFile: string | undefined;
+  /** Minimize new interesting inputs before reporting them (shrink-new.ts). */
+  minimizeNew: boolean;
   /** Stop at the first failure (replay, or not --keep-going). */
   stopOnFailure: boolean;
 }
@@ -119,7 +121,10 @@ export type FromWorker =
   /** `repeats`: per failure signature, how many more inputs failed that way than were reported. */
   | { kind: 'job-done'; jobId: number; execs: number; failures: number; repeats: Record<string, number>; edges: number }
   /** The execution thread died or was stopped during a job; the supervisor restarts it. */
-  | { kind: 'thread-lost'; jobId: number; index: number; failure: FailureInfo; processExiting: boolean }
+  /** `values`: the input that was running, when it is not input `index` of the batch (a candidate). */
+  | { kind: 'thread-lost'; jobId: number; index: number; failure: FailureInfo; processExiting: boolean; values?: Value[] }
+  /** A minimization candidate about to run (kept by the supervisor, not forwarded). */
+  | { kind: 'candidate'; values: Value[] }
   /** The execution thread is about to import this fuzz file (kept by the supervisor, not forwarded). */
   | { kind: 'loading'; file: string };
 

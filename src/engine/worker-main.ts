@@ -11,7 +11,8 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { simpleFailure } from '../target/harness.js';
 import { formatDuration } from '../util/limits.js';
-import { SLOT_ABORTED, SLOT_BUSY, SLOT_INDEX, SLOT_JOB, createInflight } from './inflight.js';
+import { SLOT_ABORTED, SLOT_BUSY, SLOT_INDEX, SLOT_JOB, SLOT_MINIMIZING, createInflight } from './inflight.js';
+import type { Value } from '../values/kinds.js';
 import type { FailureInfo, FromWorker, Job, ToWorker, WorkerConfig } from './protocol.js';
 
 const config = JSON.parse(process.env.TSFUZZ_WORKER_CONFIG ?? 'null') as WorkerConfig | null;
@@ -44,6 +45,8 @@ let currentJob: Job | undefined;
 /** A job that arrived while a restarted thread was still loading. */
 let queuedJob: ToWorker | undefined;
 let restarts = 0;
+/** The last minimization candidate announced (names the input when a candidate kills the thread). */
+let lastCandidate: unknown[] | undefined;
 /** The fuzz file the execution thread is importing (names the file when loading dies). */
 let loadingFile: string | undefined;
 /** Set when we terminate the thread ourselves, with the failure to report (if any). */
@@ -88,6 +91,11 @@ function startThread(): void {
     if (t !== thread) return;
     if (m.kind === 'loading') {
       loadingFile = m.file;
+      return;
+    }
+    if (m.kind === 'candidate') {
+      lastCandidate = m.values;
+      lastChange = Date.now(); // each candidate is a new input for the hang watchdog
       return;
     }
     if (restarts > 0 && (m.kind === 'ready' || m.kind === 'load-error')) {
@@ -152,7 +160,8 @@ function onThreadExit(code: number): void {
     send({ kind: 'load-error', message: `${file}: failed to load: ${why}` }, die);
     return;
   }
-  if (job) send({ kind: 'thread-lost', jobId: job.jobId, index: index - 1, failure, processExiting: false });
+  const values = Atomics.load(inflight, SLOT_MINIMIZING) === 1 ? (lastCandidate as Value[] | undefined) : undefined;
+  if (job) send({ kind: 'thread-lost', jobId: job.jobId, index: index - 1, failure, processExiting: false, values });
   restarts++;
   startThread();
 }
@@ -168,7 +177,8 @@ function stopThread(failure: FailureInfo): void {
     if (thread !== t) return;
     // The thread is stuck where terminate() cannot reach (a syscall, a builtin loop): report
     // the input, then end the process; the coordinator restarts it.
-    if (currentJob) send({ kind: 'thread-lost', jobId: currentJob.jobId, index: index - 1, failure, processExiting: true }, die);
+    const values = Atomics.load(inflight, SLOT_MINIMIZING) === 1 ? (lastCandidate as Value[] | undefined) : undefined;
+    if (currentJob) send({ kind: 'thread-lost', jobId: currentJob.jobId, index: index - 1, failure, processExiting: true, values }, die);
     else die();
   }, GRACE_MS).unref();
 }

@@ -43,8 +43,9 @@ describe('--keep-going', { concurrency: 2 }, () => {
       assert.ok(name === 'RangeError' ? first > 200 : first < 20, `${name}: ${text}`);
     }
 
-    // The summary: the run used its budget, two distinct failures, each with its count of repeats.
-    assert.equal(summaryExecs(r.stdout) >= BUDGET, true, show(r));
+    // The summary: the run used its budget (but for a few executions held back for re-runs that
+    // turned out to be repeats), two distinct failures, each with its count of repeats.
+    assert.equal(summaryExecs(r.stdout) >= BUDGET * 0.99 && summaryExecs(r.stdout) <= BUDGET, true, show(r));
     const m = /^2 distinct failures \((\d+) failing inputs in all\):$/m.exec(r.stdout);
     assert.ok(m, show(r));
     const total = Number(m[1]);
