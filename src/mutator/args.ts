@@ -17,7 +17,7 @@ import {
   BIGINT_MUTATORS, bigSplice, bigToken, BigIntWork, INT_MUTATORS, intSplice, intToken, IntWork,
   type BigIntMutator, type IntMutator,
 } from './numbers.js';
-import { bigCmp, cmpInsert, cmpReplace, floatCmp, intCmp, type CmpTable } from './cmp.js';
+import { bigCmp, cmpInsert, cmpReplace, floatCmp, hotEntries, intCmp, type CmpTable } from './cmp.js';
 import { copyBytesOut, StringMaker, unitsOfString } from './output.js';
 import { stringsTable, type StringMutator } from './strings.js';
 import { snapDownStr } from './unicode.js';
@@ -82,7 +82,9 @@ export class BytesArg implements Arg {
   setBase(v: Value): void {
     const b = v as Uint8Array;
     this.baseLen = Math.min(b.length, this.w.max);
-    this.baseWords = withWords(b.subarray(0, this.baseLen), (n) => new Uint8Array(n)).words;
+    const { units, words } = withWords(b.subarray(0, this.baseLen), (n) => new Uint8Array(n));
+    this.baseWords = words;
+    if (this.w.cmpReplace.length > 0) this.w.cmpHot = hotEntries(this.w.cmpReplace, units, this.baseLen);
   }
   reset(): void {
     this.w.load(this.baseWords, this.baseLen);
@@ -129,7 +131,9 @@ export class StringArg implements Arg {
     const s = v as string;
     this.baseLen = s.length <= this.w.max ? s.length : snapDownStr(s, this.w.max);
     this.baseStr = s.length === this.baseLen ? s : s.slice(0, this.baseLen);
-    this.baseWords = withWords(unitsOfString(this.baseStr), (n) => new Uint16Array(n)).words;
+    const { units, words } = withWords(unitsOfString(this.baseStr), (n) => new Uint16Array(n));
+    this.baseWords = words;
+    if (this.w.cmpReplace.length > 0) this.w.cmpHot = hotEntries(this.w.cmpReplace, units, this.baseLen);
   }
   reset(): void {
     this.w.load(this.baseWords, this.baseLen);

@@ -46,7 +46,9 @@ export function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 /** A string key of an operand (for de-duplication). */
 export function valueKey(v: CmpValue): string {
-  if (v instanceof Uint8Array) return 'b' + Buffer.from(v.buffer, v.byteOffset, v.length).toString('latin1');
+  if (v instanceof Uint8Array) {
+    return 'b' + (v.length <= 64 ? String.fromCharCode.apply(null, v as unknown as number[]) : Buffer.from(v.buffer, v.byteOffset, v.length).toString('latin1'));
+  }
   return (typeof v)[0] + (Object.is(v, -0) ? '-0' : String(v));
 }
 
@@ -96,22 +98,28 @@ export function nextAfter(x: number, dir: number): number {
 
 /** Writes the low 8·w bits of x (two's complement), little- or big-endian. */
 export function encodeInt(x: bigint, w: number, be: boolean): Uint8Array {
-  let u = BigInt.asUintN(8 * w, x);
+  return encodeHalves(Number(BigInt.asUintN(32, x)), Number(BigInt.asUintN(32, x >> 32n)), w, be);
+}
+
+/** The low w bytes of the 64-bit pattern hi:lo (two unsigned 32-bit halves). */
+function encodeHalves(lo: number, hi: number, w: number, be: boolean): Uint8Array {
   const b = new Uint8Array(w);
-  for (let i = 0; i < w; i++, u >>= 8n) b[be ? w - 1 - i : i] = Number(u & 0xffn);
+  for (let i = 0; i < w; i++) b[be ? w - 1 - i : i] = (i < 4 ? lo >>> (8 * i) : hi >>> (8 * (i - 4))) & 255;
   return b;
 }
 
+const LIMITS = [1, 2, 4, 8].map((w) => [-(1n << BigInt(8 * w - 1)), 1n << BigInt(8 * w)]);
 export function fitsWidth(x: bigint, w: number): boolean {
-  const bits = BigInt(8 * w);
-  return x >= -(1n << (bits - 1n)) && x < 1n << bits;
+  const [lo, hi] = LIMITS[w === 8 ? 3 : w >> 1];
+  return x >= lo && x < hi;
 }
 
+const scratch = new DataView(new ArrayBuffer(8));
 function encodeFloat(v: number, f32: boolean, be: boolean): Uint8Array {
+  if (f32) scratch.setFloat32(0, v, !be);
+  else scratch.setFloat64(0, v, !be);
   const b = new Uint8Array(f32 ? 4 : 8);
-  const dv = new DataView(b.buffer);
-  if (f32) dv.setFloat32(0, v, !be);
-  else dv.setFloat64(0, v, !be);
+  for (let i = 0; i < b.length; i++) b[i] = scratch.getUint8(i);
   return b;
 }
 
@@ -138,10 +146,12 @@ export function byteForms(v: CmpValue): Map<Family, Uint8Array> {
   m.set('text', utf8.encode(String(v)));
   const i = intOf(v);
   if (i !== undefined) {
+    const lo = Number(BigInt.asUintN(32, i));
+    const hi = Number(BigInt.asUintN(32, i >> 32n));
     for (const [w, le, be] of WIDTHS) {
       if (!fitsWidth(i, w)) continue;
-      m.set(le, encodeInt(i, w, false));
-      if (w > 1) m.set(be, encodeInt(i, w, true));
+      m.set(le, encodeHalves(lo, hi, w, false));
+      if (w > 1) m.set(be, encodeHalves(lo, hi, w, true));
     }
   }
   if (typeof v === 'number') {
@@ -174,9 +184,9 @@ function wantedIn(fam: Family, fb: Map<Family, Uint8Array>): Uint8Array[] {
  * [needle, replacement] byte pairs for "a was found in the input, the program wanted b": for each
  * family a has, b in the same family (raw bytes ↔ text across), and b ± 1 too for ordering ops.
  */
-export function bytesReplacements(a: CmpValue, b: CmpValue, op: number): [Uint8Array, Uint8Array][] {
-  const fa = byteForms(a);
-  const fb = byteForms(b);
+export function bytesReplacements(
+  a: CmpValue, b: CmpValue, op: number, fa = byteForms(a), fb = byteForms(b),
+): [Uint8Array, Uint8Array][] {
   const near = isOrdering(op) ? neighbours(b).map(byteForms) : [];
   const out: [Uint8Array, Uint8Array][] = [];
   for (const fam of FAMILIES) {
@@ -192,8 +202,7 @@ export function bytesReplacements(a: CmpValue, b: CmpValue, op: number): [Uint8A
 }
 
 /** Byte tokens to insert for an operand: raw bytes and text only, or every family. */
-export function byteTokens(v: CmpValue, textOnly: boolean): Uint8Array[] {
-  const f = byteForms(v);
+export function byteTokens(v: CmpValue, textOnly: boolean, f = byteForms(v)): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (const fam of FAMILIES) {
     const t = f.get(fam);

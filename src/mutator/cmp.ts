@@ -6,12 +6,12 @@
  * Rule: like every mutation, a pure function of the table, the working value and the random draws.
  */
 
-import type { ComparePair } from '../coverage/trace.js';
+import type { CmpValue, ComparePair } from '../coverage/trace.js';
 import type { RandomSource } from '../util/rng.js';
 import { BIGINT_RANGE, INT_RANGE, type BigIntKindName, type IntKindName } from '../values/kinds.js';
 import {
   byteTokens, bytesReplacements, intOf, isComparePair, isContainment, nextAfter, numberOf, pairKey, sameValue, textForms,
-  textReplacements, valueKey,
+  textReplacements, valueKey, byteForms, type Family,
 } from './cmp-encode.js';
 import { copyUnits, moveUnits, type Units, type Work } from './common.js';
 import type { FloatWork } from './floats.js';
@@ -65,18 +65,27 @@ export class CmpTable {
     const add = <T>(list: T[], key: string, item: T) => {
       if (list.length < MAX_ENTRIES && !keys.has(key)) keys.add(key), list.push(item);
     };
-    for (const [a, b, op] of this.directions()) {
-      for (const [n, r] of bytesReplacements(a, b, op)) {
-        if (n.length <= max && r.length <= max) add(m.replace, `r${n.length}:${valueKey(n)}${valueKey(r)}`, [n, r] as const);
+    const forms = (this.forms ??= this.pairs.map((p) => [byteForms(p.left), byteForms(p.right)]));
+    const replace = (a: CmpValue, b: CmpValue, op: number, fa: Map<Family, Uint8Array>, fb: Map<Family, Uint8Array>) => {
+      for (const [n, r] of bytesReplacements(a, b, op, fa, fb)) {
+        if (n.length <= max && r.length <= max) add(m!.replace, `r${n.length}:${valueKey(n)}${valueKey(r)}`, [n, r] as const);
       }
-    }
-    for (const p of this.pairs) {
-      const ops = isContainment(p.op) ? [p.right] : [p.left, p.right];
-      for (const v of ops) for (const t of byteTokens(v, isContainment(p.op))) if (t.length <= max) add(m.tokens, `t${valueKey(t)}`, t);
-    }
+    };
+    this.pairs.forEach((p, k) => {
+      const [fl, fr] = forms[k];
+      replace(p.left, p.right, p.op, fl, fr);
+      if (!isContainment(p.op)) replace(p.right, p.left, p.op, fr, fl);
+    });
+    this.pairs.forEach((p, k) => {
+      const [fl, fr] = forms[k];
+      const contain = isContainment(p.op);
+      const toks = contain ? byteTokens(p.right, true, fr) : [...byteTokens(p.left, false, fl), ...byteTokens(p.right, false, fr)];
+      for (const t of toks) if (t.length <= max) add(m!.tokens, `t${valueKey(t)}`, t);
+    });
     this.bytesMemo.set(max, m);
     return m;
   }
+  private forms: [Map<Family, Uint8Array>, Map<Family, Uint8Array>][] | undefined;
 
   units(max: number): Material<Uint16Array> {
     let m = this.unitsMemo.get(max);
@@ -161,18 +170,43 @@ export class CmpTable {
   }
 }
 
-/** First position p in [from, to] where needle occurs in buf[0..len), or −1. */
-function find(buf: Units, len: number, needle: Units, from: number, to: number): number {
+/** First position p ≥ from where needle occurs in buf[0..len), or −1 (native search when long). */
+function find(buf: Units, len: number, needle: Units, from: number): number {
   const n = needle.length;
-  const last = Math.min(to, len - n);
+  if (len > 128) {
+    const k = buf.BYTES_PER_ELEMENT;
+    const hay = Buffer.from(buf.buffer, buf.byteOffset, len * k);
+    const nb = Buffer.from(needle.buffer, needle.byteOffset, n * k);
+    for (let p = hay.indexOf(nb, from * k); p >= 0; p = hay.indexOf(nb, p + 1)) if (p % k === 0) return p / k;
+    return -1;
+  }
   const first = needle[0];
-  for (let p = from; p <= last; p++) {
+  for (let p = from, last = len - n; p <= last; p++) {
     if (buf[p] !== first) continue;
     let k = 1;
     while (k < n && buf[p + k] === needle[k]) k++;
     if (k === n) return p;
   }
   return -1;
+}
+
+/** The first occurrence of needle at or after start, else the first one before start, else −1. */
+function findFrom(buf: Units, len: number, needle: Units, start: number): number {
+  const p = find(buf, len, needle, start);
+  if (p >= 0 || start === 0) return p;
+  const q = find(buf, len, needle, 0);
+  return q < start ? q : -1;
+}
+
+/**
+ * Indices of the replacement entries whose needle occurs in `base` (its first 64 KiB): the ones
+ * cmpReplace mostly draws from, since a chain's value stays close to its base.
+ */
+export function hotEntries<B extends Units>(reps: readonly (readonly [B, B])[], base: B, len: number): number[] {
+  const out: number[] = [];
+  const n = Math.min(len, 1 << 16);
+  for (let i = 0; i < reps.length; i++) if (reps[i][0].length <= n && find(base, n, reps[i][0], 0) >= 0) out.push(i);
+  return out;
 }
 
 /** buf[pos..pos+m) := src (len + src.length − m ≤ max). */
@@ -186,19 +220,19 @@ function replaceUnits<B extends Units>(w: Work<B, unknown>, pos: number, m: numb
 
 /**
  * Replaces an occurrence (the first from a random start, wrapping around) of a traced operand by
- * the other operand; up to 4 drawn entries are tried before giving up.
+ * the other operand. Entries are drawn ¾ of the time among those found in the base (w.cmpHot),
+ * else among all; up to 4 are tried before giving up.
  */
 export function cmpReplace<B extends Units>(w: Work<B, unknown>, r: RandomSource): boolean {
   const reps = w.cmpReplace;
+  const hot = w.cmpHot;
   const len = w.len;
   if (reps.length === 0 || len === 0) return false;
   for (let t = 0; t < 4; t++) {
-    const [needle, repl] = reps[r.below(reps.length)];
+    const [needle, repl] = reps[hot.length > 0 && r.below(4) !== 0 ? hot[r.below(hot.length)] : r.below(reps.length)];
     const nl = needle.length;
     if (nl > len || len - nl + repl.length > w.max) continue;
-    const start = r.below(len - nl + 1);
-    let pos = find(w.buf, len, needle, start, len);
-    if (pos < 0) pos = find(w.buf, len, needle, 0, start - 1);
+    const pos = findFrom(w.buf, len, needle, r.below(len - nl + 1));
     if (pos < 0) continue;
     replaceUnits(w, pos, nl, repl);
     return true;

@@ -28,6 +28,8 @@ export class Work<B extends Units, D> {
   cmpReplace: readonly (readonly [B, B])[] = [];
   /** From traced comparisons: operands to insert, in this argument's units. */
   cmpTokens: readonly B[] = [];
+  /** Indices of the cmpReplace entries whose needle occurs in the base value (set by args.ts). */
+  cmpHot: readonly number[] = [];
 
   constructor(
     private readonly make: (n: number) => B,

@@ -36,12 +36,27 @@ export interface MutatorOptions {
    * other in any encoding a program uses (raw, UTF-8, Latin-1, LE/BE integers, decimal text,
    * IEEE floats) or insert an operand; numeric arguments are set to an operand or operand ± 1
    * (cmp.ts). Part of the sequence like the dictionary: the same table gives the same inputs, an
-   * empty or absent table changes nothing. The first CMP_TABLE_MAX distinct pairs are used.
+   * empty or absent table changes nothing. The first CMP_TABLE_MAX distinct pairs are used. Do
+   * not modify the array after passing it (derived material is cached per array; see cmpTableOf).
    */
   comparisons?: readonly ComparePair[];
 }
 
 const utf8 = new TextDecoder('utf-8');
+
+/**
+ * Derived tables by comparisons array: a batch's mutator, its shadow and its replays share one
+ * (deriving takes milliseconds). A table array must not be modified once passed (build a new one,
+ * as mergeComparisons does); a changed length is detected and re-derived.
+ */
+const cmpTables = new WeakMap<readonly ComparePair[], { n: number; table: CmpTable }>();
+function cmpTableOf(pairs: readonly ComparePair[]): CmpTable {
+  const hit = cmpTables.get(pairs);
+  if (hit && hit.n === pairs.length) return hit.table;
+  const table = new CmpTable(pairs);
+  cmpTables.set(pairs, { n: pairs.length, table });
+  return table;
+}
 
 /** See Mutator.checkpoint(). */
 export interface ChainCheckpoint {
@@ -100,7 +115,7 @@ export class Mutator {
     };
     const cmp = options.comparisons;
     if (cmp !== undefined && !Array.isArray(cmp)) throw new TypeError('comparisons must be an array');
-    if (cmp && cmp.length > 0) dict.cmp = new CmpTable(cmp);
+    if (cmp && cmp.length > 0) dict.cmp = cmpTableOf(cmp);
     this.args = kinds.map((k) => makeArg(k, maxLen, dict));
     this.args.forEach((a, i) => {
       for (let w = 0; w < a.weight; w++) this.pick.push(i);
