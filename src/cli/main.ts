@@ -5,7 +5,9 @@
  * 2 usage/configuration/load error, 130 interrupted with nothing found, 70 a bug in tsfuzz).
  * Rule: a user mistake is one line on stderr, never a stack trace from our internals.
  */
+import * as fs from 'node:fs';
 import * as os from 'node:os';
+import { DictFormatError, formatDictionary, parseDictionary } from '../corpus/dict.js';
 import { cacheRoot, removeDir } from '../corpus/store.js';
 import { Coordinator } from '../engine/coordinator.js';
 import type { WorkerConfig } from '../engine/protocol.js';
@@ -56,12 +58,30 @@ function workerConfig(p: ParsedCommand, files: string[], root: string): WorkerCo
     timeoutMs: timeout ? parseDuration('--timeout', timeout) : 10_000,
     memoryLimitMb: mem !== undefined ? parseCount('--memory-limit', mem, 0) : 2048,
     streamOutput: p.values['stream-output'] === true,
+    compareTracing: p.values['no-cmp-trace'] !== true,
+    valueProfile: p.values['value-profile'] === true,
   };
 }
 
 function parallelOf(p: ParsedCommand): number {
   const v = str(p, 'parallel');
   return v !== undefined ? parseCount('--parallel', v, 1, 256) : Math.max(1, os.availableParallelism());
+}
+
+/** Reads a --dict file; a malformed line is one error naming the file and line. */
+function readDictionary(file: string): Uint8Array[] {
+  let text: Buffer;
+  try {
+    text = fs.readFileSync(file);
+  } catch {
+    throw new UserError(`--dict=${file}: cannot read the file`);
+  }
+  try {
+    return parseDictionary(text);
+  } catch (e) {
+    if (e instanceof DictFormatError) throw new UserError(`${file}:${e.line}: ${e.reason} (dictionary lines look like name="value" or "value")`);
+    throw e;
+  }
 }
 
 /** --minimize-time: default 60s; "0" (or 0s, 0x) turns minimization off. */
@@ -130,7 +150,7 @@ async function cmdFuzz(p: ParsedCommand): Promise<number> {
     keepGoing: p.values['keep-going'] === true,
     coverage: p.values['no-coverage'] !== true,
     cacheRoot: root,
-    dictionary: [],
+    dictionary: list(p, 'dict').flatMap(readDictionary),
     sampleDirs: list(p, 'corpus').map((d) => path.resolve(d)),
     minimize: minimizeBudget(str(p, 'minimize-time')),
     reporter,
@@ -148,9 +168,13 @@ async function cmdFuzz(p: ParsedCommand): Promise<number> {
     ? `\n${distinct} distinct failure${distinct === 1 ? '' : 's'}${total > distinct ? ` (${total} failing inputs in all)` : ''}:\n` +
       s.findings.map((f) => `  ${f.target.name}: ${f.failure.headline}${f.count > 1 ? ` (×${f.count})` : ''}${f.writtenTo ? ` → ${path.relative(process.cwd(), f.writtenTo)}` : ''}`).join('\n')
     : '';
+  const recommended = s.recommended.length
+    ? `\nrecommended dictionary (tokens in inputs that reached new coverage; save it and pass it with --dict):\n${formatDictionary(s.recommended).trimEnd()}`
+    : '';
   reporter.summary(
-    `${status}  fuzzed ${s.targets.length} target${s.targets.length === 1 ? '' : 's'}: ${s.execs} execs in ${formatElapsed(s.elapsedMs)}, ${s.fuzzExecsPerSec}/sec while fuzzing (seed ${seed})\n${perTarget}${failures}`,
+    `${status}  fuzzed ${s.targets.length} target${s.targets.length === 1 ? '' : 's'}: ${s.execs} execs in ${formatElapsed(s.elapsedMs)}, ${s.fuzzExecsPerSec}/sec while fuzzing (seed ${seed})\n${perTarget}${failures}${recommended}`,
     {
+      recommendedDictionary: s.recommended.length ? formatDictionary(s.recommended) : null,
       status, seed, execs: s.execs, elapsedMs: s.elapsedMs, fuzzExecsPerSec: s.fuzzExecsPerSec, interrupted: s.interrupted, targets: s.targets,
       failures: s.findings.map((f) => ({ target: f.target.name, kind: f.failure.kind, headline: f.failure.headline, count: f.count, writtenTo: f.writtenTo ?? null })),
     },

@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { marshalCorpusFile } from '../corpus/encoding.js';
 import { cacheDirFor, corpusFileId, readCorpusDir, readRawSamples, testdataDir, writeFileAtomic } from '../corpus/store.js';
 import { Mutator, replayInput } from '../mutator/mutator.js';
+import { mergeComparisons } from '../mutator/cmp.js';
 import type { Reporter } from '../report/reporter.js';
 import { UserError } from '../util/errors.js';
 import type { Budget } from '../util/limits.js';
@@ -56,6 +57,8 @@ export interface FuzzSummary {
   findings: Finding[];
   execs: number;
   elapsedMs: number;
+  /** Dictionary tokens found in inputs that reached new coverage (see recommendDictionary). */
+  recommended: Uint8Array[];
   /** Executions per second while fuzzing (after the baseline), or 0 if fuzzing never started. */
   fuzzExecsPerSec: number;
   interrupted: boolean;
@@ -63,6 +66,22 @@ export interface FuzzSummary {
 }
 
 const STATUS_INTERVAL_MS = 3000;
+const RECOMMENDED_MAX = 50;
+const AUTO_DICTIONARY_MAX = 512;
+const utf8 = new TextEncoder();
+
+/** Dictionary tokens from the literals the instrumenter harvested (strings of 2–64 characters). */
+function autoDictionary(literals: readonly string[]): Uint8Array[] {
+  const seen = new Set<string>();
+  const out: Uint8Array[] = [];
+  for (const lit of literals) {
+    if (lit.length < 2 || lit.length > 64 || seen.has(lit)) continue;
+    seen.add(lit);
+    out.push(utf8.encode(lit));
+    if (out.length >= AUTO_DICTIONARY_MAX) break;
+  }
+  return out;
+}
 /** How many inputs before the one a crash was recorded at are re-run to find the real cause. */
 const KILLER_LOOKBACK = 256;
 
@@ -85,6 +104,8 @@ export class Coordinator {
   /** When fuzzing (after the baseline) began, and the executions done by then. */
   private fuzzStart = { at: 0, execs: 0 };
   private tmpDir: string | undefined;
+  /** Tokens harvested from string and number literals of the instrumented code. */
+  private autoDictionary: Uint8Array[] = [];
 
   constructor(private readonly o: FuzzOptions) {
     this.rng = new Rng(o.seed);
@@ -102,6 +123,7 @@ export class Coordinator {
       const infos = await this.pool.start();
       if (this.stopping) return this.summary();
       this.targets = this.selectTargets(infos);
+      this.autoDictionary = autoDictionary(this.pool.literals);
       this.findings = new Findings({
         verifier: this.verifier,
         reporter: o.reporter,
@@ -292,8 +314,9 @@ export class Coordinator {
       seed,
       limit,
       maxLen: this.o.maxLen,
-      dictionary: [...t.info.dictionary, ...this.o.dictionary],
+      dictionary: [...t.info.dictionary, ...this.o.dictionary, ...this.autoDictionary],
       splicePool: t.entries.map((e) => e.values),
+      comparisons: t.comparisons,
       maskDelta: t.coverageLog.slice(from),
       coverage: this.o.coverage,
       safeFile: undefined,
@@ -322,6 +345,7 @@ export class Coordinator {
     switch (end.kind) {
       case 'done':
         this.count(t, end.execs);
+        if (end.comparisons.length) t.comparisons = mergeComparisons(t.comparisons, end.comparisons);
         for (const [sig, n] of Object.entries(end.repeats)) this.findings.addRepeats(t, sig, n);
         return;
       case 'thread-lost': {
@@ -340,7 +364,7 @@ export class Coordinator {
   /** Rebuilds input `index` of a batch from its checkpoint (the replay contract). */
   private replay(t: TargetState, job: FuzzJob, index: number): Value[] | undefined {
     if (index < 0) return undefined;
-    return replayInput(t.info.kinds, { maxLen: job.maxLen, dictionary: job.dictionary }, job.splicePool, job.base, job.seed, index);
+    return replayInput(t.info.kinds, { maxLen: job.maxLen, dictionary: job.dictionary, comparisons: job.comparisons }, job.splicePool, job.base, job.seed, index);
   }
 
   /** The process died mid-batch: replay the batch in safe mode to learn which input killed it. */
@@ -379,7 +403,7 @@ export class Coordinator {
    */
   private async nameKiller(t: TargetState, job: FuzzJob, index: number, failure: FailureInfo): Promise<{ values: Value[]; failure: FailureInfo; verified: boolean }> {
     const first = Math.max(0, index - KILLER_LOOKBACK);
-    const m = new Mutator(t.info.kinds, { maxLen: job.maxLen, dictionary: job.dictionary });
+    const m = new Mutator(t.info.kinds, { maxLen: job.maxLen, dictionary: job.dictionary, comparisons: job.comparisons });
     m.setSplicePool(job.splicePool);
     m.start(job.base, job.seed);
     m.skip(first);
@@ -431,10 +455,49 @@ export class Coordinator {
     );
   }
 
+  /**
+   * The recommended dictionary: tokens (from the fuzz files, --dict, the code's literals and the
+   * compare operands seen) that occur in inputs found in this run, i.e. tokens that led to new
+   * coverage. Capped at RECOMMENDED_MAX, longest first.
+   */
+  private recommendDictionary(): Uint8Array[] {
+    const pool = new Map<string, Uint8Array>();
+    const add = (tok: Uint8Array) => {
+      if (tok.length >= 2 && tok.length <= 64) pool.set(Buffer.from(tok).toString('latin1'), tok);
+    };
+    for (const tok of [...this.o.dictionary, ...this.autoDictionary]) add(tok);
+    for (const t of this.targets) {
+      for (const tok of t.info.dictionary) add(tok);
+      for (const p of t.comparisons) {
+        for (const v of [p.left, p.right]) {
+          if (typeof v === 'string') add(utf8.encode(v));
+          else if (v instanceof Uint8Array) add(v);
+        }
+      }
+    }
+    const haystacks: Buffer[] = [];
+    for (const t of this.targets) {
+      for (const e of t.entries) {
+        if (e.source !== 'new') continue;
+        for (const v of e.values) {
+          if (v instanceof Uint8Array) haystacks.push(Buffer.from(v));
+          else if (typeof v === 'string') haystacks.push(Buffer.from(v, 'utf8'));
+        }
+      }
+    }
+    const out: Uint8Array[] = [];
+    for (const tok of pool.values()) {
+      const needle = Buffer.from(tok);
+      if (haystacks.some((h) => h.includes(needle))) out.push(tok);
+    }
+    return out.sort((a, b) => b.length - a.length).slice(0, RECOMMENDED_MAX);
+  }
+
   private summary(): FuzzSummary {
     return {
       findings: this.findings?.list ?? [],
       execs: this.execs,
+      recommended: this.recommendDictionary(),
       elapsedMs: Date.now() - this.startedAt,
       fuzzExecsPerSec: this.fuzzStart.at ? Math.round(((this.execs - this.fuzzStart.execs) * 1000) / Math.max(1, Date.now() - this.fuzzStart.at)) : 0,
       interrupted: this.interrupted,

@@ -20,7 +20,15 @@ import {
 import { errorMessage } from '../util/errors.js';
 import type { Value } from '../values/kinds.js';
 import { SLOT_ABORTED, SLOT_BUSY, SLOT_INDEX, SLOT_JOB, SLOT_MINIMIZING, SafeFile } from './inflight.js';
-import { shrinkInteresting } from './shrink-new.js';
+import { runInThread, shrinkInteresting } from './shrink-new.js';
+import { CompareTrace, type ComparePair } from '../coverage/trace.js';
+import { ValueProfileMap } from '../coverage/value-profile.js';
+import { i2sCandidates } from '../mutator/i2s.js';
+
+/** I2S candidates tried per new input. Chosen by hand; revisit with bench/. */
+const I2S_CANDIDATES = 128;
+/** Compare operand pairs a job sends back at most. */
+const MAX_PAIRS_PER_JOB = 512;
 import {
   targetKey, type FailureInfo, type FromWorker, type FuzzJob, type RunJob, type StableCoverage, type TargetInfo,
   type ToWorker, type WorkerConfig,
@@ -43,6 +51,10 @@ process.abort = (() => {
 }) as typeof process.abort;
 
 const cov: CoverageRuntime | undefined = config.instrument ? installCoverageRuntime() : undefined;
+/** Compare operands (input-to-state), recorded through the runtime's compare hook. */
+const trace = cov && config.compareTracing ? new CompareTrace() : undefined;
+const vp = trace && config.valueProfile ? new ValueProfileMap() : undefined;
+if (cov && trace) cov.cmp = vp ? vp.hook(trace.record) : trace.record;
 /** Coverage the coordinator has already seen, per target and local edge: bucket bits. */
 const masks = new Map<string, Uint8Array>();
 let mask: Uint8Array = new Uint8Array(0);
@@ -71,7 +83,7 @@ async function start(): Promise<void> {
       });
     }
     cov?.reset(); // edges hit while modules loaded are not coverage of any input
-    post({ kind: 'ready', targets: infos, edges: cov?.totalEdges ?? 0 });
+    post({ kind: 'ready', targets: infos, edges: cov?.totalEdges ?? 0, literals: cov ? [...new Set([...cov.literals.values()].flat())] : [] });
   } catch (e) {
     post({ kind: 'load-error', message: errorMessage(e) });
   }
@@ -121,9 +133,15 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   if (!target) throw new Error(`internal: unknown target ${job.target}`);
   useMask(job.target);
   applyMaskDelta(job.maskDelta);
-  const mutator = new Mutator(target.kinds, { maxLen: job.maxLen, dictionary: job.dictionary });
+  const options = { maxLen: job.maxLen, dictionary: job.dictionary, comparisons: job.comparisons };
+  const mutator = new Mutator(target.kinds, options);
   mutator.setSplicePool(job.splicePool);
   mutator.start(job.base, job.seed);
+  trace?.reset();
+  /** Compare operands recorded during this job, sent with job-done for later batches' tables. */
+  const batchPairs: ComparePair[] = [];
+  /** Executions outside the mutator's sequence (I2S candidates); they come out of the limit. */
+  let extra = 0;
   const safe = job.safeFile ? new SafeFile(job.safeFile) : undefined;
   const t = new TContext(target.name);
   const fn = target.fn;
@@ -139,10 +157,10 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   let shadow: Mutator | undefined;
   const replay = (index: number): Value[] => {
     if (index !== mutator.count - 1) {
-      return replayInput(target.kinds, { maxLen: job.maxLen, dictionary: job.dictionary }, job.splicePool, job.base, job.seed, index);
+      return replayInput(target.kinds, options, job.splicePool, job.base, job.seed, index);
     }
     if (!shadow) {
-      shadow = new Mutator(target.kinds, { maxLen: job.maxLen, dictionary: job.dictionary });
+      shadow = new Mutator(target.kinds, options);
       shadow.setSplicePool(job.splicePool);
       shadow.start(job.base, job.seed);
     }
@@ -176,23 +194,69 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     if (!takeCoverage(found)) return;
     const coverage = stable(found, true);
     const values = replay(index);
-    if (!job.minimizeNew) {
+    if (!job.minimizeNew && !trace) {
       post({ kind: 'interesting', jobId: job.jobId, index, values, coverage });
       return;
     }
-    Atomics.store(inflight, SLOT_MINIMIZING, 1);
-    const announce = (candidate: Value[]) => post({ kind: 'candidate', values: candidate });
-    return shrinkInteresting(target, cov!, values, found, announce).then((smaller) => {
+    return (async () => {
+      Atomics.store(inflight, SLOT_MINIMIZING, 1);
+      let input = values;
+      if (job.minimizeNew) input = await shrinkInteresting(target, cov!, values, found, announce);
+      post({ kind: 'interesting', jobId: job.jobId, index, values: input, coverage });
+      if (trace) await solveComparisons(input);
       Atomics.store(inflight, SLOT_MINIMIZING, 0);
-      post({ kind: 'interesting', jobId: job.jobId, index, values: smaller, coverage });
-    });
+    })();
+  };
+  const announce = (candidate: Value[]) => post({ kind: 'candidate', values: candidate });
+
+  /**
+   * The input-to-state stage (RedQueen's idea), run right away for each new input: learn what it
+   * compares, then try the inputs that would make those comparisons come out the other way
+   * (i2s.ts). Candidates that reach new coverage or fail are reported like any input. Their
+   * executions come out of the batch's limit.
+   */
+  const solveComparisons = async (input: Value[]): Promise<void> => {
+    batchPairs.push(...trace!.takeNew());
+    trace!.reset();
+    cov!.reset();
+    const probe = await runInThread(target, input, announce);
+    extra++;
+    const pairs = trace!.takeNew();
+    batchPairs.push(...pairs);
+    cov!.reset();
+    if (probe.failure || pairs.length === 0) return;
+    const budget = Math.min(I2S_CANDIDATES, limit - mutator.count - extra);
+    if (budget <= 0) return;
+    for (const candidate of i2sCandidates(target.kinds, input, pairs, job.maxLen, budget)) {
+      if (stopped) return;
+      cov!.reset();
+      const r = await runInThread(target, candidate, announce);
+      extra++;
+      if (r.failure) {
+        failures++;
+        if (!reported.has(r.failure.signature)) {
+          reported.set(r.failure.signature, 0);
+          post({ kind: 'failure', jobId: job.jobId, index: -1, values: candidate, failure: r.failure });
+        }
+        if (job.stopOnFailure) stopped = true;
+        cov!.reset();
+        continue;
+      }
+      const fresh: number[] = [];
+      if (takeCoverage(fresh)) {
+        post({ kind: 'interesting', jobId: job.jobId, index: -1, values: candidate, coverage: stable(fresh, true) });
+      }
+    }
   };
 
   const finish = () => {
     safe?.close();
     const repeats: Record<string, number> = {};
     for (const [sig, n] of reported) if (n > 0) repeats[sig] = n;
-    post({ kind: 'job-done', jobId: job.jobId, execs: mutator.count, failures, repeats, edges: cov?.totalEdges ?? 0 });
+    post({
+      kind: 'job-done', jobId: job.jobId, execs: mutator.count + extra, failures, repeats, edges: cov?.totalEdges ?? 0,
+      comparisons: trace ? [...batchPairs, ...trace.takeNew()].slice(-MAX_PAIRS_PER_JOB) : [],
+    });
   };
 
   // Settles an input whose target returned a promise, then continues the loop asynchronously.
@@ -209,10 +273,11 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   };
 
   const loop = (from: number): void | Promise<void> => {
-    for (let i = from; i < limit && !stopped; i++) {
+    for (let i = from; i + extra < limit && !stopped; i++) {
       const args = mutator.next();
       Atomics.store(inflight, SLOT_INDEX, i + 1);
       if (safe) safe.write(i + 1);
+      trace?.startExec();
       t.reset();
       let r: unknown;
       try {

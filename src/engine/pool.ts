@@ -4,12 +4,13 @@
  * timeout, memory), or the whole process died. A dead worker is replaced before its next job.
  * Used for fuzzing, regression runs and re-checks alike.
  */
+import type { ComparePair } from '../coverage/trace.js';
 import type { Value } from '../values/kinds.js';
 import type { FailureInfo, FromWorker, Job, StableCoverage, TargetInfo, WorkerConfig } from './protocol.js';
 import { WorkerHandle, type WorkerDeath } from './worker-handle.js';
 
 export type JobEnd =
-  | { kind: 'done'; execs: number; failures: number; repeats: Record<string, number> }
+  | { kind: 'done'; execs: number; failures: number; repeats: Record<string, number>; comparisons: ComparePair[] }
   | { kind: 'run'; failure: FailureInfo | undefined; skipped: boolean; coverage: StableCoverage | undefined }
   | { kind: 'thread-lost'; index: number; failure: FailureInfo; values?: Value[] }
   | { kind: 'died'; death: WorkerDeath }
@@ -29,6 +30,8 @@ export class WorkerPool {
   private stopped = false;
   private nextJobId = 1;
   targets: TargetInfo[] = [];
+  /** String and number literals of the instrumented code (from the first worker). */
+  literals: string[] = [];
   /** Instrumented edges reported by the workers (the largest seen). */
   edges = 0;
 
@@ -45,6 +48,7 @@ export class WorkerPool {
       throw failed.reason;
     }
     this.targets = this.slots[0].worker!.targets;
+    this.literals = this.slots[0].worker!.literals;
     return this.targets;
   }
 
@@ -94,7 +98,7 @@ export class WorkerPool {
           switch (m.kind) {
             case 'job-done':
               this.edges = Math.max(this.edges, m.edges);
-              resolve({ kind: 'done', execs: m.execs, failures: m.failures, repeats: m.repeats });
+              resolve({ kind: 'done', execs: m.execs, failures: m.failures, repeats: m.repeats, comparisons: m.comparisons });
               break;
             case 'run-result':
               resolve({ kind: 'run', failure: m.failure, skipped: m.skipped, coverage: m.coverage });

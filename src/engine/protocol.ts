@@ -9,6 +9,7 @@
  * contract"), so the coordinator can rebuild any input of it from the job and an index.
  * Nothing is sent per execution: only events (failure, new coverage, end of job).
  */
+import type { ComparePair } from '../coverage/trace.js';
 import type { Kind, Value } from '../values/kinds.js';
 
 /** Options every worker gets at start (from the CLI flags). */
@@ -28,6 +29,10 @@ export interface WorkerConfig {
   memoryLimitMb: number;
   /** Stream the target's stdout/stderr live instead of capturing it. */
   streamOutput: boolean;
+  /** Record compare operands (input-to-state); only with instrument. */
+  compareTracing: boolean;
+  /** Count the closeness of compare operands as coverage (--value-profile); only with tracing. */
+  valueProfile: boolean;
 }
 
 /** A target as the execution thread describes it after loading. */
@@ -84,6 +89,8 @@ export interface FuzzJob {
   dictionary: Uint8Array[];
   /** Corpus entries for splicing; part of the replay checkpoint. */
   splicePool: Value[][];
+  /** Compare operands seen in earlier batches (comparison mutations); part of the checkpoint. */
+  comparisons: ComparePair[];
   /** Coverage the coordinator has seen since this worker's last job. */
   maskDelta: StableCoverage;
   coverage: boolean;
@@ -113,13 +120,18 @@ export type ToWorker = { kind: 'job'; job: Job } | { kind: 'stop' };
 
 /** Execution thread → supervisor → coordinator. */
 export type FromWorker =
-  | { kind: 'ready'; targets: TargetInfo[]; edges: number }
+  /** `literals`: string and number literals of the instrumented code (automatic dictionary). */
+  | { kind: 'ready'; targets: TargetInfo[]; edges: number; literals: string[] }
   | { kind: 'load-error'; message: string }
   | { kind: 'interesting'; jobId: number; index: number; values: Value[]; coverage: StableCoverage }
   | { kind: 'failure'; jobId: number; index: number; values: Value[] | undefined; failure: FailureInfo }
   | { kind: 'run-result'; jobId: number; failure: FailureInfo | undefined; skipped: boolean; coverage: StableCoverage | undefined }
   /** `repeats`: per failure signature, how many more inputs failed that way than were reported. */
-  | { kind: 'job-done'; jobId: number; execs: number; failures: number; repeats: Record<string, number>; edges: number }
+  | {
+      kind: 'job-done'; jobId: number; execs: number; failures: number; repeats: Record<string, number>; edges: number;
+      /** New compare operands recorded during the job. */
+      comparisons: ComparePair[];
+    }
   /** The execution thread died or was stopped during a job; the supervisor restarts it. */
   /** `values`: the input that was running, when it is not input `index` of the batch (a candidate). */
   | { kind: 'thread-lost'; jobId: number; index: number; failure: FailureInfo; processExiting: boolean; values?: Value[] }

@@ -8,7 +8,8 @@
 import type { RegisteredTarget } from '../api/registry.js';
 import { bucketBit, type CoverageRuntime } from '../coverage/runtime.js';
 import { minimizeInput } from '../minimize/minimize.js';
-import { TContext, Verdict, callTarget, isThenable, runCleanups, verdictOfError } from '../target/harness.js';
+import { TContext, Verdict, callTarget, describeError, isThenable, runCleanups, verdictOfError } from '../target/harness.js';
+import type { FailureInfo } from './protocol.js';
 import type { Value } from '../values/kinds.js';
 
 /** Candidate executions spent on one new input. Chosen by hand; revisit with bench/. */
@@ -25,20 +26,10 @@ export async function shrinkInteresting(
   found: readonly number[],
   announce: (candidate: Value[]) => void,
 ): Promise<Value[]> {
-  const t = new TContext(target.name);
   const accept = async (candidate: Value[]): Promise<boolean> => {
-    announce(candidate);
     cov.reset();
-    t.reset();
-    let ok = true;
-    try {
-      const r = callTarget(target.fn, t, candidate);
-      if (isThenable(r)) await r;
-      await runCleanups(t);
-      if (t.state !== 0) ok = false;
-    } catch (e) {
-      ok = verdictOfError(t, target, e) === Verdict.Pass;
-    }
+    const r = await runInThread(target, candidate, announce);
+    let ok = !r.failure && !r.skipped;
     if (ok) {
       const { C } = cov;
       for (let i = 0; i < found.length; i += 2) {
@@ -53,4 +44,29 @@ export async function shrinkInteresting(
   };
   const res = await minimizeInput(target.kinds, values, accept, { maxExecs: NEW_INPUT_BUDGET });
   return res.values;
+}
+
+/**
+ * Runs one input in this thread outside the batch's sequence (minimization and I2S candidates),
+ * after announcing it to the supervisor so that a candidate that kills the thread is named.
+ * Coverage stays in the map for the caller to read.
+ */
+export async function runInThread(
+  target: RegisteredTarget,
+  input: Value[],
+  announce: (candidate: Value[]) => void,
+): Promise<{ failure: FailureInfo | undefined; skipped: boolean }> {
+  announce(input);
+  const t = new TContext(target.name);
+  const args = input.map((v) => (v instanceof Uint8Array ? v.slice() : v));
+  try {
+    const r = callTarget(target.fn, t, args);
+    if (isThenable(r)) await r;
+    await runCleanups(t);
+    if (t.state === 1) return { failure: describeError(t, undefined, false), skipped: false };
+    return { failure: undefined, skipped: t.state === 2 };
+  } catch (e) {
+    const v = verdictOfError(t, target, e);
+    return { failure: v === Verdict.Fail ? describeError(t, e, false) : undefined, skipped: v === Verdict.Skip };
+  }
 }

@@ -4,6 +4,7 @@
  * append-only log so each worker can be sent only what it has not seen), its distinct failures,
  * and its execution count. Only the coordinator's event loop touches it.
  */
+import type { ComparePair } from '../coverage/trace.js';
 import type { Value } from '../values/kinds.js';
 import type { StableCoverage, TargetInfo } from './protocol.js';
 import { targetKey } from './protocol.js';
@@ -39,6 +40,8 @@ export class TargetState {
   newInteresting = 0;
   /** Executions promised to batches in flight. */
   promised = 0;
+  /** Compare operands seen so far (newest first), for the mutator's comparison mutations. */
+  comparisons: ComparePair[] = [];
   /** Measured speed of fuzz batches (executions per millisecond, moving average); 0 = unknown. */
   execsPerMs = 0;
 

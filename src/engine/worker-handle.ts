@@ -31,6 +31,7 @@ export class WorkerHandle {
   onDeath: (d: WorkerDeath) => void = () => {};
   targets: TargetInfo[] = [];
   edges = 0;
+  literals: string[] = [];
   /** Job in flight, if any. */
   job: Job | undefined;
 
@@ -64,6 +65,7 @@ export class WorkerHandle {
             ready = true;
             w.targets = m.targets;
             w.edges = m.edges;
+            w.literals = m.literals;
             resolve(w);
           } else if (m.kind === 'load-error') {
             ready = true;

@@ -10,7 +10,6 @@
  */
 import { CMP } from '../coverage/compare-ops.js';
 
-
 /** Compare operators, in the numbering passed to the runtime's `cmp(site, l, r, op)` hook. */
 export const COMPARE_OPS = ['===', '!==', '==', '!=', '<', '<=', '>', '>='] as const;
 export type CompareOp = (typeof COMPARE_OPS)[number];

@@ -25,7 +25,11 @@ export interface TransformOptions {
   instrument: boolean;
   /** Parse goal; undefined = detect like Node does (CommonJS unless it has module syntax). */
   format?: ModuleFormat;
-  /** Rewrite comparisons into compare-hook calls (default true when instrumenting). */
+  /**
+   * Compare tracing (default true when instrumenting): comparison operators, switch cases and
+   * traced method calls report to the runtime's `cmp` hook, and regular expressions add their
+   * literal tokens to `literals`. False turns all of it off (plain literals are still collected).
+   */
   compares?: boolean;
 }
 
@@ -35,7 +39,7 @@ export interface TransformResult {
   edges: number;
   /** Number of compare sites (ids 0..compareSites-1 relative to the module's compare base). */
   compareSites: number;
-  /** String and numeric literals of the file, for the automatic dictionary. */
+  /** String and numeric literals of the file (and regex tokens, regex.ts), for the automatic dictionary. */
   literals: string[];
   /** The format the code was parsed as (the given one, or the detected one). */
   format: ModuleFormat;

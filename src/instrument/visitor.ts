@@ -7,11 +7,11 @@
  * `{let __tsfz_d;switch(__tsfz_d=d){case __tsfz_q8(__tsfz_d,e,site):…}}`; a traced method call
  * `x.m(a, …)` keeps its callee and gets `x.m(__tsfz_q<op>(x, a, site), …)` (`x` re-read when it is
  * an identifier or `this`, else captured as `(__tsfz_v=x).m(__tsfz_q<op>(__tsfz_v, a, site), …)`),
- * so the method is looked up, and errors are thrown, exactly as before.
+ * so the method is looked up, and errors are thrown, exactly as before. No compare hooks inside `with`.
  * Insertion discipline: text that opens a construct uses `appendLeft` and text that closes one uses
  * `prependLeft`, both in pre-order, so nested wraps ending or starting at one offset nest correctly.
  * Rule: never re-evaluate or reorder user expressions (an identifier or `this` re-read is not an
- * evaluation with effects, except under `with`, where it is not done); every edit is an insertion
+ * evaluation with effects; under `with` it would be, and no hooks go there); every edit is an insertion
  * except the compare operator token, which `update` turns into a comma.
  */
 import type { Editor } from './edits.js';
@@ -33,7 +33,7 @@ export class Visitor {
   readonly literals = new Set<string>();
   /** > 0 while inside the parameters of an ESM hoisted function (module state may be unset). */
   private unsafe = 0;
-  /** > 0 inside a `with` body: reading an identifier may run a getter or Proxy trap there. */
+  /** > 0 inside a `with` body: looking up an identifier may run a getter or Proxy trap there. */
   private withDepth = 0;
   private readonly hoisted = new Set<Node>();
   private readonly loopIds = new Map<Node, [number, number]>();
@@ -63,6 +63,13 @@ export class Visitor {
   }
   private get u(): boolean {
     return this.unsafe > 0;
+  }
+  /**
+   * Whether to place compare hooks here. Not inside `with`: there every identifier we insert is
+   * first looked up on the scope object (a Proxy's `has` trap would see it).
+   */
+  private get tracing(): boolean {
+    return this.opts.compares && this.withDepth === 0;
   }
 
   /** `(<hit>, expr)` around an expression. */
@@ -231,7 +238,7 @@ export class Visitor {
     // execution, so recursion, generators and nested switches each see their own), and every
     // case test `e` becomes `__tsfz_q8(__tsfz_d, e, site)`, which reports and yields e: the
     // tests still run lazily, in order, each once.
-    const trace = this.opts.compares && node.cases.some((c: Node) => c.test);
+    const trace = this.tracing && node.cases.some((c: Node) => c.test);
     if (trace) {
       this.open(node.start, `{let ${SWITCH_TEMP};`);
       this.close(node.end, '}');
@@ -321,10 +328,8 @@ export class Visitor {
   }
 
   private call(node: Node): void {
-    if (this.opts.compares) {
-      this.tracedCall(node);
-      this.regexpCall(node);
-    }
+    if (this.tracing) this.tracedCall(node);
+    this.regexpCall(node);
     this.visit(node.callee);
     if (node.optional) {
       const first = node.arguments[0];
@@ -358,7 +363,7 @@ export class Visitor {
       return;
     }
     let recv: string;
-    if (obj.type === 'Identifier' && this.withDepth === 0) {
+    if (obj.type === 'Identifier') {
       recv = this.src.slice(obj.start, obj.end);
     } else if (obj.type === 'ThisExpression' || obj.type === 'Super') {
       recv = 'this'; // the receiver of super.m(…) is this
@@ -389,7 +394,7 @@ export class Visitor {
 
   private binary(node: Node): void {
     const op: string = node.operator;
-    if (this.opts.compares && COMPARE_OP_INDEX[op] !== undefined && node.left.type !== 'PrivateIdentifier') {
+    if (this.tracing && COMPARE_OP_INDEX[op] !== undefined && node.left.type !== 'PrivateIdentifier') {
       const at = findOperator(this.src, node.left.end, node.right.start, op);
       if (at >= 0) {
         const { open, close } = this.em.compare(op);
