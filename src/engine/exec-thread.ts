@@ -22,7 +22,7 @@ import type { Value } from '../values/kinds.js';
 import { SLOT_ABORTED, SLOT_BUSY, SLOT_INDEX, SLOT_JOB, SLOT_MINIMIZING, SafeFile } from './inflight.js';
 import { runInThread, shrinkInteresting } from './shrink-new.js';
 import { CompareTrace, type ComparePair } from '../coverage/trace.js';
-import { ValueProfileMap } from '../coverage/value-profile.js';
+import { ValueProfileMap, localValueProfileFeature, valueProfileKey } from '../coverage/value-profile.js';
 import { i2sCandidates } from '../mutator/i2s.js';
 
 /** I2S candidates tried per new input. Chosen by hand; revisit with bench/. */
@@ -53,15 +53,41 @@ process.abort = (() => {
 const cov: CoverageRuntime | undefined = config.instrument ? installCoverageRuntime() : undefined;
 /** Compare operands (input-to-state), recorded through the runtime's compare hook. */
 const trace = cov && config.compareTracing ? new CompareTrace() : undefined;
-const vp = trace && config.valueProfile ? new ValueProfileMap() : undefined;
-if (cov && trace) cov.cmp = vp ? vp.hook(trace.record) : trace.record;
+const vp = cov && config.valueProfile ? new ValueProfileMap() : undefined;
+if (cov && vp) cov.cmp = vp.hook(trace?.record);
+else if (cov && trace) cov.cmp = trace.record;
 /** Coverage the coordinator has already seen, per target and local edge: bucket bits. */
 const masks = new Map<string, Uint8Array>();
 let mask: Uint8Array = new Uint8Array(0);
+/** Value-profile features the coordinator has already seen, per target (only with --value-profile). */
+const vpMasks = new Map<string, Uint8Array>();
+let vpMask: Uint8Array = new Uint8Array(0);
 function useMask(target: string): void {
   let m = masks.get(target);
   if (!m) masks.set(target, (m = new Uint8Array(cov ? cov.capacity : 0)));
   mask = m;
+  if (vp) {
+    let v = vpMasks.get(target);
+    if (!v) vpMasks.set(target, (v = new Uint8Array(vp.capacity)));
+    vpMask = v;
+  }
+}
+
+/** Reads and clears the value-profile features of the last execution; returns the new ones as stable keys. */
+function takeValueProfile(markSeen: boolean): string[] {
+  const out: string[] = [];
+  if (!vp) return out;
+  const { T } = vp;
+  for (let i = 1, n = T[0]; i <= n; i++) {
+    const f = T[i];
+    if (vpMask[f] !== 0) continue;
+    const key = valueProfileKey(cov!, f);
+    if (key === undefined) continue;
+    out.push(key);
+    if (markSeen) vpMask[f] = 1;
+  }
+  vp.reset();
+  return out;
 }
 
 const targets = new Map<string, RegisteredTarget>();
@@ -120,6 +146,11 @@ function stable(found: number[], markSeen: boolean): StableCoverage {
 function applyMaskDelta(delta: StableCoverage): void {
   if (!cov) return;
   for (const [key, bits] of delta) {
+    if (key.startsWith('vp:')) {
+      const f = vp ? localValueProfileFeature(cov, key) : undefined;
+      if (f !== undefined) vpMask[f] = 1;
+      continue;
+    }
     const k = cov.localEdge(key);
     if (k !== undefined) mask[k] |= bits;
   }
@@ -185,14 +216,18 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   // reported. Returns a promise only while minimizing, so the usual path stays synchronous.
   const afterExec = (index: number): void | Promise<void> => {
     if (!useCov) return;
-    if (cov!.T[0] === 0) return;
+    if (cov!.T[0] === 0 && (!vp || vp.T[0] === 0)) return;
     if (failedIndex === index) {
       cov!.reset(); // a failing input is a finding, not a corpus entry
+      vp?.reset();
       return;
     }
     const found: number[] = [];
-    if (!takeCoverage(found)) return;
+    const newEdges = takeCoverage(found);
+    const newFeatures = takeValueProfile(true);
+    if (!newEdges && newFeatures.length === 0) return;
     const coverage = stable(found, true);
+    for (const key of newFeatures) coverage.push([key, 1]);
     const values = replay(index);
     if (!job.minimizeNew && !trace) {
       post({ kind: 'interesting', jobId: job.jobId, index, values, coverage });
@@ -201,7 +236,8 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     return (async () => {
       Atomics.store(inflight, SLOT_MINIMIZING, 1);
       let input = values;
-      if (job.minimizeNew) input = await shrinkInteresting(target, cov!, values, found, announce);
+      // (An input new only by value profile is kept as is: shrinking it would lose its closeness.)
+      if (job.minimizeNew && newEdges) input = await shrinkInteresting(target, cov!, values, found, announce);
       post({ kind: 'interesting', jobId: job.jobId, index, values: input, coverage });
       if (trace) await solveComparisons(input);
       Atomics.store(inflight, SLOT_MINIMIZING, 0);

@@ -31,7 +31,7 @@ export interface WorkerConfig {
   streamOutput: boolean;
   /** Record compare operands (input-to-state); only with instrument. */
   compareTracing: boolean;
-  /** Count the closeness of compare operands as coverage (--value-profile); only with tracing. */
+  /** Count the closeness of compare operands as coverage (--value-profile); only with instrument. */
   valueProfile: boolean;
 }
 

@@ -84,6 +84,7 @@ export class TargetState {
       if (add === 0) continue;
       fresh++;
       if (commit) {
+        if (old === 0 && !edge.startsWith('vp:')) this.edges++;
         this.coverage.set(edge, old | add);
         this.coverageLog.push([edge, add]);
       }
@@ -91,9 +92,11 @@ export class TargetState {
     return fresh;
   }
 
-  /** Edges reached at least once. */
+  private edges = 0;
+
+  /** Edges reached at least once (value-profile features are not edges). */
   get edgesCovered(): number {
-    return this.coverage.size;
+    return this.edges;
   }
 }
 
