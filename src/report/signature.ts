@@ -5,6 +5,11 @@
  * of Node's internals and of tsfuzz itself removed and no message text (it often contains the
  * input). Used by workers (to report each bug once per batch) and by the coordinator (to report
  * and write each distinct failure once, with a count of repeats).
+ * Failures without a JavaScript stack (hangs, exits, aborts, memory, process deaths) are keyed by
+ * their kind plus what identifies them without one: the exit code, the signal, or "fatal" vs
+ * "limit" for memory. A hang's signature does not include where it was interrupted: the
+ * execution thread is stopped with terminate(), which yields no stack, so all hangs of a target
+ * count as one failure (getting the stack would need the inspector protocol; not done yet).
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
