@@ -1,6 +1,7 @@
 // Story: a bug behind 12 nested byte-by-byte comparisons, written as TypeScript, as an ES module
 // and as CommonJS, is found with coverage guidance within a bounded execution count, and is not
-// found in the same count without it.
+// found in the same count without it. And fuzzing into a real parser installed in node_modules
+// (TypeScript's), opted in with --include, grows coverage inside that parser.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -29,4 +30,23 @@ describe('twelve nested comparisons', { concurrency: 2 }, () => {
       assert.ok(summaryTargets(guided.stdout).Deep12.new >= 12, show(guided));
     });
   }
+});
+
+describe('a third-party parser in node_modules (TypeScript)', () => {
+  test('--include instruments it and coverage grows inside it', async () => {
+    const dir = fixture('thirdparty');
+    fs.symlinkSync(path.join(REPO, 'node_modules', 'typescript'), path.join(dir, 'node_modules', 'typescript'), 'dir');
+    const args = ['fuzz', '--fuzztime=3000x', '--parallel=1', '--seed=1', '--timeout=60s'];
+    const own = await runTsfuzz({ cwd: dir, args });
+    assert.equal(own.code, 0, show(own));
+    const ownEdges = Number(/\((\d+)\/(\d+) edges covered\)/.exec(own.stderr)?.[2]);
+    assert.ok(ownEdges > 0 && ownEdges < 50, `without --include only the fuzz file is instrumented\n${show(own)}`);
+
+    const deep = await runTsfuzz({ cwd: dir, args: [...args, '--include=**/node_modules/typescript/lib/typescript.js'] });
+    assert.equal(deep.code, 0, show(deep));
+    const m = /\((\d+)\/(\d+) edges covered\)/.exec(deep.stderr);
+    assert.ok(m && Number(m[2]) > 5000, `typescript.js's edges are instrumented\n${show(deep)}`);
+    const t = summaryTargets(deep.stdout).ParseTypeScript;
+    assert.ok(t.edges > Number(m[1]) && t.new > 10, `coverage grew beyond the baseline inside the parser\n${show(deep)}`);
+  });
 });
