@@ -91,6 +91,13 @@ function minimizeBudget(text: string | undefined): Budget | undefined {
   return parseBudget('--minimize-time', text);
 }
 
+/** --minimize-time of `tsfuzz minimize`, where 0 would mean doing nothing. */
+function minimizeCommandBudget(text: string | undefined): Budget {
+  const b = minimizeBudget(text);
+  if (!b) throw new UserError(`--minimize-time=${text}: tsfuzz minimize needs a budget above zero, e.g. 60s or 5000x`);
+  return b;
+}
+
 /** Ctrl-C / SIGTERM: the first one stops the run cleanly; a second one exits at once. */
 function interruptSignal(): AbortSignal {
   const ac = new AbortController();
@@ -194,12 +201,13 @@ async function cmdMinimize(p: ParsedCommand): Promise<number> {
   const files = findFuzzFiles(p.positionals);
   const root = cacheRoot(process.cwd());
   const r = await runMinimize({
-    worker: workerConfig(p, files, root), run, budget: minimizeBudget(str(p, 'minimize-time')) ?? { kind: 'time', ms: 60_000 },
+    worker: workerConfig(p, files, root), run, budget: minimizeCommandBudget(str(p, 'minimize-time')),
     cacheRoot: root, reporter, command: RERUN_COMMAND, signal: interruptSignal(),
   });
   const lines = [
     ...r.minimized.map((m) => `${m.target}/${m.from} → ${m.target}/${m.to}: ${m.fromBytes} → ${m.toBytes} bytes in ${m.execs} executions (the old file was replaced; a copy is in the cache)`),
     ...r.unchanged.map((n) => `${n}: already minimal (nothing smaller fails the same way)`),
+    ...r.passing.map((n) => `${n}: does not fail; left alone`),
   ];
   reporter.summary(lines.join('\n'), r);
   return EXIT_OK;

@@ -25,7 +25,7 @@ export interface DistillOptions {
 }
 
 export interface DistillResult {
-  targets: Array<{ name: string; before: number; after: number; removed: number; features: number }>;
+  targets: Array<{ name: string; before: number; after: number; removed: number; features: number; failing: number }>;
   interrupted: boolean;
 }
 
@@ -35,6 +35,8 @@ interface Item {
   id: string;
   file: string | undefined; // cache file, or undefined for seeds/testdata (always kept)
   features: string[];
+  /** The input failed when run (hang, crash, …): never deleted, the next fuzz run reports it. */
+  fails: boolean;
 }
 
 export async function runDistill(o: DistillOptions): Promise<DistillResult> {
@@ -69,13 +71,13 @@ async function distillTarget(o: DistillOptions, pool: WorkerPool, t: TargetInfo,
   const dir = cacheDirFor(o.cacheRoot, `${rel}#${t.name}`);
   const size = (v: Value[]) => v.reduce<number>((n, x) => n + valueSize(x), 0);
   const base: Item[] = [
-    ...t.seeds.map((values, i) => ({ values, size: size(values), id: `seed#${i}`, file: undefined, features: [] })),
+    ...t.seeds.map((values, i) => ({ values, size: size(values), id: `seed#${i}`, file: undefined, features: [], fails: false })),
     ...readCorpusDir(testdataDir(path.dirname(t.file), t.name), t.kinds, { strict: false }).entries.map((e) => ({
-      values: e.values, size: size(e.values), id: e.id, file: undefined, features: [],
+      values: e.values, size: size(e.values), id: e.id, file: undefined, features: [], fails: false,
     })),
   ];
   const cached: Item[] = readCorpusDir(dir, t.kinds, { strict: false }).entries.map((e) => ({
-    values: e.values, size: size(e.values), id: e.id, file: e.path, features: [],
+    values: e.values, size: size(e.values), id: e.id, file: e.path, features: [], fails: false,
   }));
   const all = [...base, ...cached];
   let next = 0;
@@ -84,15 +86,21 @@ async function distillTarget(o: DistillOptions, pool: WorkerPool, t: TargetInfo,
       const item = all[next++];
       const end = await pool.exec((_s, jobId) => ({ kind: 'run', jobId, target: targetKey(t.file, t.name), values: item.values, coverage: true }));
       if (end.kind === 'run' && end.coverage) item.features = features(end.coverage);
+      if ((end.kind === 'run' && end.failure) || end.kind === 'thread-lost' || end.kind === 'died') item.fails = true;
     }
   };
   await Promise.all(pool.slots.map(() => lane()));
-  if (stopped()) return { name: t.name, before: cached.length, after: cached.length, removed: 0, features: 0 };
+  if (stopped()) return { name: t.name, before: cached.length, after: cached.length, removed: 0, features: 0, failing: 0 };
   const covered = new Set<string>();
   for (const b of base) for (const f of b.features) covered.add(f);
   cached.sort((a, b) => a.size - b.size || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
   let removed = 0;
+  let failing = 0;
   for (const c of cached) {
+    if (c.fails) {
+      failing++;
+      continue;
+    }
     const adds = c.features.some((f) => !covered.has(f));
     if (adds) for (const f of c.features) covered.add(f);
     else {
@@ -100,8 +108,9 @@ async function distillTarget(o: DistillOptions, pool: WorkerPool, t: TargetInfo,
       removed++;
     }
   }
-  o.reporter.info(`${t.name}: cache ${cached.length} → ${cached.length - removed} inputs (${covered.size} coverage features kept)`);
-  return { name: t.name, before: cached.length, after: cached.length - removed, removed, features: covered.size };
+  const kept = failing ? `; ${failing} failing input${failing === 1 ? '' : 's'} kept for the next fuzz run to report` : '';
+  o.reporter.info(`${t.name}: cache ${cached.length} → ${cached.length - removed} inputs (${covered.size} coverage features kept${kept})`);
+  return { name: t.name, before: cached.length, after: cached.length - removed, removed, features: covered.size, failing };
 }
 
 /** Each (edge, bucket bit) as one feature. */

@@ -30,6 +30,8 @@ export interface MinimizeCommandOptions {
 export interface MinimizeCommandResult {
   minimized: Array<{ target: string; from: string; to: string; fromBytes: number; toBytes: number; execs: number }>;
   unchanged: string[];
+  /** Selected inputs that do not fail (left alone). */
+  passing: string[];
 }
 
 export async function runMinimize(o: MinimizeCommandOptions): Promise<MinimizeCommandResult> {
@@ -46,7 +48,7 @@ export async function runMinimize(o: MinimizeCommandOptions): Promise<MinimizeCo
     if (work.length === 0) {
       throw new UserError(`--run=${o.run.target}${o.run.input !== undefined ? `/${o.run.input}` : ''} matches no testdata input; use --run=Target/ID with a file in testdata/fuzz/<Target>/`);
     }
-    const result: MinimizeCommandResult = { minimized: [], unchanged: [] };
+    const result: MinimizeCommandResult = { minimized: [], unchanged: [], passing: [] };
     for (const w of work) {
       if (stopped) break;
       const t = w.target;
@@ -56,7 +58,11 @@ export async function runMinimize(o: MinimizeCommandOptions): Promise<MinimizeCo
         o.worker.memoryLimitMb,
       );
       if (first.kind === 'stopped') break;
-      if (first.kind !== 'fail') throw new UserError(`${name} does not fail, so there is nothing to minimize`);
+      if (first.kind !== 'fail') {
+        if (work.length === 1) throw new UserError(`${name} does not fail, so there is nothing to minimize`);
+        result.passing.push(name);
+        continue;
+      }
       const rel = path.relative(process.cwd(), t.file).split(path.sep).join('/');
       const state = new TargetState(t, testdataDir(path.dirname(t.file), t.name), cacheDirFor(o.cacheRoot, `${rel}#${t.name}`));
       o.reporter.info(`minimizing ${name} (${first.failure.headline})`);

@@ -51,7 +51,8 @@ export async function minimizeFailure(o: MinimizeFailureOptions): Promise<Minimi
     return true;
   };
   const res = await minimizeInput(o.target.info.kinds, o.values, accept, {
-    maxExecs: o.budget.kind === 'execs' ? o.budget.n : undefined,
+    // A hang keeps one execution of its budget for the confirmation with the full timeout.
+    maxExecs: o.budget.kind === 'execs' ? Math.max(0, o.budget.n - (hang ? 1 : 0)) : undefined,
     deadline: o.budget.kind === 'time' ? Date.now() + o.budget.ms : undefined,
     stopped: o.stopped,
   });

@@ -282,3 +282,30 @@ export async function waitFor(check, { timeoutMs = 5000, intervalMs = 50 } = {})
     await new Promise((r) => setTimeout(r, intervalMs));
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// The cache, as README and src/corpus/store.ts lay it out (written independently of that code).
+
+/**
+ * The cache folder of one target: `<cache root>/<readable key>-<12 hex of SHA-256(key)>`, the key
+ * being `<fuzz file relative to cwd, with />#<Target>`. `root` defaults to `<dir>/.cache` (what
+ * runTsfuzz sets TSFUZZ_CACHE to).
+ */
+export function cacheDirOf(dir, file, target, root = path.join(dir, '.cache')) {
+  const key = `${file}#${target}`;
+  const hash = createHash('sha256').update(key).digest('hex').slice(0, 12);
+  let readable = key.replace(/[^A-Za-z0-9._-]+/g, '_');
+  if (readable.length > 60) readable = readable.slice(-60);
+  readable = readable.replace(/^[._]+/, '');
+  return path.join(root, readable === '' ? hash : `${readable}-${hash}`);
+}
+
+/** Writes a corpus file holding `values` (see corpusText) to the cache of `file#target`; returns { id, path, text }. */
+export function plantCache({ dir, file, target, values }) {
+  const text = corpusText(values);
+  const id = sha16(text);
+  const d = cacheDirOf(dir, file, target);
+  fs.mkdirSync(d, { recursive: true });
+  fs.writeFileSync(path.join(d, id), text);
+  return { id, path: path.join(d, id), text };
+}
