@@ -24,7 +24,7 @@ import { zeroValue, type Value } from '../values/kinds.js';
 import { describeDeath } from './death.js';
 import { Findings, type Finding } from './findings.js';
 import { SafeFile } from './inflight.js';
-import { WorkerPool, type JobEnd, type Slot } from './pool.js';
+import { WorkerPool, assertTargetsValid, type JobEnd, type Slot } from './pool.js';
 import type { WorkerDeath } from './worker-handle.js';
 import type { FailureInfo, FromWorker, FuzzJob, TargetInfo, WorkerConfig } from './protocol.js';
 import { batchSize, pickEntry, pickTarget, timedBatchSize } from './schedule.js';
@@ -166,8 +166,7 @@ export class Coordinator {
   }
 
   private selectTargets(infos: TargetInfo[]): TargetState[] {
-    const problems = infos.flatMap((t) => t.errors.map((e) => `${path.relative(process.cwd(), t.file)}: ${e}`));
-    if (problems.length) throw new UserError(problems.join('\n'));
+    assertTargetsValid(infos);
     const picked = infos.filter((t) => this.o.match.test(t.name));
     if (picked.length === 0) {
       const names = infos.map((t) => t.name).join(', ');

@@ -12,7 +12,7 @@ import { cacheDirFor, readCorpusDir, testdataDir } from '../corpus/store.js';
 import type { Reporter } from '../report/reporter.js';
 import { UserError } from '../util/errors.js';
 import { valueSize, type Value } from '../values/kinds.js';
-import { WorkerPool } from './pool.js';
+import { withPool, type WorkerPool } from './pool.js';
 import { targetKey, type StableCoverage, type TargetInfo, type WorkerConfig } from './protocol.js';
 
 export interface DistillOptions {
@@ -39,31 +39,20 @@ interface Item {
   fails: boolean;
 }
 
-export async function runDistill(o: DistillOptions): Promise<DistillResult> {
-  const pool = new WorkerPool({ ...o.worker, instrument: true }, o.parallel);
-  let interrupted = false;
-  const onAbort = () => {
-    interrupted = true;
-    pool.kill();
-  };
-  o.signal.addEventListener('abort', onAbort);
-  try {
-    const infos = await pool.start();
+export function runDistill(o: DistillOptions): Promise<DistillResult> {
+  return withPool({ ...o.worker, instrument: true }, o.parallel, o.signal, async (pool, infos, interrupted) => {
     const picked = infos.filter((t) => o.match.test(t.name));
     if (picked.length === 0) {
       throw new UserError(`--fuzz=${o.match.source} matches no fuzz target; the targets are: ${infos.map((t) => t.name).join(', ')}`);
     }
     const result: DistillResult = { targets: [], interrupted: false };
     for (const t of picked) {
-      if (interrupted) break;
-      result.targets.push(await distillTarget(o, pool, t, () => interrupted));
+      if (interrupted()) break;
+      result.targets.push(await distillTarget(o, pool, t, interrupted));
     }
-    result.interrupted = interrupted;
+    result.interrupted = interrupted();
     return result;
-  } finally {
-    o.signal.removeEventListener('abort', onAbort);
-    await pool.stop();
-  }
+  });
 }
 
 async function distillTarget(o: DistillOptions, pool: WorkerPool, t: TargetInfo, stopped: () => boolean) {

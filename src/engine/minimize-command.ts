@@ -12,7 +12,7 @@ import { UserError } from '../util/errors.js';
 import type { Budget } from '../util/limits.js';
 import { minimizeFailure } from './minimize-failure.js';
 import { outcomeOf } from './outcome.js';
-import { WorkerPool } from './pool.js';
+import { withPool } from './pool.js';
 import { targetKey, type WorkerConfig } from './protocol.js';
 import { regressionInputs, type RunFilter } from './regress.js';
 import { TargetState } from './target-state.js';
@@ -34,23 +34,15 @@ export interface MinimizeCommandResult {
   passing: string[];
 }
 
-export async function runMinimize(o: MinimizeCommandOptions): Promise<MinimizeCommandResult> {
-  const pool = new WorkerPool({ ...o.worker, instrument: false }, 1);
-  let stopped = false;
-  const onAbort = () => {
-    stopped = true;
-    pool.kill();
-  };
-  o.signal.addEventListener('abort', onAbort);
-  try {
-    const targets = await pool.start();
+export function runMinimize(o: MinimizeCommandOptions): Promise<MinimizeCommandResult> {
+  return withPool({ ...o.worker, instrument: false }, 1, o.signal, async (pool, targets, stopped) => {
     const work = regressionInputs(targets, o.run).filter((w) => !w.id.startsWith('seed#'));
     if (work.length === 0) {
       throw new UserError(`--run=${o.run.target}${o.run.input !== undefined ? `/${o.run.input}` : ''} matches no testdata input; use --run=Target/ID with a file in testdata/fuzz/<Target>/`);
     }
     const result: MinimizeCommandResult = { minimized: [], unchanged: [], passing: [] };
     for (const w of work) {
-      if (stopped) break;
+      if (stopped()) break;
       const t = w.target;
       const name = `${t.name}/${w.id}`;
       const first = outcomeOf(
@@ -68,7 +60,7 @@ export async function runMinimize(o: MinimizeCommandOptions): Promise<MinimizeCo
       o.reporter.info(`minimizing ${name} (${first.failure.headline})`);
       const m = await minimizeFailure({
         verifier: pool, target: state, values: w.values, failure: first.failure, budget: o.budget,
-        timeoutMs: o.worker.timeoutMs, memoryLimitMb: o.worker.memoryLimitMb, stopped: () => stopped,
+        timeoutMs: o.worker.timeoutMs, memoryLimitMb: o.worker.memoryLimitMb, stopped,
       });
       if (!m.changed) {
         result.unchanged.push(name);
@@ -85,8 +77,5 @@ export async function runMinimize(o: MinimizeCommandOptions): Promise<MinimizeCo
       });
     }
     return result;
-  } finally {
-    o.signal.removeEventListener('abort', onAbort);
-    await pool.stop();
-  }
+  });
 }

@@ -7,6 +7,8 @@
 import type { ComparePair } from '../coverage/trace.js';
 import type { Value } from '../values/kinds.js';
 import type { FailureInfo, FromWorker, Job, StableCoverage, TargetInfo, WorkerConfig } from './protocol.js';
+import * as path from 'node:path';
+import { UserError } from '../util/errors.js';
 import { WorkerHandle, type WorkerDeath } from './worker-handle.js';
 
 export type JobEnd =
@@ -143,5 +145,40 @@ export class WorkerPool {
       if (!w) continue;
       w.kill();
     }
+  }
+}
+
+/** Registration problems of the loaded targets (bad seeds, names…) as one UserError, if any. */
+export function assertTargetsValid(targets: readonly TargetInfo[]): void {
+  const problems = targets.flatMap((t) => t.errors.map((e) => `${path.relative(process.cwd(), t.file)}: ${e}`));
+  if (problems.length) throw new UserError(problems.join('\n'));
+}
+
+/**
+ * Starts a pool, checks the targets it loaded, runs `fn` with it and stops it afterwards,
+ * whatever happens. An abort of `signal` (Ctrl-C) kills the workers at once: pending jobs end as
+ * 'stopped' and `interrupted()` turns true. Used by the one-shot commands (test, minimize,
+ * corpus-min); fuzzing manages its pools itself.
+ */
+export async function withPool<T>(
+  config: WorkerConfig,
+  size: number,
+  signal: AbortSignal,
+  fn: (pool: WorkerPool, targets: TargetInfo[], interrupted: () => boolean) => Promise<T>,
+): Promise<T> {
+  const pool = new WorkerPool(config, size);
+  let interrupted = false;
+  const onAbort = () => {
+    interrupted = true;
+    pool.kill();
+  };
+  signal.addEventListener('abort', onAbort);
+  try {
+    const targets = await pool.start();
+    assertTargetsValid(targets);
+    return await fn(pool, targets, () => interrupted);
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+    await pool.stop();
   }
 }

@@ -11,7 +11,7 @@ import type { Reporter } from '../report/reporter.js';
 import { UserError } from '../util/errors.js';
 import type { Value } from '../values/kinds.js';
 import { describeDeath } from './death.js';
-import { WorkerPool } from './pool.js';
+import { WorkerPool, withPool } from './pool.js';
 import { targetKey, type FailureInfo, type TargetInfo, type WorkerConfig } from './protocol.js';
 
 /**
@@ -85,18 +85,8 @@ export function regressionInputs(targets: TargetInfo[], run: RunFilter | undefin
   return work;
 }
 
-export async function runRegression(o: RegressOptions): Promise<RegressSummary> {
-  const pool = new WorkerPool({ ...o.worker, instrument: false }, 1);
-  let interrupted = false;
-  const onAbort = () => {
-    interrupted = true;
-    pool.kill();
-  };
-  o.signal.addEventListener('abort', onAbort);
-  try {
-    const targets = await pool.start();
-    const problems = targets.flatMap((t) => t.errors.map((e) => `${path.relative(process.cwd(), t.file)}: ${e}`));
-    if (problems.length) throw new UserError(problems.join('\n'));
+export function runRegression(o: RegressOptions): Promise<RegressSummary> {
+  return withPool({ ...o.worker, instrument: false }, 1, o.signal, async (pool, targets, isInterrupted) => {
     if (o.run) {
       const ok = matcher(o.run.target, targets.map((t) => t.name));
       if (!targets.some((t) => ok(t.name))) {
@@ -116,7 +106,7 @@ export async function runRegression(o: RegressOptions): Promise<RegressSummary> 
     let skipped = 0;
     let next = 0;
     const lane = async (p: WorkerPool) => {
-      while (!interrupted && next < work.length) {
+      while (!isInterrupted() && next < work.length) {
         const w = work[next++];
         const end = await p.exec((_s, jobId) => ({ kind: 'run', jobId, target: targetKey(w.target.file, w.target.name), values: w.values, coverage: false }));
         let failure: FailureInfo | undefined;
@@ -134,7 +124,7 @@ export async function runRegression(o: RegressOptions): Promise<RegressSummary> 
         else groups.set(key, { work: w, failure, others: [] });
       }
     };
-    o.signal.addEventListener('abort', () => more.kill());
+    o.signal.addEventListener('abort', () => more.kill(), { once: true });
     await Promise.all([lane(pool), ...more.slots.map(() => lane(more))]);
     await more.stop();
     for (const g of [...groups.values()].sort((a, b) => work.indexOf(a.work) - work.indexOf(b.work))) {
@@ -147,9 +137,6 @@ export async function runRegression(o: RegressOptions): Promise<RegressSummary> 
       });
     }
     const selected = new Set(work.map((w) => w.target));
-    return { inputs: work.length, targets: selected.size, failed, distinct: groups.size, skipped, interrupted };
-  } finally {
-    o.signal.removeEventListener('abort', onAbort);
-    await pool.stop();
-  }
+    return { inputs: work.length, targets: selected.size, failed, distinct: groups.size, skipped, interrupted: isInterrupted() };
+  });
 }
