@@ -27,6 +27,8 @@ import { i2sCandidates } from '../mutator/i2s.js';
 
 /** I2S candidates tried per new input. Chosen by hand; revisit with bench/. */
 const I2S_CANDIDATES = 128;
+/** Levels of input-to-state applied to inputs that input-to-state itself found. */
+const I2S_DEPTH = 4;
 /** Compare operand pairs a job sends back at most. */
 const MAX_PAIRS_PER_JOB = 512;
 import {
@@ -251,36 +253,43 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
    * (i2s.ts). Candidates that reach new coverage or fail are reported like any input. Their
    * executions come out of the batch's limit.
    */
-  const solveComparisons = async (input: Value[]): Promise<void> => {
-    batchPairs.push(...trace!.takeNew());
-    trace!.reset();
-    cov!.reset();
-    const probe = await runInThread(target, input, announce);
-    extra++;
-    const pairs = trace!.takeNew();
-    batchPairs.push(...pairs);
-    cov!.reset();
-    if (probe.failure || pairs.length === 0) return;
-    const budget = Math.min(I2S_CANDIDATES, limit - mutator.count - extra);
-    if (budget <= 0) return;
-    for (const candidate of i2sCandidates(target.kinds, input, pairs, job.maxLen, budget)) {
-      if (stopped) return;
+  const solveComparisons = async (first: Value[]): Promise<void> => {
+    // New inputs found here are solved in turn (a chain of comparisons, one after the other),
+    // up to I2S_DEPTH levels, all within the batch's limit.
+    const work: Array<{ input: Value[]; depth: number }> = [{ input: first, depth: 0 }];
+    while (work.length > 0 && !stopped) {
+      const { input, depth } = work.shift()!;
+      batchPairs.push(...trace!.takeNew());
+      trace!.reset();
       cov!.reset();
-      const r = await runInThread(target, candidate, announce);
+      const probe = await runInThread(target, input, announce);
       extra++;
-      if (r.failure) {
-        failures++;
-        if (!reported.has(r.failure.signature)) {
-          reported.set(r.failure.signature, 0);
-          post({ kind: 'failure', jobId: job.jobId, index: -1, values: candidate, failure: r.failure });
-        }
-        if (job.stopOnFailure) stopped = true;
+      const pairs = trace!.takeNew();
+      batchPairs.push(...pairs);
+      cov!.reset();
+      if (probe.failure || pairs.length === 0) continue;
+      const budget = Math.min(I2S_CANDIDATES, limit - mutator.count - extra);
+      if (budget <= 0) return;
+      for (const candidate of i2sCandidates(target.kinds, input, pairs, job.maxLen, budget)) {
+        if (stopped) return;
         cov!.reset();
-        continue;
-      }
-      const fresh: number[] = [];
-      if (takeCoverage(fresh)) {
-        post({ kind: 'interesting', jobId: job.jobId, index: -1, values: candidate, coverage: stable(fresh, true) });
+        const r = await runInThread(target, candidate, announce);
+        extra++;
+        if (r.failure) {
+          failures++;
+          if (!reported.has(r.failure.signature)) {
+            reported.set(r.failure.signature, 0);
+            post({ kind: 'failure', jobId: job.jobId, index: -1, values: candidate, failure: r.failure });
+          }
+          if (job.stopOnFailure) stopped = true;
+          cov!.reset();
+          continue;
+        }
+        const fresh: number[] = [];
+        if (takeCoverage(fresh)) {
+          post({ kind: 'interesting', jobId: job.jobId, index: -1, values: candidate, coverage: stable(fresh, true) });
+          if (depth + 1 < I2S_DEPTH) work.push({ input: candidate, depth: depth + 1 });
+        }
       }
     }
   };
