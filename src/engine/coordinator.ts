@@ -15,6 +15,7 @@ import { marshalCorpusFile } from '../corpus/encoding.js';
 import { cacheDirFor, corpusFileId, readCorpusDir, readRawSamples, testdataDir, writeFileAtomic } from '../corpus/store.js';
 import { Mutator, replayInput } from '../mutator/mutator.js';
 import { mergeComparisons } from '../mutator/cmp.js';
+import type { CmpValue, ComparePair } from '../coverage/trace.js';
 import type { Reporter } from '../report/reporter.js';
 import { UserError } from '../util/errors.js';
 import type { Budget } from '../util/limits.js';
@@ -69,6 +70,28 @@ const STATUS_INTERVAL_MS = 3000;
 const RECOMMENDED_MAX = 50;
 const AUTO_DICTIONARY_MAX = 512;
 const utf8 = new TextEncoder();
+
+/**
+ * The operands that look like the program's side of their comparisons: a value that a compare
+ * site met in at least two different pairs (the input's side changes from input to input, the
+ * program's side — a key, a command, a magic — stays). Sites seen once tell nothing and are skipped.
+ */
+function programSideOperands(pairs: readonly ComparePair[]): CmpValue[] {
+  const bySite = new Map<number, Map<string, { value: CmpValue; n: number }>>();
+  for (const p of pairs) {
+    let m = bySite.get(p.site);
+    if (!m) bySite.set(p.site, (m = new Map()));
+    for (const v of [p.left, p.right]) {
+      const key = v instanceof Uint8Array ? `b:${Buffer.from(v).toString('hex')}` : `${typeof v}:${String(v)}`;
+      const e = m.get(key);
+      if (e) e.n++;
+      else m.set(key, { value: v, n: 1 });
+    }
+  }
+  const out: CmpValue[] = [];
+  for (const m of bySite.values()) for (const e of m.values()) if (e.n >= 2) out.push(e.value);
+  return out;
+}
 
 /** Dictionary tokens from the literals the instrumenter harvested (strings of 2–64 characters). */
 function autoDictionary(literals: readonly string[]): Uint8Array[] {
@@ -467,11 +490,9 @@ export class Coordinator {
     for (const tok of [...this.o.dictionary, ...this.autoDictionary]) add(tok);
     for (const t of this.targets) {
       for (const tok of t.info.dictionary) add(tok);
-      for (const p of t.comparisons) {
-        for (const v of [p.left, p.right]) {
-          if (typeof v === 'string') add(utf8.encode(v));
-          else if (v instanceof Uint8Array) add(v);
-        }
+      for (const v of programSideOperands(t.comparisons)) {
+        if (typeof v === 'string') add(utf8.encode(v));
+        else if (v instanceof Uint8Array) add(v);
       }
     }
     const haystacks: Buffer[] = [];
