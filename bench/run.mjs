@@ -80,3 +80,4 @@ for (const seed of [1, 2, 3]) {
 }
 fs.rmSync(deepDir, { recursive: true, force: true });
 spawnSync(process.execPath, [path.join(here, 'minimize.mjs')], { stdio: 'inherit' });
+spawnSync(process.execPath, [path.join(here, 'tracing.mjs')], { stdio: 'inherit' });
