@@ -44,7 +44,8 @@ describe('coverage guidance', { concurrency: 2 }, () => {
 
   test('the next run starts from the inputs the last one cached', async () => {
     const dir = fixture('coverage');
-    const first = await runTsfuzz({ cwd: dir, args: ['fuzz', '--fuzztime=200000x', '--parallel=1', '--seed=1'] });
+    // Short of the bug (input-to-state reaches it after ~69,000 executions with this seed).
+    const first = await runTsfuzz({ cwd: dir, args: ['fuzz', '--fuzztime=20000x', '--parallel=1', '--seed=1'] });
     assert.equal(first.code, 0, show(first));
     const t1 = summaryTargets(first.stdout).Deep;
     assert.ok(t1 && t1.new > 0 && t1.corpus === t1.new + 1, show(first));
