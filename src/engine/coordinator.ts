@@ -314,7 +314,8 @@ export class Coordinator {
       t.promised += limit;
       let job: FuzzJob | undefined;
       const end = await this.pool.exec(
-        (slot, jobId) => (job = this.makeJob(slot, jobId, t, entry.values, seed, limit)),
+        // An entry's first batch starts by solving the comparisons it makes (seeds, cached inputs).
+        (slot, jobId) => (job = this.makeJob(slot, jobId, t, entry.values, seed, limit, entry.picks === 1)),
         (m) => this.onEvent(t, entry, m),
       );
       this.promised -= limit;
@@ -324,7 +325,7 @@ export class Coordinator {
     }
   }
 
-  private makeJob(slot: Slot, jobId: number, t: TargetState, base: Value[], seed: number, limit: number): FuzzJob {
+  private makeJob(slot: Slot, jobId: number, t: TargetState, base: Value[], seed: number, limit: number, solveBase: boolean): FuzzJob {
     const cursorKey = `${slot.id}:${slot.generation}:${t.key}`;
     const from = this.cursors.get(cursorKey) ?? 0;
     this.cursors.set(cursorKey, t.coverageLog.length);
@@ -343,6 +344,7 @@ export class Coordinator {
       coverage: this.o.coverage,
       safeFile: undefined,
       minimizeNew: this.o.coverage && this.o.minimize !== undefined,
+      solveBase,
       stopOnFailure: !this.o.keepGoing,
     };
   }
@@ -395,7 +397,7 @@ export class Coordinator {
     this.tmpDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'tsfuzz-'));
     const safeFile = path.join(this.tmpDir, `inflight-${job.jobId}`);
     const replayEnd = await this.pool.exec((_s, jobId) => ({
-      ...job, jobId, safeFile, stopOnFailure: false, maskDelta: [], coverage: false, minimizeNew: false,
+      ...job, jobId, safeFile, stopOnFailure: false, maskDelta: [], coverage: false, minimizeNew: false, solveBase: false,
     }));
     let index = -1;
     let finalFailure = failure;

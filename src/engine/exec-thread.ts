@@ -352,6 +352,15 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     }
     finish();
   };
+  if (job.solveBase && trace && useCov) {
+    return (async () => {
+      Atomics.store(inflight, SLOT_MINIMIZING, 1);
+      await solveComparisons(job.base);
+      Atomics.store(inflight, SLOT_MINIMIZING, 0);
+      cov!.reset();
+      return loop(0);
+    })();
+  }
   return loop(0);
 }
 

@@ -98,6 +98,8 @@ export interface FuzzJob {
   safeFile: string | undefined;
   /** Minimize new interesting inputs before reporting them (shrink-new.ts). */
   minimizeNew: boolean;
+  /** Run the input-to-state stage on the base entry first (its first batch). */
+  solveBase: boolean;
   /** Stop at the first failure (replay, or not --keep-going). */
   stopOnFailure: boolean;
 }

@@ -110,12 +110,15 @@ function* replacements(i: number, kind: Kind, v: Value, a: CmpValue, b: CmpValue
     const u = v as Uint8Array;
     for (const [n, r] of bytesReplacements(a, b, op)) {
       if (u.length - n.length + r.length > maxLen) continue;
+      // An empty operand that is the whole (empty) argument: the argument becomes the other one.
+      if (n.length === 0 && u.length === 0) yield [i, r.slice()];
       for (const p of occurrences(u, n)) yield [i, spliceBytes(u, p, n.length, r)];
     }
   } else if (kind.kind === 'string') {
     const s = v as string;
     for (const [n, r] of textReplacements(a, b, op)) {
       if (s.length - n.length + r.length > maxLen) continue;
+      if (n.length === 0 && s.length === 0) yield [i, r];
       for (const p of occurrences(s, n)) yield [i, spliceString(s, p, n.length, r)];
     }
   } else if (isIntKind(kind.kind) || isBigIntKind(kind.kind)) {
