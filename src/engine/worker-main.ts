@@ -213,7 +213,10 @@ setInterval(() => {
     return;
   }
   const timeoutMs = (currentJob?.kind === 'run' ? currentJob.timeoutMs : undefined) ?? config!.timeoutMs;
-  if (index > 0 && now - lastChange > timeoutMs) {
+  // An input is running once the batch has started one, or while candidates run outside the
+  // batch's sequence (minimization, input-to-state), which can happen before its first input.
+  const running = index > 0 || Atomics.load(inflight, SLOT_MINIMIZING) === 1;
+  if (running && now - lastChange > timeoutMs) {
     stopThread(simpleFailure('timeout', `input ran past the ${formatDuration(timeoutMs)} timeout`));
   }
 }, TICK_MS).unref();
