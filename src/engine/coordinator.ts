@@ -68,6 +68,8 @@ export interface FuzzSummary {
 
 const STATUS_INTERVAL_MS = 3000;
 const RECOMMENDED_MAX = 50;
+/** Executions an Nx budget keeps for re-running the failures of its last batches (--keep-going). */
+const RECHECK_RESERVE = 16;
 const AUTO_DICTIONARY_MAX = 512;
 const utf8 = new TextEncoder();
 
@@ -159,7 +161,7 @@ export class Coordinator {
         stopped: () => this.interrupted,
         canSpend: () => {
           const b = this.o.budget;
-          return !b || b.kind !== 'execs' || this.execs < b.n;
+          return !b || b.kind !== 'execs' || this.execs + this.promised < b.n;
         },
       });
       this.findings.onNew = () => {
@@ -278,7 +280,7 @@ export class Coordinator {
     const b = this.o.budget;
     if (!b) return Infinity;
     if (b.kind === 'time') return Date.now() - this.startedAt >= b.ms ? 0 : Infinity;
-    return b.n - this.execs - this.promised - (this.findings?.queued ?? 0);
+    return b.n - this.execs - this.promised;
   }
 
   private count(t: TargetState, n: number): void {
@@ -307,7 +309,13 @@ export class Coordinator {
       entry.picks++;
       const n = this.batchCount.get(t.key) ?? 0;
       this.batchCount.set(t.key, n + 1);
-      const limit = Math.min(this.o.seedGiven ? batchSize(n) : timedBatchSize(t.execsPerMs), left);
+      // With an execution budget, a few executions stay in reserve for re-running failures.
+      const reserve = this.o.budget?.kind === 'execs' ? (this.o.keepGoing ? RECHECK_RESERVE : 1) : 0;
+      if (left <= reserve) {
+        if (this.promised === 0) this.stop();
+        return;
+      }
+      const limit = Math.min(this.o.seedGiven ? batchSize(n) : timedBatchSize(t.execsPerMs), left - reserve);
       const sentAt = Date.now();
       const seed = this.rng.u32();
       this.promised += limit;

@@ -27,6 +27,8 @@ export interface Candidate {
   source: string;
   /** The failure already comes from running this input alone in a fresh worker. */
   verified?: boolean;
+  /** The execution budget was used up when it arrived: it is written without a re-run. */
+  budgetSpent?: boolean;
 }
 
 export interface Finding {
@@ -76,15 +78,31 @@ export class Findings {
     return `${t.key}\0${sig}`;
   }
 
-  /** Queues a candidate; candidates are processed one at a time, in arrival order. */
+  /** Signatures submitted and not yet processed (so repeats are recognized at once). */
+  private readonly pendingSigs = new Set<string>();
+
+  /**
+   * Queues a candidate; candidates are processed one at a time, in arrival order. Everything
+   * that affects the execution count is decided here, synchronously, in the order events arrive
+   * (repeat or new; the re-run's execution is counted now), so a run with --seed and one worker
+   * counts the same way every time, however long the re-runs take.
+   */
   submit(c: Candidate): Promise<void> {
-    const known = this.bySignature.get(this.sigKey(c.target, c.failure.signature));
-    if (known) {
-      known.count++;
+    const key = this.sigKey(c.target, c.failure.signature);
+    if (this.bySignature.has(key) || this.pendingSigs.has(key)) {
+      this.addRepeats(c.target, c.failure.signature, 1);
       return this.pending;
     }
+    this.pendingSigs.add(key);
+    if (c.values && !c.verified) {
+      if (this.opts.canSpend()) this.opts.countExec(c.target);
+      else c = { ...c, budgetSpent: true };
+    }
     this.queued++;
-    this.pending = this.pending.then(() => this.process(c)).finally(() => this.queued--);
+    this.pending = this.pending.then(() => this.process(c)).finally(() => {
+      this.queued--;
+      this.pendingSigs.delete(key);
+    });
     return this.pending;
   }
 
@@ -113,7 +131,11 @@ export class Findings {
       return;
     }
     let failure = c.failure;
-    if (c.values && !c.verified) failure = await this.recheck(t, c.values, c.failure);
+    if (c.values && !c.verified) {
+      failure = c.budgetSpent
+        ? { ...c.failure, detail: `${c.failure.detail}\n(not re-run alone: the execution budget was used up)` }
+        : await this.recheck(t, c.values, c.failure, false);
+    }
     const again = this.bySignature.get(this.sigKey(t, failure.signature));
     if (again) {
       again.count++;
@@ -180,12 +202,9 @@ export class Findings {
   }
 
   /** Runs the input once more in a fresh worker; returns the failure it gives now, or a flaky one. */
-  async recheck(t: TargetState, values: Value[], original: FailureInfo): Promise<FailureInfo> {
-    if (!this.opts.canSpend()) {
-      return { ...original, detail: `${original.detail}\n(not re-run alone: the execution budget was used up)` };
-    }
+  async recheck(t: TargetState, values: Value[], original: FailureInfo, count = true): Promise<FailureInfo> {
     const end = await this.opts.verifier.exec((_slot, jobId) => ({ kind: 'run', jobId, target: t.key, values, coverage: false }));
-    this.opts.countExec(t);
+    if (count) this.opts.countExec(t);
     const r = outcomeOf(end, this.opts.memoryLimitMb);
     if (r.kind === 'fail') return r.failure;
     if (r.kind === 'stopped') return original; // interrupted: keep what the worker saw

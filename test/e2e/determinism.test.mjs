@@ -29,7 +29,8 @@ async function once() {
 test('the same seed, one worker and an Nx budget give the same run twice', async () => {
   const [a, b] = await Promise.all([once(), once()]);
   // The run did something worth comparing: several failures written, inputs cached.
-  assert.equal(a.execs, 60000);
+  // The whole budget but for the few executions kept in reserve for re-running failures.
+  assert.ok(a.execs <= 60000 && a.execs >= 59900, String(a.execs));
   assert.ok(a.failures.length >= 2, JSON.stringify(a.failures));
   assert.ok(a.testdata.Bugs.length >= 2, JSON.stringify(a.testdata));
   assert.ok(a.cache.length >= 2, JSON.stringify(a.cache));
