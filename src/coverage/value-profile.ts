@@ -135,7 +135,8 @@ export class ValueProfileMap {
    */
   hook(next?: CompareHook): CompareHook {
     return (site, left, right, op) => {
-      if (op < CMP.MAP_HAS || op > CMP.SET_HAS) {
+      if (left === right) this.hit(site, 0);
+      else if (op < CMP.MAP_HAS || op > CMP.SET_HAS) {
         const t = typeof left;
         if (t === 'string' || t === 'number' || t === 'bigint' || isBytes(left)) {
           const u = typeof right;

@@ -159,9 +159,13 @@ export class Coordinator {
         minimize: o.minimize,
         timeoutMs: o.worker.timeoutMs,
         stopped: () => this.interrupted,
+        // With --keep-going, re-runs come out of the reserve the lanes leave unused. Without it,
+        // the failing batch stops at its failure, leaving room for the one re-run (only a
+        // failure on the budget's very last input makes the run one execution longer).
         canSpend: () => {
           const b = this.o.budget;
-          return !b || b.kind !== 'execs' || this.execs + this.promised < b.n;
+          if (!b || b.kind !== 'execs') return true;
+          return this.o.keepGoing ? this.execs + this.promised < b.n : this.execs < b.n;
         },
       });
       this.findings.onNew = () => {
@@ -310,7 +314,7 @@ export class Coordinator {
       const n = this.batchCount.get(t.key) ?? 0;
       this.batchCount.set(t.key, n + 1);
       // With an execution budget, a few executions stay in reserve for re-running failures.
-      const reserve = this.o.budget?.kind === 'execs' ? (this.o.keepGoing ? RECHECK_RESERVE : 1) : 0;
+      const reserve = this.o.budget?.kind === 'execs' && this.o.keepGoing ? RECHECK_RESERVE : 0;
       if (left <= reserve) {
         if (this.promised === 0) this.stop();
         return;

@@ -84,6 +84,16 @@ function* pairCandidates(kinds: readonly Kind[], values: readonly Value[], p: Co
   }
 }
 
+const utf8 = new TextEncoder();
+
+/** The other operand when `a` is an empty string or empty bytes and `b` a non-empty one. */
+function emptyAgainst(a: CmpValue, b: CmpValue): string | Uint8Array | undefined {
+  const aEmpty = (typeof a === 'string' || a instanceof Uint8Array) && a.length === 0;
+  if (!aEmpty) return undefined;
+  if ((typeof b === 'string' || b instanceof Uint8Array) && b.length > 0) return b;
+  return undefined;
+}
+
 /** Positions of `needle` in `hay` (at most I2S_MAX_OCCURRENCES, non-overlapping). */
 function occurrences<T extends string | Uint8Array>(hay: T, needle: T): number[] {
   const out: number[] = [];
@@ -108,17 +118,32 @@ function spliceString(v: string, pos: number, del: number, ins: string): string 
 function* replacements(i: number, kind: Kind, v: Value, a: CmpValue, b: CmpValue, op: number, maxLen: number): Generator<Cand> {
   if (kind.kind === 'bytes') {
     const u = v as Uint8Array;
+    // An empty operand has no occurrence to replace: put the other one in whole, first, last.
+    const want = emptyAgainst(a, b);
+    if (want !== undefined) {
+      const w = typeof want === 'string' ? utf8.encode(want) : want;
+      if (w.length <= maxLen) yield [i, w.slice()];
+      if (u.length + w.length <= maxLen && u.length > 0) {
+        yield [i, spliceBytes(u, 0, 0, w)];
+        yield [i, spliceBytes(u, u.length, 0, w)];
+      }
+    }
     for (const [n, r] of bytesReplacements(a, b, op)) {
       if (u.length - n.length + r.length > maxLen) continue;
-      // An empty operand that is the whole (empty) argument: the argument becomes the other one.
-      if (n.length === 0 && u.length === 0) yield [i, r.slice()];
       for (const p of occurrences(u, n)) yield [i, spliceBytes(u, p, n.length, r)];
     }
   } else if (kind.kind === 'string') {
     const s = v as string;
+    const want = emptyAgainst(a, b);
+    if (typeof want === 'string') {
+      if (want.length <= maxLen) yield [i, want];
+      if (s.length + want.length <= maxLen && s.length > 0) {
+        yield [i, want + s];
+        yield [i, s + want];
+      }
+    }
     for (const [n, r] of textReplacements(a, b, op)) {
       if (s.length - n.length + r.length > maxLen) continue;
-      if (n.length === 0 && s.length === 0) yield [i, r];
       for (const p of occurrences(s, n)) yield [i, spliceString(s, p, n.length, r)];
     }
   } else if (isIntKind(kind.kind) || isBigIntKind(kind.kind)) {
