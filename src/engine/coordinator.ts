@@ -352,6 +352,7 @@ export class Coordinator {
       dictionary: [...t.info.dictionary, ...this.o.dictionary, ...this.autoDictionary],
       splicePool: t.entries.map((e) => e.values),
       comparisons: t.comparisons,
+      comparisonsVersion: t.comparisonsVersion,
       maskDelta: t.coverageLog.slice(from),
       coverage: this.o.coverage,
       safeFile: undefined,
@@ -381,7 +382,10 @@ export class Coordinator {
     switch (end.kind) {
       case 'done':
         this.count(t, end.execs);
-        if (end.comparisons.length) t.comparisons = mergeComparisons(t.comparisons, end.comparisons);
+        if (end.comparisons.length) {
+          t.comparisons = mergeComparisons(t.comparisons, end.comparisons);
+          t.comparisonsVersion++;
+        }
         for (const [sig, n] of Object.entries(end.repeats)) this.findings.addRepeats(t, sig, n);
         return;
       case 'thread-lost': {

@@ -25,6 +25,9 @@ import { CompareTrace, type ComparePair } from '../coverage/trace.js';
 import { ValueProfileMap, localValueProfileFeature, valueProfileKey } from '../coverage/value-profile.js';
 import { i2sCandidates } from '../mutator/i2s.js';
 
+/** The last comparison table received per target, with its version. */
+const tables = new Map<string, { version: number; comparisons: ComparePair[] }>();
+
 /** I2S candidates tried per new input. Chosen by hand; revisit with bench/. */
 const I2S_CANDIDATES = 128;
 /** Levels of input-to-state applied to inputs that input-to-state itself found. */
@@ -166,7 +169,13 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   if (!target) throw new Error(`internal: unknown target ${job.target}`);
   useMask(job.target);
   applyMaskDelta(job.maskDelta);
-  const options = { maxLen: job.maxLen, dictionary: job.dictionary, comparisons: job.comparisons };
+  // The same table object as last time when it did not change, so the mutator's material
+  // derived from it (cached per array) is reused instead of rebuilt for every batch.
+  let comparisons = job.comparisons;
+  const known = tables.get(job.target);
+  if (known && known.version === job.comparisonsVersion) comparisons = known.comparisons;
+  else tables.set(job.target, { version: job.comparisonsVersion, comparisons });
+  const options = { maxLen: job.maxLen, dictionary: job.dictionary, comparisons };
   const mutator = new Mutator(target.kinds, options);
   mutator.setSplicePool(job.splicePool);
   mutator.start(job.base, job.seed);

@@ -91,6 +91,8 @@ export interface FuzzJob {
   splicePool: Value[][];
   /** Compare operands seen in earlier batches (comparison mutations); part of the checkpoint. */
   comparisons: ComparePair[];
+  /** Changes whenever `comparisons` does, so a worker can keep what it derived from the table. */
+  comparisonsVersion: number;
   /** Coverage the coordinator has seen since this worker's last job. */
   maskDelta: StableCoverage;
   coverage: boolean;

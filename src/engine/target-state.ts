@@ -42,6 +42,8 @@ export class TargetState {
   promised = 0;
   /** Compare operands seen so far (newest first), for the mutator's comparison mutations. */
   comparisons: ComparePair[] = [];
+  /** Bumped whenever `comparisons` changes. */
+  comparisonsVersion = 0;
   /** Measured speed of fuzz batches (executions per millisecond, moving average); 0 = unknown. */
   execsPerMs = 0;
 
