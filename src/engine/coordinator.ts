@@ -27,7 +27,7 @@ import { Findings, type Finding } from './findings.js';
 import { SafeFile } from './inflight.js';
 import { WorkerPool, assertTargetsValid, type JobEnd, type Slot } from './pool.js';
 import type { WorkerDeath } from './worker-handle.js';
-import type { FailureInfo, FromWorker, FuzzJob, TargetInfo, WorkerConfig } from './protocol.js';
+import { jobMutatorOptions, type FailureInfo, type FromWorker, type FuzzJob, type TargetInfo, type WorkerConfig } from './protocol.js';
 import { batchSize, pickEntry, pickTarget, timedBatchSize } from './schedule.js';
 import { TargetState, type CorpusEntry } from './target-state.js';
 
@@ -404,7 +404,7 @@ export class Coordinator {
   /** Rebuilds input `index` of a batch from its checkpoint (the replay contract). */
   private replay(t: TargetState, job: FuzzJob, index: number): Value[] | undefined {
     if (index < 0) return undefined;
-    return replayInput(t.info.kinds, { maxLen: job.maxLen, dictionary: job.dictionary, comparisons: job.comparisons }, job.splicePool, job.base, job.seed, index);
+    return replayInput(t.info.kinds, jobMutatorOptions(job), job.splicePool, job.base, job.seed, index);
   }
 
   /** The process died mid-batch: replay the batch in safe mode to learn which input killed it. */
@@ -443,7 +443,7 @@ export class Coordinator {
    */
   private async nameKiller(t: TargetState, job: FuzzJob, index: number, failure: FailureInfo): Promise<{ values: Value[]; failure: FailureInfo; verified: boolean }> {
     const first = Math.max(0, index - KILLER_LOOKBACK);
-    const m = new Mutator(t.info.kinds, { maxLen: job.maxLen, dictionary: job.dictionary, comparisons: job.comparisons });
+    const m = new Mutator(t.info.kinds, jobMutatorOptions(job));
     m.setSplicePool(job.splicePool);
     m.start(job.base, job.seed);
     m.skip(first);

@@ -15,7 +15,7 @@ import { registerLoader } from '../instrument/register.js';
 import { Mutator, replayInput } from '../mutator/mutator.js';
 import { loadFuzzFiles } from '../target/load.js';
 import {
-  TContext, Verdict, callTarget, describeError, isThenable, runCleanups, verdictOfError,
+  TContext, Verdict, callTarget, describeError, isThenable, runCleanups, runSingleInput, verdictOfError,
 } from '../target/harness.js';
 import { errorMessage } from '../util/errors.js';
 import type { Value } from '../values/kinds.js';
@@ -35,7 +35,7 @@ const I2S_DEPTH = 4;
 /** Compare operand pairs a job sends back at most. */
 const MAX_PAIRS_PER_JOB = 512;
 import {
-  targetKey, type FailureInfo, type FromWorker, type FuzzJob, type RunJob, type StableCoverage, type TargetInfo,
+  jobMutatorOptions, targetKey, type FailureInfo, type FromWorker, type FuzzJob, type RunJob, type StableCoverage, type TargetInfo,
   type ToWorker, type WorkerConfig,
 } from './protocol.js';
 
@@ -175,7 +175,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   const known = tables.get(job.target);
   if (known && known.version === job.comparisonsVersion) comparisons = known.comparisons;
   else tables.set(job.target, { version: job.comparisonsVersion, comparisons });
-  const options = { maxLen: job.maxLen, dictionary: job.dictionary, comparisons };
+  const options = { ...jobMutatorOptions(job), comparisons };
   const mutator = new Mutator(target.kinds, options);
   mutator.setSplicePool(job.splicePool);
   mutator.start(job.base, job.seed);
@@ -380,30 +380,9 @@ async function runOneJob(job: RunJob): Promise<void> {
   const target = targets.get(job.target);
   if (!target) throw new Error(`internal: unknown target ${job.target}`);
   useMask(job.target);
-  const t = new TContext(target.name);
-  const args = job.values.map((v) => (v instanceof Uint8Array ? v.slice() : v));
   if (cov) cov.reset();
   Atomics.store(inflight, SLOT_INDEX, 1);
-  let failure: FailureInfo | undefined;
-  let skipped = false;
-  try {
-    const r = callTarget(target.fn, t, args);
-    if (isThenable(r)) {
-      try {
-        await r;
-      } catch (e) {
-        const v = verdictOfError(t, target, e);
-        if (v === Verdict.Fail) failure = describeError(t, e, true);
-        else if (v === Verdict.Skip) skipped = true;
-      }
-    }
-    await runCleanups(t);
-    if (!failure && t.state === 1) failure = describeError(t, undefined, false);
-  } catch (e) {
-    const v = verdictOfError(t, target, e);
-    if (v === Verdict.Fail) failure = describeError(t, e, false);
-    else if (v === Verdict.Skip) skipped = true;
-  }
+  const { failure, skipped } = await runSingleInput(target, job.values);
   let coverage: StableCoverage | undefined;
   if (job.coverage && cov) {
     const found: number[] = [];

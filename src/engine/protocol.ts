@@ -106,6 +106,11 @@ export interface FuzzJob {
   stopOnFailure: boolean;
 }
 
+/** The mutator options a fuzz job implies: the same in the worker and in every replay. */
+export function jobMutatorOptions(job: FuzzJob): { maxLen: number; dictionary: Uint8Array[]; comparisons: ComparePair[] } {
+  return { maxLen: job.maxLen, dictionary: job.dictionary, comparisons: job.comparisons };
+}
+
 export interface RunJob {
   kind: 'run';
   jobId: number;

@@ -10,7 +10,7 @@ import { readCorpusDir, testdataDir } from '../corpus/store.js';
 import type { Reporter } from '../report/reporter.js';
 import { UserError } from '../util/errors.js';
 import type { Value } from '../values/kinds.js';
-import { describeDeath } from './death.js';
+import { outcomeOf } from './outcome.js';
 import { WorkerPool, withPool } from './pool.js';
 import { targetKey, type FailureInfo, type TargetInfo, type WorkerConfig } from './protocol.js';
 
@@ -109,14 +109,13 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
       while (!isInterrupted() && next < work.length) {
         const w = work[next++];
         const end = await p.exec((_s, jobId) => ({ kind: 'run', jobId, target: targetKey(w.target.file, w.target.name), values: w.values, coverage: false }));
-        let failure: FailureInfo | undefined;
-        if (end.kind === 'run') {
-          failure = end.failure;
-          if (end.skipped) skipped++;
-        } else if (end.kind === 'thread-lost') failure = end.failure;
-        else if (end.kind === 'died') failure = describeDeath(end.death, o.worker.memoryLimitMb);
-        else if (end.kind === 'stopped') return;
-        if (!failure) continue;
+        const r = outcomeOf(end, o.worker.memoryLimitMb);
+        if (r.kind === 'stopped') return;
+        if (r.kind === 'pass') {
+          if (r.skipped) skipped++;
+          continue;
+        }
+        const failure = r.failure;
         failed++;
         const key = `${w.target.file}#${w.target.name}\0${failure.signature}`;
         const g = groups.get(key);

@@ -8,7 +8,7 @@
 import type { RegisteredTarget } from '../api/registry.js';
 import { bucketBit, type CoverageRuntime } from '../coverage/runtime.js';
 import { minimizeInput } from '../minimize/minimize.js';
-import { TContext, Verdict, callTarget, describeError, isThenable, runCleanups, verdictOfError } from '../target/harness.js';
+import { runSingleInput } from '../target/harness.js';
 import type { FailureInfo } from './protocol.js';
 import type { Value } from '../values/kinds.js';
 
@@ -57,16 +57,5 @@ export async function runInThread(
   announce: (candidate: Value[]) => void,
 ): Promise<{ failure: FailureInfo | undefined; skipped: boolean }> {
   announce(input);
-  const t = new TContext(target.name);
-  const args = input.map((v) => (v instanceof Uint8Array ? v.slice() : v));
-  try {
-    const r = callTarget(target.fn, t, args);
-    if (isThenable(r)) await r;
-    await runCleanups(t);
-    if (t.state === 1) return { failure: describeError(t, undefined, false), skipped: false };
-    return { failure: undefined, skipped: t.state === 2 };
-  } catch (e) {
-    const v = verdictOfError(t, target, e);
-    return { failure: v === Verdict.Fail ? describeError(t, e, false) : undefined, skipped: v === Verdict.Skip };
-  }
+  return runSingleInput(target, input);
 }

@@ -62,10 +62,6 @@ export class TargetState {
     return this.info.name;
   }
 
-  hasEntry(id: string): boolean {
-    return this.ids.has(id);
-  }
-
   addEntry(e: Omit<CorpusEntry, 'picks' | 'finds' | 'size' | 'newEdges' | 'generation'> & { newEdges?: number; generation?: number }): CorpusEntry | undefined {
     if (this.ids.has(e.id)) return undefined;
     this.ids.add(e.id);

@@ -162,3 +162,37 @@ export function runCleanups(t: TContext): void | Promise<void> {
     }
   }
 }
+
+/**
+ * Runs one input outside a fuzz batch's hot loop (regression runs, re-checks, minimization and
+ * input-to-state candidates): the target gets its own copy, a returned promise is awaited,
+ * cleanups run, and the result is classified exactly as in the hot loop.
+ */
+export async function runSingleInput(
+  target: RegisteredTarget,
+  values: readonly unknown[],
+): Promise<{ failure: FailureInfo | undefined; skipped: boolean }> {
+  const t = new TContext(target.name);
+  const args = values.map((v) => (v instanceof Uint8Array ? v.slice() : v));
+  let failure: FailureInfo | undefined;
+  let skipped = false;
+  try {
+    const r = callTarget(target.fn, t, args);
+    if (isThenable(r)) {
+      try {
+        await r;
+      } catch (e) {
+        const v = verdictOfError(t, target, e);
+        if (v === Verdict.Fail) failure = describeError(t, e, true);
+        else if (v === Verdict.Skip) skipped = true;
+      }
+    }
+    await runCleanups(t);
+    if (!failure && t.state === 1) failure = describeError(t, undefined, false);
+  } catch (e) {
+    const v = verdictOfError(t, target, e);
+    if (v === Verdict.Fail) failure = describeError(t, e, false);
+    else if (v === Verdict.Skip) skipped = true;
+  }
+  return { failure, skipped };
+}
