@@ -4,7 +4,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRequire } from 'node:module';
-import { transformCached } from '../dist/instrument/cache.js';
+import { transformCached } from '../dist/instrument/transform-cached.js';
 
 const file = createRequire(import.meta.url).resolve('typescript/lib/typescript.js');
 const source = fs.readFileSync(file, 'utf8');

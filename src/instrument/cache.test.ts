@@ -6,7 +6,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { cacheKey, cacheStats, entryPath, transformCached } from './cache.js';
+import { cacheKey, cacheStats, entryPath } from './cache.js';
+import { transformCached } from './transform-cached.js';
 import { fixtureDir } from './testutil.js';
 
 const SRC = 'exports.f = (x) => x > 1 ? "big" : "small";\n';

@@ -1,7 +1,9 @@
 /**
  * On-disk cache of transform results, so each file is stripped/instrumented once per content.
  * Entries live in `<cacheDir>/<2 hex>/<sha256>` and are keyed by the source, the file name, the
- * options, the tsfuzz version and the transform revision. Used by every loader path.
+ * options, the tsfuzz version and the transform revision. Keys and reads are used in the thread
+ * that runs user code (core.ts), so this module never loads the transformer; writes happen where
+ * the transform ran (transform-cached.ts).
  * Rule: a cache problem never fails a load: unreadable, corrupt or unwritable entries are ignored
  * (and rebuilt); writes are atomic (temporary file + rename).
  */
@@ -9,11 +11,13 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
-import { TRANSFORM_REVISION, transformSource, type TransformOptions, type TransformResult } from './transform.js';
+import { TRANSFORM_REVISION } from './revision.js';
+import type { TransformOptions, TransformResult } from './transform.js';
 
-export interface CachedTransformOptions extends TransformOptions {
-  /** Cache directory; undefined = no cache. */
-  cacheDir?: string;
+/** Where a transform that missed the cache stores its result. */
+export interface CacheSlot {
+  dir: string;
+  key: string;
 }
 
 let version: string | undefined;
@@ -52,8 +56,18 @@ export function entryPath(cacheDir: string, key: string): string {
   return path.join(cacheDir, key.slice(0, 2), key);
 }
 
+/** Counters for tests and diagnostics (reads in this thread). */
+export const cacheStats = { hits: 0, misses: 0 };
+
 /** Reads an entry; undefined when missing or not exactly what was written under `key`. */
 export function readEntry(cacheDir: string, key: string): TransformResult | undefined {
+  const r = parseEntry(cacheDir, key);
+  if (r) cacheStats.hits++;
+  else cacheStats.misses++;
+  return r;
+}
+
+function parseEntry(cacheDir: string, key: string): TransformResult | undefined {
   let text: string;
   try {
     text = fs.readFileSync(entryPath(cacheDir, key), 'utf8');
@@ -93,23 +107,4 @@ export function writeEntry(cacheDir: string, key: string, r: TransformResult): v
       // ignore
     }
   }
-}
-
-/** Counters for tests and diagnostics. */
-export const cacheStats = { hits: 0, misses: 0 };
-
-/** `transformSource` through the cache (when `opts.cacheDir` is set). */
-export function transformCached(source: string, filename: string, opts: CachedTransformOptions): TransformResult {
-  const { cacheDir, ...topts } = opts;
-  if (!cacheDir) return transformSource(source, filename, topts);
-  const key = cacheKey(source, filename, topts);
-  const hit = readEntry(cacheDir, key);
-  if (hit) {
-    cacheStats.hits++;
-    return hit;
-  }
-  cacheStats.misses++;
-  const r = transformSource(source, filename, topts);
-  writeEntry(cacheDir, key, r);
-  return r;
 }

@@ -9,8 +9,7 @@ import fs from 'node:fs';
 import Module from 'node:module';
 import type { LoaderCore } from './core.js';
 import { isInstrumented, normalizeFormat, tsAlternatives } from './core.js';
-import { declaredFormat, TS_EXTENSIONS } from './filter.js';
-import { isTypeScriptFile } from './strip.js';
+import { declaredFormat, isTypeScriptFile, TS_EXTENSIONS } from './filter.js';
 import type { ModuleFormat } from './transform.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Node's CJS internals are untyped. */

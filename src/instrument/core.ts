@@ -1,16 +1,18 @@
 /**
  * Loader logic shared by every hook flavour (async ESM hooks on the hooks thread, the CommonJS
  * `_compile` patch, and synchronous `module.registerHooks`): decide format and instrumentation for
- * a file, run the cached transform, and find `.ts` files behind `.js`/extensionless specifiers.
+ * a file, read the on-disk cache, hand misses to the transformer it was given, and find `.ts`
+ * files behind `.js`/extensionless specifiers. It never loads the transformer itself: in the
+ * thread that runs user code the transformer is the helper thread (offload.ts), so tsfuzz's own
+ * meriyah and amaro stay out of that thread's module cache (and can be fuzzed with --include).
  * Rule: the same file with the same options always yields the same code, whichever path loads it.
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { transformCached } from './cache.js';
-import { INSTRUMENTED_MARKER } from './emit.js';
-import { FileFilter, declaredFormat, type LoaderOptions } from './filter.js';
-import { isTypeScriptFile } from './strip.js';
-import type { ModuleFormat } from './transform.js';
+import { cacheKey, readEntry, type CacheSlot } from './cache.js';
+import { FileFilter, declaredFormat, isTypeScriptFile, type LoaderOptions } from './filter.js';
+import { INSTRUMENTED_MARKER } from './revision.js';
+import type { ModuleFormat, TransformOptions, TransformResult } from './transform.js';
 
 export interface Loaded {
   format: ModuleFormat;
@@ -19,14 +21,17 @@ export interface Loaded {
 
 const warned = new Set<string>();
 
-/** Runs a transform elsewhere (offload.ts); undefined = do it here. */
-export type Offloader = (core: LoaderCore, source: string, filename: string, format: ModuleFormat | undefined) => Loaded | undefined;
+/**
+ * Transforms a file that missed the cache and stores the result in `slot` (when given):
+ * transform-cached.ts's `transformAndStore` in threads that may load the transformer, or
+ * offload.ts's `offloadTransform` (the same, on the helper thread) in threads that run user code.
+ */
+export type Transformer = (source: string, filename: string, opts: TransformOptions, slot: CacheSlot | undefined) => TransformResult;
 
 export class LoaderCore {
   readonly filter: FileFilter;
 
-  /** `offload`: set in threads that run user code, so big files are parsed on a helper thread. */
-  constructor(readonly opts: LoaderOptions, private readonly offload?: Offloader) {
+  constructor(readonly opts: LoaderOptions, private readonly transformer: Transformer) {
     this.filter = new FileFilter(opts);
   }
 
@@ -41,14 +46,18 @@ export class LoaderCore {
    */
   transform(source: string, filename: string, format: ModuleFormat | undefined): Loaded {
     if (isInstrumented(source)) return { format: format ?? 'commonjs', source };
-    const off = this.offload?.(this, source, filename, format);
-    if (off) return off;
-    const r = transformCached(source, filename, {
+    const opts: TransformOptions = {
       instrument: this.filter.instrument(filename),
       format: format ?? declaredFormat(filename),
       compares: this.opts.compares,
-      cacheDir: this.opts.cacheDir,
-    });
+    };
+    let r: TransformResult | undefined;
+    let slot: CacheSlot | undefined;
+    if (this.opts.cacheDir) {
+      slot = { dir: this.opts.cacheDir, key: cacheKey(source, filename, opts) };
+      r = readEntry(slot.dir, slot.key);
+    }
+    r ??= this.transformer(source, filename, opts, slot);
     if (r.warning && !warned.has(filename)) {
       warned.add(filename);
       process.emitWarning(r.warning, { code: 'TSFUZZ_UNINSTRUMENTED' });

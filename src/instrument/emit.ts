@@ -17,8 +17,6 @@ export const COMPARE_OP_INDEX: Readonly<Record<string, number>> = Object.fromEnt
 
 /** Identifier prefix of every inserted binding. */
 export const PREFIX = '__tsfz_';
-/** End marker of instrumented output; lets loaders refuse to instrument twice. */
-export const INSTRUMENTED_MARKER = '//# tsfuzz-instrumented';
 
 const C = `${PREFIX}C`;
 const T = `${PREFIX}T`;

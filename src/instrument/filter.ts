@@ -139,3 +139,8 @@ export function declaredFormat(file: string): ModuleFormat | undefined {
 }
 
 export const TS_EXTENSIONS = ['.ts', '.mts', '.cts'];
+
+/** True for the extensions that need type stripping (declaration files excluded). */
+export function isTypeScriptFile(filename: string): boolean {
+  return /\.[cm]?ts$/i.test(filename) && !/\.d\.[cm]?ts$/i.test(filename);
+}

@@ -1,14 +1,14 @@
 /**
  * Asynchronous ESM loader hooks (Node without `module.registerHooks`), registered by register.ts
- * through `module.register` and run on Node's hooks thread, so big transforms stay out of the
- * memory-limited execution thread. They strip/instrument ES modules (.ts/.mts, and user .js/.mjs)
- * and resolve `./x.js` to `./x.ts`. CommonJS is handed back without source so that Node's CJS
+ * through `module.register` and run on Node's hooks thread, so transforms (and the transformer's
+ * own modules) stay out of the memory-limited execution thread. They strip/instrument ES modules
+ * (.ts/.mts, and user .js/.mjs) and resolve `./x.js` to `./x.ts`. CommonJS is handed back without source so that Node's CJS
  * loader, whose `_compile` is patched by cjs.ts, loads it: every module is transformed exactly once.
  */
 import { fileURLToPath } from 'node:url';
 import { LoaderCore, normalizeFormat, tsAlternatives } from './core.js';
-import { declaredFormat, type LoaderOptions } from './filter.js';
-import { isTypeScriptFile } from './strip.js';
+import { declaredFormat, isTypeScriptFile, type LoaderOptions } from './filter.js';
+import { transformAndStore } from './transform-cached.js';
 
 interface ResolveContext {
   parentURL?: string;
@@ -36,7 +36,7 @@ type NextLoad = (url: string, context?: LoadContext) => Promise<LoadResult>;
 let core: LoaderCore | undefined;
 
 export function initialize(data: LoaderOptions | undefined): void {
-  core = new LoaderCore(data ?? { instrument: false });
+  core = new LoaderCore(data ?? { instrument: false }, transformAndStore);
 }
 
 export async function resolve(specifier: string, context: ResolveContext, next: NextResolve): Promise<ResolveResult> {

@@ -1,40 +1,52 @@
 /**
- * Synchronous transform on a helper thread, for loads that happen in the thread running user code
- * (the CommonJS `_compile` patch, and every load under `module.registerHooks`): parsing a multi-MB
- * file takes ~100 MB per MB of source, too much for a memory-limited execution thread. The caller
- * posts the job and blocks in Atomics.wait; the helper replies on a MessagePort read with
- * receiveMessageOnPort. Small files, and files already in the cache, are transformed in-thread.
- * Rule: never hang a load: if the helper fails or is silent for too long, transform in-thread.
+ * Synchronous transform on a helper thread, the transformer of the thread that runs user code
+ * (core.ts's `Transformer`, for the CommonJS `_compile` patch and every load under
+ * `module.registerHooks`). Every file that missed the cache is transformed there, for two reasons:
+ * that thread never loads meriyah or amaro itself (a user's `import 'meriyah'` then loads the
+ * user's own, instrumentable copy), and parsing a multi-MB file takes ~100 MB per MB of source,
+ * too much for a memory-limited execution thread. The caller posts the job and blocks in
+ * Atomics.wait; the helper replies on a MessagePort read with receiveMessageOnPort. The helper is
+ * started on the first miss and stopped after a short idle time (cached loads never start it).
+ * Rule: never hang a load: a helper that fails or stays silent too long is replaced once, then
+ * the load fails with an error naming the file.
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { cacheKey, readEntry } from './cache.js';
-import type { Loaded, LoaderCore } from './core.js';
-import { declaredFormat } from './filter.js';
+import type { CacheSlot } from './cache.js';
+import type { TransformOptions, TransformResult } from './transform.js';
 
-/** Source size from which instrumentation runs on the helper thread. */
-export const OFFLOAD_THRESHOLD = 1 << 20;
 const WAIT_MS = 120_000;
+/** Idle time after which the helper thread is stopped (its heap holds the last file's leftovers). */
+const IDLE_MS = 1_000;
 
 interface Helper {
   worker: Worker;
   port: MessagePort;
   flag: Int32Array;
   broken: boolean;
+  idle?: ReturnType<typeof setTimeout>;
 }
 let helper: Helper | undefined;
 /** Files transformed on the helper thread so far (tests and diagnostics). */
-export const offloadStats = { jobs: 0 };
+export const offloadStats = { jobs: 0, helpersStarted: 0 };
+
+/** One job for the helper thread (offload-worker.ts). */
+export interface OffloadJob {
+  source: string;
+  filename: string;
+  opts: TransformOptions;
+  slot: CacheSlot | undefined;
+}
 
 export interface OffloadReply {
-  ok?: Loaded;
+  ok?: TransformResult;
   error?: { name: string; message: string; code?: string };
 }
 
-function startHelper(core: LoaderCore): Helper {
+function startHelper(): Helper {
   const { port1, port2 } = new MessageChannel();
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const worker = new Worker(new URL('./offload-worker.js', import.meta.url), {
-    workerData: { opts: core.opts, port: port2, flag },
+    workerData: { port: port2, flag },
     transferList: [port2],
     execArgv: [],
     stdout: false,
@@ -45,37 +57,42 @@ function startHelper(core: LoaderCore): Helper {
   const h: Helper = { worker, port: port1, flag, broken: false };
   worker.on('error', () => (h.broken = true));
   worker.on('exit', () => (h.broken = true));
+  offloadStats.helpersStarted++;
   return h;
 }
 
-/**
- * Transforms on the helper thread when worthwhile; undefined = do it in-thread (small file, cache
- * hit, or the helper is unavailable).
- */
-export function offloadTransform(core: LoaderCore, source: string, filename: string, format: Loaded['format'] | undefined): Loaded | undefined {
-  if (source.length < OFFLOAD_THRESHOLD || !core.filter.instrument(filename)) return undefined;
-  const opts = core.opts;
-  format ??= declaredFormat(filename);
-  if (opts.cacheDir) {
-    const key = cacheKey(source, filename, { instrument: true, format, compares: opts.compares });
-    if (readEntry(opts.cacheDir, key)) return undefined; // cheap in-thread
-  }
-  if (helper?.broken) return undefined;
-  try {
-    helper ??= startHelper(core);
-  } catch {
-    return undefined;
-  }
-  const h = helper;
+function stopHelper(h: Helper): void {
+  h.broken = true;
+  if (h.idle) clearTimeout(h.idle);
+  if (helper === h) helper = undefined;
+  void h.worker.terminate();
+}
+
+/** Runs one job on the helper; undefined when the helper failed or did not answer in time. */
+function runOnHelper(h: Helper, job: OffloadJob): OffloadReply | undefined {
+  if (h.idle) clearTimeout(h.idle);
   Atomics.store(h.flag, 0, 0);
-  h.worker.postMessage({ source, filename, format });
+  h.worker.postMessage(job);
   const waited = Atomics.wait(h.flag, 0, 0, WAIT_MS);
   const msg = receiveMessageOnPort(h.port)?.message as OffloadReply | undefined;
   if (waited === 'timed-out' || !msg) {
-    h.broken = true;
-    void h.worker.terminate();
+    stopHelper(h);
     return undefined;
   }
+  h.idle = setTimeout(() => stopHelper(h), IDLE_MS);
+  h.idle.unref();
+  return msg;
+}
+
+/** core.ts's `Transformer` for threads that run user code: the transform runs on the helper thread. */
+export function offloadTransform(source: string, filename: string, opts: TransformOptions, slot: CacheSlot | undefined): TransformResult {
+  const job: OffloadJob = { source, filename, opts, slot };
+  let msg: OffloadReply | undefined;
+  for (let attempt = 0; attempt < 2 && !msg; attempt++) {
+    if (!helper || helper.broken) helper = startHelper();
+    msg = runOnHelper(helper, job);
+  }
+  if (!msg) throw new Error(`tsfuzz: cannot transform ${filename}: the transform thread failed or did not answer`);
   if (msg.error) {
     const Ctor = msg.error.name === 'SyntaxError' ? SyntaxError : Error;
     const err = new Ctor(msg.error.message);
@@ -83,5 +100,5 @@ export function offloadTransform(core: LoaderCore, source: string, filename: str
     throw err;
   }
   offloadStats.jobs++;
-  return msg.ok;
+  return msg.ok!;
 }

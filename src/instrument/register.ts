@@ -2,7 +2,8 @@
  * Entry point of the instrumenting loader: the engine calls `registerLoader` at the start of each
  * execution thread (and the discovery process) before any user file is imported.
  * Node 22.15+/23.5+: one set of synchronous in-thread hooks (sync-hooks.ts). Older Node: async ESM
- * hooks on Node's hooks thread (hooks.ts) plus the CommonJS `_compile` patch (cjs.ts).
+ * hooks on Node's hooks thread (hooks.ts) plus the CommonJS `_compile` patch (cjs.ts). Nothing
+ * imported here loads the transformer (meriyah, amaro): this thread's misses go to offload.ts.
  * Rule: source maps are enabled first, and each thread registers at most once (later calls only
  * update the options where the hook flavour allows it).
  */
@@ -31,7 +32,7 @@ export function loaderKind(): 'sync' | 'async' | undefined {
 export function registerLoader(opts: RegisterOptions): void {
   process.setSourceMapsEnabled(true);
   const { hooks = 'auto', ...loaderOpts } = opts;
-  // This thread runs user code: big files are parsed on a helper thread (offload.ts).
+  // This thread runs user code: cache misses are transformed on a helper thread (offload.ts).
   const core = new LoaderCore(loaderOpts, offloadTransform);
   const g = globalThis as { [REGISTERED]?: Registered };
   const existing = g[REGISTERED];

@@ -36,11 +36,6 @@ export interface Stripped {
   map?: DecodedMappings;
 }
 
-/** True for the extensions that need type stripping. */
-export function isTypeScriptFile(filename: string): boolean {
-  return /\.[cm]?ts$/i.test(filename) && !/\.d\.[cm]?ts$/i.test(filename);
-}
-
 export function stripTypes(source: string, filename: string): Stripped {
   const a = loadAmaro();
   try {

@@ -10,8 +10,7 @@ import Module from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { installCjsResolve } from './cjs.js';
 import { type LoaderCore, normalizeFormat, tsAlternatives } from './core.js';
-import { declaredFormat } from './filter.js';
-import { isTypeScriptFile } from './strip.js';
+import { declaredFormat, isTypeScriptFile } from './filter.js';
 
 interface SyncLoadResult {
   format?: string | null;

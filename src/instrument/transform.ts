@@ -2,21 +2,21 @@
  * The one place user code is transformed: strip TypeScript types (strip.ts), then, when asked,
  * parse with meriyah and insert coverage counters and compare hooks (visitor.ts, emit.ts) with
  * a flat edit list (edits.ts), and append an inline source map pointing at the original file.
- * Called by the loader hooks (hooks.ts, cjs.ts) through cache.ts, and by tests.
+ * Called by transform-cached.ts (on the loaders' transform threads: offload-worker.ts, hooks.ts)
+ * and by tests.
  * Rule: the output runs exactly like the input and its stack frames map back to the original
  * file:line:col; syntax errors name the file; code V8 accepts but meriyah rejects stays uninstrumented.
  */
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import { parseModule, parseScript, type ESTree } from 'meriyah';
-import { INSTRUMENTED_MARKER, SiteEmitter } from './emit.js';
+import { SiteEmitter } from './emit.js';
 import { Edits } from './edits.js';
+import { isTypeScriptFile } from './filter.js';
+import { INSTRUMENTED_MARKER } from './revision.js';
 import { composeMappings, decodeMappings, encodeMappings, inlineMapComment, type DecodedMappings } from './sourcemap.js';
-import { isTypeScriptFile, stripTypes } from './strip.js';
+import { stripTypes } from './strip.js';
 import { Visitor } from './visitor.js';
-
-/** Bump when the output of the transform changes, so on-disk caches are not reused. */
-export const TRANSFORM_REVISION = 3;
 
 export type ModuleFormat = 'module' | 'commonjs';
 

@@ -1,0 +1,28 @@
+/**
+ * The transform with the on-disk cache around it, for the threads that may load the transformer:
+ * the loaders' helper thread (offload-worker.ts), Node's hooks thread (hooks.ts), benchmarks and
+ * tests. The thread that runs user code reads the cache itself (core.ts) and sends only misses here.
+ * Rule: a result is stored under the key it was looked up with; storing never fails a transform.
+ */
+import { cacheKey, readEntry, writeEntry, type CacheSlot } from './cache.js';
+import { transformSource, type TransformOptions, type TransformResult } from './transform.js';
+
+export interface CachedTransformOptions extends TransformOptions {
+  /** Cache directory; undefined = no cache. */
+  cacheDir?: string;
+}
+
+/** Transforms a file that missed the cache and stores the result in `slot` (when given). */
+export function transformAndStore(source: string, filename: string, opts: TransformOptions, slot: CacheSlot | undefined): TransformResult {
+  const r = transformSource(source, filename, opts);
+  if (slot) writeEntry(slot.dir, slot.key, r);
+  return r;
+}
+
+/** `transformSource` through the cache (when `opts.cacheDir` is set). */
+export function transformCached(source: string, filename: string, opts: CachedTransformOptions): TransformResult {
+  const { cacheDir, ...topts } = opts;
+  if (!cacheDir) return transformSource(source, filename, topts);
+  const key = cacheKey(source, filename, topts);
+  return readEntry(cacheDir, key) ?? transformAndStore(source, filename, topts, { dir: cacheDir, key });
+}
