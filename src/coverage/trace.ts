@@ -26,7 +26,7 @@ export const TRACE_LIMITS = {
   perExec: 64,
   /** Records per site per execution (a compare in a loop cannot eat the whole budget). */
   perSiteExec: 4,
-  /** Records per site after which only 1 change in 64 is recorded, until the next reset(). */
+  /** Records per site after which only 1 call in 64 is looked at, until the next reset(). */
   perSiteFull: 64,
   /** Keys looked at (and offered) per Map/Set probe. */
   memberKeys: 16,
@@ -86,6 +86,8 @@ export class CompareTrace {
   /** Per site: epoch of the remembered operands, records in this epoch, exec id and records in it. */
   private siteEpoch = new Uint32Array(0);
   private siteRecords = new Uint32Array(0);
+  /** Per site: calls seen while the site is full (1 in 64 is looked at). */
+  private siteCalls = new Uint32Array(0);
   private siteExec = new Uint32Array(0);
   private siteExecRecords = new Uint8Array(0);
   private prevL: unknown[] = [];
@@ -125,6 +127,8 @@ export class CompareTrace {
     if (this.siteEpoch[site] !== this.epoch) {
       this.siteEpoch[site] = this.epoch;
       this.siteRecords[site] = 0;
+    } else if (this.siteRecords[site] >= TRACE_LIMITS.perSiteFull && (++this.siteCalls[site] & 63) !== 0) {
+      return; // a full site: 1 call in 64 goes on (checked first: the common case in a long batch)
     } else if (prevL[site] === left && prevR[site] === right) {
       return;
     }
@@ -136,8 +140,7 @@ export class CompareTrace {
     }
     if (this.siteExecRecords[site] >= TRACE_LIMITS.perSiteExec) return;
     this.siteExecRecords[site]++;
-    const n = ++this.siteRecords[site];
-    if (n > TRACE_LIMITS.perSiteFull && (n & 63) !== 0) return;
+    this.siteRecords[site]++;
     this.budget--;
     if (this.pending.length >= TRACE_LIMITS.maxPending) {
       this.dropped++;
@@ -237,6 +240,8 @@ export class CompareTrace {
     if (this.siteEpoch[site] !== this.epoch) {
       this.siteEpoch[site] = this.epoch;
       this.siteRecords[site] = 0;
+    } else if (this.siteRecords[site] >= TRACE_LIMITS.perSiteFull && (++this.siteCalls[site] & 63) !== 0) {
+      return THROTTLED;
     } else if (same(prevL[site], left) && same(prevR[site], right)) {
       return SAME;
     }
@@ -248,8 +253,8 @@ export class CompareTrace {
     }
     if (this.siteExecRecords[site] >= TRACE_LIMITS.perSiteExec) return THROTTLED;
     this.siteExecRecords[site]++;
-    const n = ++this.siteRecords[site];
-    return n <= TRACE_LIMITS.perSiteFull || (n & 63) === 0 ? RECORD : THROTTLED;
+    this.siteRecords[site]++;
+    return RECORD;
   }
 
   private push(site: number, op: number, left: CmpValue, right: CmpValue): void {
@@ -270,6 +275,7 @@ export class CompareTrace {
     };
     this.siteEpoch = u32(this.siteEpoch);
     this.siteRecords = u32(this.siteRecords);
+    this.siteCalls = u32(this.siteCalls);
     this.siteExec = u32(this.siteExec);
     const e = new Uint8Array(cap);
     e.set(this.siteExecRecords);

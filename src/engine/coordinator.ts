@@ -14,7 +14,6 @@ import * as path from 'node:path';
 import { marshalCorpusFile } from '../corpus/encoding.js';
 import { cacheDirFor, corpusFileId, readCorpusDir, readRawSamples, testdataDir, writeFileAtomic } from '../corpus/store.js';
 import { Mutator, replayInput } from '../mutator/mutator.js';
-import { mergeComparisons } from '../mutator/cmp.js';
 import type { CmpValue, ComparePair } from '../coverage/trace.js';
 import type { Reporter } from '../report/reporter.js';
 import { UserError } from '../util/errors.js';
@@ -382,10 +381,7 @@ export class Coordinator {
     switch (end.kind) {
       case 'done':
         this.count(t, end.execs);
-        if (end.comparisons.length) {
-          t.comparisons = mergeComparisons(t.comparisons, end.comparisons);
-          t.comparisonsVersion++;
-        }
+        if (end.comparisons.length) t.foldComparisons(end.comparisons);
         for (const [sig, n] of Object.entries(end.repeats)) this.findings.addRepeats(t, sig, n);
         return;
       case 'thread-lost': {

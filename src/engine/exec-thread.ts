@@ -3,7 +3,8 @@
  * single inputs (regression runs, baseline coverage, re-checks).
  *
  * The hot loop pays no message, no syscall and no allocation of ours per execution: the mutator
- * produces the next input (a fresh copy the target may keep or modify), one Atomics.store records
+ * lends the next input (bytes in a buffer refilled by a later input of the same length; the
+ * target may modify it but must not keep it, as in Go), one Atomics.store records
  * its index (inflight.ts), the target runs, and coverage is read from the touched list only.
  * Events go to the supervisor only when something happens: a failure, new coverage, job end.
  * Rule: this thread never decides that a failure is real or new; it reports, the coordinator judges.
@@ -96,6 +97,7 @@ function takeValueProfile(markSeen: boolean): string[] {
 }
 
 const targets = new Map<string, RegisteredTarget>();
+const NO_FEATURES: readonly string[] = [];
 
 async function start(): Promise<void> {
   try {
@@ -120,22 +122,22 @@ async function start(): Promise<void> {
   }
 }
 
-/** Reads and clears the coverage of the last execution; fills `found` with new (edge, bits). */
-function takeCoverage(found: number[] | null): boolean {
+/**
+ * Reads and clears the coverage of the last execution. Returns its new (edge, bits) pairs, or
+ * null when nothing is new (the common case, which allocates nothing).
+ */
+function takeCoverage(): number[] | null {
   const { C, T } = cov!;
   const n = T[0];
-  let isNew = false;
+  let found: number[] | null = null;
   for (let i = 1; i <= n; i++) {
     const k = T[i];
     const b = bucketBit(C[k]);
     C[k] = 0;
-    if ((b & ~mask[k]) !== 0) {
-      isNew = true;
-      found?.push(k, b);
-    }
+    if ((b & ~mask[k]) !== 0) (found ??= []).push(k, b);
   }
   T[0] = 0;
-  return isNew;
+  return found;
 }
 
 function stable(found: number[], markSeen: boolean): StableCoverage {
@@ -233,11 +235,15 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
       vp?.reset();
       return;
     }
-    const found: number[] = [];
-    const newEdges = takeCoverage(found);
-    const newFeatures = takeValueProfile(true);
-    if (!newEdges && newFeatures.length === 0) return;
-    const coverage = stable(found, true);
+    const found = takeCoverage();
+    const newFeatures = vp ? takeValueProfile(true) : NO_FEATURES;
+    if (found === null && newFeatures.length === 0) return;
+    return onNew(index, found, newFeatures);
+  };
+  // The rare path of afterExec, kept out of it so the per-execution part stays small.
+  const onNew = (index: number, found: number[] | null, newFeatures: readonly string[]): void | Promise<void> => {
+    const newEdges = found !== null;
+    const coverage = found !== null ? stable(found, true) : [];
     for (const key of newFeatures) coverage.push([key, 1]);
     const values = replay(index);
     if (!job.minimizeNew && !trace) {
@@ -248,7 +254,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
       Atomics.store(inflight, SLOT_MINIMIZING, 1);
       let input = values;
       // (An input new only by value profile is kept as is: shrinking it would lose its closeness.)
-      if (job.minimizeNew && newEdges) input = await shrinkInteresting(target, cov!, values, found, announce);
+      if (job.minimizeNew && newEdges) input = await shrinkInteresting(target, cov!, values, found!, announce);
       post({ kind: 'interesting', jobId: job.jobId, index, values: input, coverage });
       if (trace) await solveComparisons(input);
       Atomics.store(inflight, SLOT_MINIMIZING, 0);
@@ -294,8 +300,8 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
           cov!.reset();
           continue;
         }
-        const fresh: number[] = [];
-        if (takeCoverage(fresh)) {
+        const fresh = takeCoverage();
+        if (fresh !== null) {
           post({ kind: 'interesting', jobId: job.jobId, index: -1, values: candidate, coverage: stable(fresh, true) });
           if (depth + 1 < I2S_DEPTH) work.push({ input: candidate, depth: depth + 1 });
         }
@@ -328,7 +334,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
 
   const loop = (from: number): void | Promise<void> => {
     for (let i = from; i + extra < limit && !stopped; i++) {
-      const args = mutator.next();
+      const args = mutator.nextLent();
       Atomics.store(inflight, SLOT_INDEX, i + 1);
       if (safe) safe.write(i + 1);
       trace?.startExec();

@@ -5,6 +5,8 @@
  * and its execution count. Only the coordinator's event loop touches it.
  */
 import type { ComparePair } from '../coverage/trace.js';
+import { mergeComparisons } from '../mutator/cmp.js';
+import { isComparePair, pairKey } from '../mutator/cmp-encode.js';
 import type { Value } from '../values/kinds.js';
 import type { StableCoverage, TargetInfo } from './protocol.js';
 import { targetKey } from './protocol.js';
@@ -44,6 +46,31 @@ export class TargetState {
   comparisons: ComparePair[] = [];
   /** Bumped whenever `comparisons` changes. */
   comparisonsVersion = 0;
+  /** Operands reported since the table last changed (newest last), and batches that reported them. */
+  private freshPairs: ComparePair[] = [];
+  private freshBatches = 0;
+
+  /**
+   * Folds a batch's compare operands into the table. Every worker re-derives its mutation material
+   * when the table changes (milliseconds), and a target whose operands never stop changing (a
+   * length compared with a constant) would otherwise change it after every batch: while the table
+   * has room it changes at once, once full at most every TABLE_REFRESH_BATCHES batches (counted,
+   * so --seed runs stay reproducible).
+   */
+  foldComparisons(pairs: readonly ComparePair[]): void {
+    for (const p of pairs) {
+      if (isComparePair(p) && !this.tableKeys.has(pairKey(p))) this.freshPairs.push(p);
+    }
+    if (this.freshPairs.length === 0) return;
+    if (this.freshPairs.length > FRESH_PAIRS_MAX) this.freshPairs.splice(0, this.freshPairs.length - FRESH_PAIRS_MAX);
+    if (this.comparisons.length >= COMPARISON_TABLE_MAX && ++this.freshBatches < TABLE_REFRESH_BATCHES) return;
+    this.comparisons = mergeComparisons(this.comparisons, this.freshPairs, COMPARISON_TABLE_MAX);
+    this.tableKeys = new Set(this.comparisons.map(pairKey));
+    this.freshPairs = [];
+    this.freshBatches = 0;
+    this.comparisonsVersion++;
+  }
+  private tableKeys = new Set<string>();
   /** Measured speed of fuzz batches (executions per millisecond, moving average); 0 = unknown. */
   execsPerMs = 0;
 
@@ -103,3 +130,11 @@ export function entrySize(values: readonly Value[]): number {
   for (const v of values) n += v instanceof Uint8Array || typeof v === 'string' ? v.length : 1;
   return n;
 }
+
+/** Pairs in a target's comparison table at most (mergeComparisons keeps the newest first). */
+const COMPARISON_TABLE_MAX = 256;
+/** Batches between changes of a full comparison table. */
+const TABLE_REFRESH_BATCHES = 8;
+/** Operands kept between two changes of a full table. */
+const FRESH_PAIRS_MAX = 1024;
+

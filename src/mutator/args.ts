@@ -18,7 +18,7 @@ import {
   type BigIntMutator, type IntMutator,
 } from './numbers.js';
 import { bigCmp, cmpInsert, cmpReplace, floatCmp, hotEntries, intCmp, type CmpTable } from './cmp.js';
-import { copyBytesOut, StringMaker, unitsOfString } from './output.js';
+import { copyBytesOut, LentBytes, StringMaker, unitsOfString } from './output.js';
 import { stringsTable, type StringMutator } from './strings.js';
 import { snapDownStr } from './unicode.js';
 
@@ -31,8 +31,13 @@ export interface Arg {
   reset(): void;
   /** One mutation; false if nothing applied. */
   mutate(r: RandomSource): boolean;
-  /** The target's copy of the working value. */
+  /** A copy of the working value of its own (for reports, the corpus, replays). */
   produce(): Value;
+  /**
+   * The working value for the fuzz loop's target: bytes in a LentBytes array (refilled by a
+   * later input of the same length), other kinds as produce().
+   */
+  lend(): Value;
   /** This argument's values in the splice pool (validated here; unusable ones are skipped). */
   setDonors(values: readonly Value[]): void;
 }
@@ -93,7 +98,11 @@ export class BytesArg implements Arg {
     return mutateWith(this.w, r, this.w.len === 0 ? this.grow : this.table);
   }
   produce(): Value {
-    return copyBytesOut(this.w.buf, this.w.words, this.w.len);
+    return copyBytesOut(this.w.buf, this.w.len);
+  }
+  private readonly lent = new LentBytes();
+  lend(): Value {
+    return this.lent.lend(this.w.buf, this.w.words, this.w.len);
   }
   setDonors(values: readonly Value[]): void {
     this.w.donors = values.filter((v): v is Uint8Array => v instanceof Uint8Array && v.length > 0);
@@ -146,6 +155,9 @@ export class StringArg implements Arg {
   }
   produce(): Value {
     return (this.cached ??= this.maker.make(this.w.buf, this.w.len));
+  }
+  lend(): Value {
+    return this.produce();
   }
   setDonors(values: readonly Value[]): void {
     this.w.donors = values.filter((v): v is string => typeof v === 'string' && v.length > 0);
@@ -200,6 +212,9 @@ export class IntArg implements Arg {
   produce(): Value {
     return this.w.value;
   }
+  lend(): Value {
+    return this.produce();
+  }
   setDonors(values: readonly Value[]): void {
     const { lo, hi } = this.w;
     this.w.donors = validDonors<number>(
@@ -235,6 +250,9 @@ export class BigIntArg implements Arg {
   produce(): Value {
     return this.w.value;
   }
+  lend(): Value {
+    return this.produce();
+  }
   setDonors(values: readonly Value[]): void {
     const [lo, hi] = BIGINT_RANGE[this.w.kind];
     this.w.donors = validDonors<bigint>(values, (v) => typeof v === 'bigint' && v >= lo && v <= hi);
@@ -267,6 +285,9 @@ export class FloatArg implements Arg {
   produce(): Value {
     return this.w.value;
   }
+  lend(): Value {
+    return this.produce();
+  }
   setDonors(values: readonly Value[]): void {
     const f32 = this.w.f32;
     this.w.donors = validDonors<number>(
@@ -293,6 +314,9 @@ export class BoolArg implements Arg {
   }
   produce(): Value {
     return this.w.value;
+  }
+  lend(): Value {
+    return this.produce();
   }
   setDonors(): void {}
 }

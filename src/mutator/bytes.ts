@@ -9,7 +9,7 @@
 
 import type { RandomSource } from '../util/rng.js';
 import {
-  chooseLen, closeGap, copyUnits, duplicateWithin, INTERESTING16, INTERESTING32, INTERESTING8,
+  chooseLen, closeGap, copyUnits, duplicateWithin, fillUnits, INTERESTING16, INTERESTING32, INTERESTING8,
   moveUnits, openGap, otherPos, type BytesWork,
 } from './common.js';
 
@@ -168,7 +168,7 @@ export function bytesInsertConstant(w: BytesWork, r: RandomSource): boolean {
   const pos = r.below(w.len + 1);
   const n = chooseLen(r, room < 4096 ? room : 4096);
   openGap(w, pos, n);
-  w.buf.fill(r.below(256), pos, pos + n);
+  fillUnits(w.buf, pos, n, r.below(256));
   return true;
 }
 
@@ -177,7 +177,7 @@ export function bytesOverwriteConstant(w: BytesWork, r: RandomSource): boolean {
   if (w.len < 1) return false;
   const pos = r.below(w.len);
   const n = chooseLen(r, w.len - pos);
-  w.buf.fill(r.below(256), pos, pos + n);
+  fillUnits(w.buf, pos, n, r.below(256));
   return true;
 }
 

@@ -221,15 +221,17 @@ function replaceUnits<B extends Units>(w: Work<B, unknown>, pos: number, m: numb
 /**
  * Replaces an occurrence (the first from a random start, wrapping around) of a traced operand by
  * the other operand. Entries are drawn ¾ of the time among those found in the base (w.cmpHot),
- * else among all; up to 4 are tried before giving up.
+ * else among all; up to 2 are tried before giving up (each try scans the value).
  */
 export function cmpReplace<B extends Units>(w: Work<B, unknown>, r: RandomSource): boolean {
   const reps = w.cmpReplace;
   const hot = w.cmpHot;
   const len = w.len;
   if (reps.length === 0 || len === 0) return false;
-  for (let t = 0; t < 4; t++) {
-    const [needle, repl] = reps[hot.length > 0 && r.below(4) !== 0 ? hot[r.below(hot.length)] : r.below(reps.length)];
+  for (let t = 0; t < 2; t++) {
+    const entry = reps[hot.length > 0 && r.below(4) !== 0 ? hot[r.below(hot.length)] : r.below(reps.length)];
+    const needle = entry[0];
+    const repl = entry[1];
     const nl = needle.length;
     if (nl > len || len - nl + repl.length > w.max) continue;
     const pos = findFrom(w.buf, len, needle, r.below(len - nl + 1));

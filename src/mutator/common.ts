@@ -128,9 +128,24 @@ export const INTERESTING32: readonly number[] = [
   -2147483648, -100663046, -32769, 32768, 65535, 65536, 100663045, 2147483647, ...INTERESTING16,
 ];
 
+/**
+ * Up to this many units, copies and fills are plain loops: the typed-array builtins (set with
+ * subarray, copyWithin, fill) cost 30–60 ns a call here, more than a loop over 64 units.
+ */
+const SMALL = 64;
+
+/** `buf[pos..pos+n) = v`. */
+export function fillUnits(buf: Units, pos: number, n: number, v: number): void {
+  if (n > SMALL) {
+    buf.fill(v, pos, pos + n);
+    return;
+  }
+  for (let i = pos, end = pos + n; i < end; i++) buf[i] = v;
+}
+
 /** Copies `src[s..s+n)` to `dst[d..)` (distinct arrays, or non-overlapping ranges). */
 export function copyUnits(dst: Units, d: number, src: Units, s: number, n: number): void {
-  if (n <= 16) {
+  if (n <= SMALL) {
     for (let i = 0; i < n; i++) dst[d + i] = src[s + i];
   } else {
     dst.set(src.subarray(s, s + n) as never, d);
@@ -140,7 +155,7 @@ export function copyUnits(dst: Units, d: number, src: Units, s: number, n: numbe
 /** memmove inside one array: `buf[d..d+n) = old buf[s..s+n)`. */
 export function moveUnits(buf: Units, d: number, s: number, n: number): void {
   if (n <= 0 || d === s) return;
-  if (n > 16) {
+  if (n > SMALL) {
     buf.copyWithin(d, s, s + n);
   } else if (d < s) {
     for (let i = 0; i < n; i++) buf[d + i] = buf[s + i];

@@ -193,8 +193,8 @@ export class Mutator {
   }
 
   /**
-   * The next input: a fresh array of fresh values the caller may hand to the target (bytes are
-   * new Uint8Arrays the mutator never writes again; see output.ts for their pooled memory).
+   * The next input: a fresh array of values of their own (bytes in new Uint8Arrays the mutator
+   * never writes again), for anything that outlives the execution (reports, replays).
    */
   next(): Value[] {
     this.advance();
@@ -202,6 +202,21 @@ export class Mutator {
     if (args.length === 1) return [args[0].produce()];
     const out = new Array<Value>(args.length);
     for (let i = 0; i < args.length; i++) out[i] = args[i].produce();
+    return out;
+  }
+
+  private readonly lent: Value[] = [];
+
+  /**
+   * The same next input as next() (the sequence is shared), for the fuzz loop: the returned array
+   * is reused by the next call and bytes values are lent arrays (output.ts LentBytes) that a later
+   * input of the same length refills. Valid until the target returns; allocates nothing.
+   */
+  nextLent(): readonly Value[] {
+    this.advance();
+    const args = this.args;
+    const out = this.lent;
+    for (let i = 0; i < args.length; i++) out[i] = args[i].lend();
     return out;
   }
 

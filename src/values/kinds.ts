@@ -51,7 +51,10 @@ function make<T extends Value>(kind: KindName): Kind<T> {
   return Object.freeze({ kind }) as Kind<T>;
 }
 
-/** A byte array (`Uint8Array`); the target receives its own copy. */
+/**
+ * A byte array (`Uint8Array`) over an ArrayBuffer of exactly its length. The target may write into
+ * it but must not keep it after it returns: while fuzzing, the array is reused for a later input.
+ */
 export const bytes = (): Kind<Uint8Array> => make('bytes');
 /** A JavaScript string, any UTF-16 code units (lone surrogates included). */
 export const string = (): Kind<string> => make('string');
