@@ -138,7 +138,14 @@ async function cmdTest(p: ParsedCommand): Promise<number> {
   return s.interrupted ? EXIT_INTERRUPTED : EXIT_OK;
 }
 
+/** Flags that only act through instrumentation: an error with --no-coverage, never silently ignored. */
+const NEEDS_COVERAGE = ['include', 'exclude', 'value-profile', 'no-cmp-trace'];
+
 async function cmdFuzz(p: ParsedCommand): Promise<number> {
+  if (p.values['no-coverage'] === true) {
+    const clash = NEEDS_COVERAGE.find((f) => p.values[f] !== undefined && p.values[f] !== false);
+    if (clash) throw new UserError(`--${clash} acts on instrumented code and --no-coverage instruments nothing: drop one of them`);
+  }
   const reporter = new Reporter(p.values.json === true);
   const fuzztime = str(p, 'fuzztime');
   const seedFlag = str(p, 'seed');
@@ -252,6 +259,14 @@ async function main(argv: string[]): Promise<number> {
   if (name === 'corpus-min') return cmdDistill(parsed);
   if (parsed.positionals.length) throw new UserError(`tsfuzz clean takes no arguments`);
   return cmdClean();
+}
+
+// A reader that goes away (`tsfuzz fuzz | head`) must not end the run with a stack trace: what
+// is found is still written to disk; only the printing stops.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+  });
 }
 
 main(process.argv.slice(2)).then(

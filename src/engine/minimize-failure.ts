@@ -4,6 +4,10 @@
  * only if it fails *the same way* (same signature), so minimization never slides from one bug
  * to another. Hangs are minimized with a shorter per-candidate timeout (a tenth of --timeout,
  * at least 250 ms), and the result is confirmed once with the full timeout before it is kept.
+ * Memory failures keep the memory limit (a candidate must really exceed it) but get a timeout
+ * derived from how long the input ran until it exceeded it (OOM_TIME_FACTOR times that, plus
+ * OOM_TIME_SLACK_MS): a candidate that neither exceeds the limit nor finishes in that time
+ * "times out", which is another failure, so it is rejected without waiting for --timeout.
  */
 import { minimizeInput } from '../minimize/minimize.js';
 import type { Budget } from '../util/limits.js';
@@ -12,6 +16,10 @@ import { outcomeOf } from './outcome.js';
 import type { WorkerPool } from './pool.js';
 import type { FailureInfo } from './protocol.js';
 import type { TargetState } from './target-state.js';
+
+/** Time a memory-failure candidate gets: this many times the original's time to the limit, plus slack. */
+const OOM_TIME_FACTOR = 3;
+const OOM_TIME_SLACK_MS = 500;
 
 export interface MinimizeFailureOptions {
   verifier: WorkerPool;
@@ -36,7 +44,11 @@ export interface MinimizedFailure {
 export async function minimizeFailure(o: MinimizeFailureOptions): Promise<MinimizedFailure> {
   const signature = o.failure.signature;
   const hang = o.failure.kind === 'timeout';
-  const candidateTimeout = hang ? Math.max(250, Math.round(o.timeoutMs / 10)) : undefined;
+  const candidateTimeout = hang
+    ? Math.max(250, Math.round(o.timeoutMs / 10))
+    : o.failure.kind === 'oom' && o.failure.ranMs !== undefined
+      ? Math.min(o.timeoutMs, Math.round(OOM_TIME_FACTOR * o.failure.ranMs + OOM_TIME_SLACK_MS))
+      : undefined;
   let last = o.failure;
   let execs = 0;
   const run = async (values: Value[], timeoutMs: number | undefined) => {

@@ -73,6 +73,8 @@ export interface FailureInfo {
   signature: string;
   /** t.log output and captured stdout/stderr of this input, when known. */
   output: string;
+  /** How long the input ran until the supervisor stopped it (hangs, memory), when it did. */
+  ranMs?: number;
 }
 
 export interface FuzzJob {

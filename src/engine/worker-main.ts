@@ -1,16 +1,22 @@
 /**
  * [worker process: supervisor, main thread] Entry of every worker process. Starts the execution
  * thread (exec-thread.ts), relays jobs and events between it and the coordinator, and reports what
- * the thread cannot: that it exited (process.exit, abort, uncaught error), hung past the timeout,
- * or went over the memory limit — with the exact input, read from the in-flight slots. Then it
- * starts a fresh thread. It never runs user code, so its event loop is always free.
+ * the thread cannot: that it exited (process.exit, abort, uncaught error), hung past the timeout
+ * (with where it was spinning, hang-stack.ts), or went over the memory limit — with the exact
+ * input, read from the in-flight slots. Then it starts a fresh thread; after a memory failure it
+ * ends its process instead, so the next input starts with the memory of a fresh process (a
+ * terminated thread's memory is not always returned at once, and a candidate must not be judged
+ * out of memory because of its predecessor). It never runs user code, so its event loop is
+ * always free.
  * Rule: this process never outlives the coordinator: when the IPC channel closes it kills itself.
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { simpleFailure } from '../target/harness.js';
+import { cleanStack, failureSignature } from '../report/signature.js';
+import { hangFailure, simpleFailure } from '../target/harness.js';
 import { formatDuration } from '../util/limits.js';
+import { sampleHangStack } from './hang-stack.js';
 import { SLOT_ABORTED, SLOT_BUSY, SLOT_INDEX, SLOT_JOB, SLOT_MINIMIZING, createInflight } from './inflight.js';
 import type { Value } from '../values/kinds.js';
 import type { FailureInfo, FromWorker, Job, ToWorker, WorkerConfig } from './protocol.js';
@@ -51,6 +57,8 @@ let lastCandidate: unknown[] | undefined;
 let loadingFile: string | undefined;
 /** Set when we terminate the thread ourselves, with the failure to report (if any). */
 let stopping: { failure: FailureInfo | undefined; index: number } | undefined;
+/** Set while a hung thread's stack is being sampled (the watchdog waits). */
+let sampling = false;
 let lastError: unknown;
 let output: string[] = [];
 let outputBytes = 0;
@@ -138,7 +146,13 @@ function describeExit(code: number): FailureInfo {
     const isErr = e instanceof Error;
     const stack = isErr ? String(e.stack ?? e.message) : String(lastError);
     const headline = isErr ? `uncaught ${e.name}: ${e.message}` : `uncaught non-Error value: ${String(lastError)}`;
-    return { kind: 'throw', headline: headline.split('\n')[0], detail: stack, signature: `throw|uncaught|${isErr ? e.name : typeof lastError}`, output: '' };
+    return {
+      kind: 'throw',
+      headline: headline.split('\n')[0],
+      detail: isErr ? cleanStack(stack) : stack,
+      signature: isErr ? failureSignature('throw', `uncaught ${e.name}`, stack) : `throw|uncaught ${typeof lastError}|`,
+      output: '',
+    };
   }
   return simpleFailure('exit', `the target called process.exit(${code})`, undefined, String(code));
 }
@@ -161,15 +175,25 @@ function onThreadExit(code: number): void {
     return;
   }
   const values = Atomics.load(inflight, SLOT_MINIMIZING) === 1 ? (lastCandidate as Value[] | undefined) : undefined;
+  if (failure.kind === 'oom') {
+    failure.ranMs ??= Date.now() - lastChange;
+    // A fresh process for the next input (see the file comment).
+    if (job) send({ kind: 'thread-lost', jobId: job.jobId, index: index - 1, failure, processExiting: true, values }, die);
+    else die();
+    return;
+  }
   if (job) send({ kind: 'thread-lost', jobId: job.jobId, index: index - 1, failure, processExiting: false, values });
   restarts++;
   startThread();
 }
 
-/** Stops the thread because of a failure the supervisor detected; escalates to SIGKILL. */
-function stopThread(failure: FailureInfo): void {
+/**
+ * Stops the thread because of a failure the supervisor detected in input `index` (1-based, as in
+ * the in-flight slot); escalates to SIGKILL.
+ */
+function stopThread(failure: FailureInfo, index = Atomics.load(inflight, SLOT_INDEX)): void {
   if (!thread || stopping) return;
-  const index = Atomics.load(inflight, SLOT_INDEX);
+  failure.ranMs ??= Date.now() - lastChange;
   stopping = { failure, index };
   const t = thread;
   void t.terminate();
@@ -189,7 +213,7 @@ let lastIndex = -1;
 let lastChange = Date.now();
 setInterval(() => {
   const now = Date.now();
-  if (!thread || stopping) return;
+  if (!thread || stopping || sampling) return;
   if (!loaded) {
     if (now - loadStarted > LOAD_TIMEOUT_MS) {
       send({ kind: 'load-error', message: `loading the fuzz files took longer than ${formatDuration(LOAD_TIMEOUT_MS)}` }, die);
@@ -216,10 +240,24 @@ setInterval(() => {
   // An input is running once the batch has started one, or while candidates run outside the
   // batch's sequence (minimization, input-to-state), which can happen before its first input.
   const running = index > 0 || Atomics.load(inflight, SLOT_MINIMIZING) === 1;
-  if (running && now - lastChange > timeoutMs) {
-    stopThread(simpleFailure('timeout', `input ran past the ${formatDuration(timeoutMs)} timeout`));
-  }
+  if (running && now - lastChange > timeoutMs) reportHang(timeoutMs, now - lastChange);
 }, TICK_MS).unref();
+
+/** Samples where the hung input is spinning, then stops the thread and reports it. */
+function reportHang(timeoutMs: number, ranMs: number): void {
+  const t = thread!;
+  const job = currentJob;
+  const index = Atomics.load(inflight, SLOT_INDEX);
+  sampling = true;
+  void sampleHangStack(t.threadId).then((s) => {
+    sampling = false;
+    // The thread may have died meanwhile (it reported that itself), or the job may have ended.
+    if (thread !== t || currentJob !== job) return;
+    const failure = hangFailure(`input ran past the ${formatDuration(timeoutMs)} timeout`, s.stacks, s.answered);
+    failure.ranMs = ranMs;
+    stopThread(failure, index);
+  });
+}
 
 process.on('message', (msg: ToWorker) => {
   if (msg.kind === 'stop') {

@@ -5,11 +5,13 @@
  * of Node's internals and of tsfuzz itself removed and no message text (it often contains the
  * input). Used by workers (to report each bug once per batch) and by the coordinator (to report
  * and write each distinct failure once, with a count of repeats).
- * Failures without a JavaScript stack (hangs, exits, aborts, memory, process deaths) are keyed by
- * their kind plus what identifies them without one: the exit code, the signal, or "fatal" vs
- * "limit" for memory. A hang's signature does not include where it was interrupted: the
- * execution thread is stopped with terminate(), which yields no stack, so all hangs of a target
- * count as one failure (getting the stack would need the inspector protocol; not done yet).
+ * A hang is keyed by where the input was spinning (hangSignature): stacks sampled from the
+ * execution thread before it was stopped (engine/hang-stack.ts).
+ * Failures without a JavaScript stack (exits, aborts, memory, process deaths, and hangs whose
+ * thread could not be sampled) are keyed by their kind plus what identifies them without one:
+ * the exit code, the signal, "fatal" for a process-wide heap death, and for hangs "idle" (no
+ * JavaScript was running: the input awaits a promise that never settles) or "blocked" (the thread
+ * served no interrupt: a system call, Atomics.wait, a long native call).
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -100,4 +102,25 @@ export function failureSignature(kind: string, errorName: string, stack: string 
   const frames = stack ? userFrames(stack) : [];
   const where = frames.map((f) => `${f.fn}@${path.relative(cwd, f.file)}:${f.line}`).join(';');
   return `${kind}|${errorName}|${where}`;
+}
+
+/**
+ * Signature of a hang from stacks sampled while it spun (each as `new Error().stack` text):
+ * `timeout|hang|fn@file;fn@file:line;…`. Where one sample lands inside a loop varies from sample
+ * to sample and run to run, so the signature starts at the innermost user frame of the first
+ * sample whose function (name and file) is on every sample, written without its line, followed by
+ * up to two of its callers with their call lines, which do not vary. Two endless loops in one
+ * function therefore count as one bug; loops in different functions, or one function reached
+ * from different call sites, stay apart. Undefined when no sample has a user frame.
+ */
+export function hangSignature(stacks: readonly string[], cwd = process.cwd()): string | undefined {
+  const samples = stacks.map((s) => parseStack(s).filter(isUserFrame));
+  const first = samples[0];
+  if (!first || first.length === 0) return undefined;
+  const fnKey = (f: Frame) => `${f.fn}@${path.relative(cwd, f.file)}`;
+  const others = samples.slice(1).map((fr) => new Set(fr.map(fnKey)));
+  let i = first.findIndex((f) => others.every((set) => set.has(fnKey(f))));
+  if (i < 0) i = 0;
+  const where = [fnKey(first[i]), ...first.slice(i + 1, i + 3).map((f) => `${fnKey(f)}:${f.line}`)];
+  return `timeout|hang|${where.join(';')}`;
 }

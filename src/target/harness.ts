@@ -8,7 +8,7 @@
 import type { T } from '../api/t.js';
 import type { ExpectRule, RegisteredTarget } from '../api/registry.js';
 import type { FailureInfo, FailureKind } from '../engine/protocol.js';
-import { cleanStack, failureSignature } from '../report/signature.js';
+import { cleanStack, failureSignature, hangSignature } from '../report/signature.js';
 import { inspect } from 'node:util';
 
 /** Thrown by t.fail(). */
@@ -145,6 +145,23 @@ export function describeError(t: TContext, e: unknown, rejected: boolean): Failu
 /** A failure that has no stack (exit, abort, timeout, oom, crash). */
 export function simpleFailure(kind: FailureKind, headline: string, detail = headline, signatureExtra = ''): FailureInfo {
   return { kind, headline, detail, signature: `${kind}|${signatureExtra}|`, output: '' };
+}
+
+/**
+ * A hang, from the stacks sampled while it spun (engine/hang-stack.ts): keyed and shown by where
+ * it was running. Without a user frame it is keyed "idle" when the thread answered (no JavaScript
+ * was running: the input awaits something that never happens) and "blocked" when it did not.
+ */
+export function hangFailure(headline: string, stacks: readonly string[], answered: boolean): FailureInfo {
+  const signature = hangSignature(stacks);
+  if (signature !== undefined) {
+    const frames = cleanStack(stacks[0]).split('\n').filter((l) => l.startsWith('    '));
+    return { kind: 'timeout', headline, detail: [headline, ...frames].join('\n'), signature, output: '' };
+  }
+  const note = answered
+    ? 'no JavaScript was running when it was stopped: the input awaits something that never happens (a promise, a timer, I/O)'
+    : 'the thread served no interrupt, so where it was is unknown: it was blocked in a system call, Atomics.wait or a long native call';
+  return simpleFailure('timeout', headline, `${headline}\n${note}`, answered ? 'idle' : 'blocked');
 }
 
 /** Runs registered cleanups in reverse order; a throwing cleanup fails the input. */

@@ -16,6 +16,8 @@ const CASES = [
   { name: '--fuzztime=abc', args: ['fuzz', 'good', '--fuzztime=abc', '--parallel=1'], line: /--fuzztime=abc\b/ },
   { name: '--fuzztime=0x', args: ['fuzz', 'good', '--fuzztime=0x', '--parallel=1'], line: /--fuzztime=0x\b/ },
   { name: '--parallel=0', args: ['fuzz', 'good', '--parallel=0', '--fuzztime=10x'], line: /--parallel=0\b/ },
+  { name: '--no-coverage with --include (a flag it would ignore)', args: ['fuzz', 'good', '--no-coverage', '--include=**/x/**', ...FUZZ], line: /--include acts on instrumented code.*--no-coverage/ },
+  { name: '--no-coverage with --value-profile', args: ['fuzz', 'good', '--no-coverage', '--value-profile', ...FUZZ], line: /--value-profile acts on instrumented code.*--no-coverage/ },
   { name: '--timeout=soon', args: ['test', 'good', '--timeout=soon'], line: /--timeout=soon\b/ },
   { name: '--memory-limit=lots', args: ['test', 'good', '--memory-limit=lots'], line: /--memory-limit=lots\b/ },
   { name: '--fuzz with an invalid regex', args: ['fuzz', 'good', '--fuzz=[', ...FUZZ], line: /--fuzz=\[.*regular expression/ },
@@ -61,5 +63,26 @@ describe('user mistakes: exit 2 with one line naming the thing', { concurrency: 
   test('the good project in the same fixture passes (the errors above are not caused by the set-up)', async () => {
     const r = await runTsfuzz({ cwd: dir, args: ['test', 'good'] });
     assert.equal(r.code, 0, show(r));
+  });
+});
+
+describe('a reader that goes away', () => {
+  // `tsfuzz test | head -1`: printing stops, the command still finishes with its own exit code.
+  test('closing stdout early ends printing quietly, not with a stack trace', async () => {
+    const { spawn } = await import('node:child_process');
+    const pathMod = await import('node:path');
+    const { CLI, plant } = await import('../helpers/run.mjs');
+    const dir = fixture('keep-going');
+    for (const n of [250, 251, 252]) plant({ dir, target: 'TwoBugs', values: [{ bytes: [n] }] });
+    plant({ dir, target: 'TwoBugs', values: [{ bytes: [3] }] });
+    const child = spawn(process.execPath, [CLI, 'test', 'two-bugs.fuzz.ts'], {
+      cwd: dir, env: { ...process.env, TSFUZZ_CACHE: pathMod.join(dir, '.cache') }, stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.on('data', (b) => (stderr += b));
+    child.stdout.once('data', () => child.stdout.destroy());
+    const code = await new Promise((resolve) => child.on('close', (c) => resolve(c)));
+    assert.equal(code, 1, stderr);
+    assert.doesNotMatch(stderr, /EPIPE|internal error|\n\s+at /, stderr);
   });
 });

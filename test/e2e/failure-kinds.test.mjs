@@ -18,7 +18,8 @@ const CASES = [
   { target: 'Exits', kind: 'exit', headline: /process\.exit\(3\)/ },
   // process.abort() inside try/catch: the target swallows everything, the engine still sees it.
   { target: 'Aborts', kind: 'abort', headline: /process\.abort\(\)/ },
-  { target: 'Hangs', kind: 'timeout', headline: /timeout/, flags: ['--timeout=2s'] },
+  // A hang shows where it was spinning (sampled before the thread was stopped).
+  { target: 'Hangs', kind: 'timeout', headline: /timeout/, stack: /^\s+at bugs\.fuzz\.ts:34:\d+$/m, flags: ['--timeout=2s'] },
   { target: 'Recurses', kind: 'stack-overflow', headline: /stack overflow/i, stack: /at recurse \(bugs\.fuzz\.ts:38:\d+\)/ },
   { target: 'BlowsMemory', kind: 'oom', headline: /memory/i, flags: ['--memory-limit=300'] },
   // A signal takes the whole worker process: the input is named by the safe-mode replay.

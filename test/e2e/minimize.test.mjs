@@ -105,12 +105,9 @@ describe('minimization of failing inputs', { concurrency: 2 }, () => {
     assert.equal(latin1(decoded[0].value), 'M');
   });
 
-  // TODO until hang signatures tell hangs apart (issue 6: "for hangs the stack where the input was
-  // interrupted"; src/report/signature.ts: "all hangs of a target count as one failure"): every
-  // hang has the signature `timeout||`, so "A" (spinOnA) is accepted to shrink to "0", which
-  // hangs in spinOnZero — another bug. Runs, and reports a failure as "todo" without failing.
-  const HANG_SIGNATURES = 'a hang has no stack in its signature yet, so minimization may swap one hang for another';
-  test('two hangs in one target: minimizing one never slides into the other', { todo: HANG_SIGNATURES }, async () => {
+  // Every hang is keyed by where it was spinning (sampled before the thread is stopped), so "A"
+  // (spinOnA) is never accepted to shrink to "0", which hangs in spinOnZero — another bug.
+  test('two hangs in one target: minimizing one never slides into the other', async () => {
     const dir = fixture('minimize');
     const file = 'two-hangs.fuzz.ts';
     plantCache({ dir, file, target: 'TwoHangs', values: [{ bytes: around('A', 60, 120, 'qrstu') }] });
