@@ -122,7 +122,10 @@ export class Coordinator {
   private startedAt = Date.now();
   private readonly cursors = new Map<string, number>();
   private batchCount = new Map<string, number>();
-  private lastStatus = { at: Date.now(), execs: 0 };
+  /** The last progress line: when, executions and new inputs by then. */
+  private lastStatus = { at: Date.now(), execs: 0, fresh: 0 };
+  /** Edges covered by any target (each counted once). */
+  private readonly edgesSeen = new Set<string>();
   private phase: 'baseline' | 'fuzzing' = 'baseline';
   private baseline = { done: 0, total: 0 };
   /** When fuzzing (after the baseline) began, and the executions done by then. */
@@ -176,7 +179,8 @@ export class Coordinator {
       if (!this.stopping) {
         this.phase = 'fuzzing';
         this.fuzzStart = { at: Date.now(), execs: this.execs };
-        const edges = this.targets.reduce((n, t) => n + t.edgesCovered, 0);
+        const edges = this.edgesSeen.size;
+        this.lastStatus.fresh = this.targets.reduce((n, t) => n + t.newInteresting, 0);
         o.reporter.info(
           `fuzz: elapsed: ${formatElapsed(Date.now() - this.startedAt)}, gathering baseline coverage: ${this.baseline.done}/${this.baseline.total} completed, now fuzzing with ${parallel} worker${parallel === 1 ? '' : 's'}` +
             (o.coverage ? ` (${edges}/${this.pool.edges} edges covered)` : ''),
@@ -206,6 +210,7 @@ export class Coordinator {
           info,
           testdataDir(path.dirname(info.file), info.name),
           cacheDirFor(this.o.cacheRoot, `${path.relative(process.cwd(), info.file).split(path.sep).join('/')}#${info.name}`),
+          this.edgesSeen,
         ),
     );
   }
@@ -470,24 +475,25 @@ export class Coordinator {
     const now = Date.now();
     const dt = (now - this.lastStatus.at) / 1000;
     const rate = dt > 0 ? Math.round((this.execs - this.lastStatus.execs) / dt) : 0;
-    this.lastStatus = { at: now, execs: this.execs };
+    const fresh = this.targets.reduce((n, t) => n + t.newInteresting, 0);
+    const sinceLast = fresh - this.lastStatus.fresh;
+    this.lastStatus = { at: now, execs: this.execs, fresh };
     const elapsed = formatElapsed(now - this.startedAt);
     if (this.phase === 'baseline') {
       this.o.reporter.info(`fuzz: elapsed: ${elapsed}, gathering baseline coverage: ${this.baseline.done}/${this.baseline.total} completed`);
       return;
     }
     const corpus = this.targets.reduce((n, t) => n + t.entries.length, 0);
-    const fresh = this.targets.reduce((n, t) => n + t.newInteresting, 0);
-    const edges = this.targets.reduce((n, t) => n + t.edgesCovered, 0);
+    const edges = this.edgesSeen.size;
     const cov = this.o.coverage ? `, edges: ${edges}/${this.pool.edges}` : '';
     const fails = this.findings.list.length ? `, failures: ${this.findings.list.length}` : '';
     this.o.reporter.progress(
       {
-        elapsedMs: now - this.startedAt, execs: this.execs, execsPerSec: rate, corpus, newInteresting: fresh,
+        elapsedMs: now - this.startedAt, execs: this.execs, execsPerSec: rate, corpus, newInteresting: fresh, newSinceLast: sinceLast,
         edgesCovered: this.o.coverage ? edges : undefined, edgesTotal: this.o.coverage ? this.pool.edges : undefined,
         phase: 'fuzzing', failures: this.findings.list.length,
       },
-      `fuzz: elapsed: ${elapsed}, execs: ${this.execs} (${rate}/sec), corpus: ${corpus} (${fresh} new)${cov}${fails}`,
+      `fuzz: elapsed: ${elapsed}, execs: ${this.execs} (${rate}/sec), corpus: ${corpus} (+${sinceLast})${cov}${fails}`,
     );
   }
 

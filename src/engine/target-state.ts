@@ -81,7 +81,16 @@ export class TargetState {
     this.execsPerMs = this.execsPerMs === 0 ? rate : 0.7 * this.execsPerMs + 0.3 * rate;
   }
 
-  constructor(readonly info: TargetInfo, readonly testdataDir: string, readonly cacheDir: string) {
+  /**
+   * `edgesSeen`: edges covered by any target of the run (shared by all of them), so the progress
+   * line counts an edge two targets reach once.
+   */
+  constructor(
+    readonly info: TargetInfo,
+    readonly testdataDir: string,
+    readonly cacheDir: string,
+    private readonly edgesSeen?: Set<string>,
+  ) {
     this.key = targetKey(info.file, info.name);
   }
 
@@ -109,7 +118,10 @@ export class TargetState {
       if (add === 0) continue;
       fresh++;
       if (commit) {
-        if (old === 0 && !edge.startsWith('vp:')) this.edges++;
+        if (old === 0 && !edge.startsWith('vp:')) {
+          this.edges++;
+          this.edgesSeen?.add(edge);
+        }
         this.coverage.set(edge, old | add);
         this.coverageLog.push([edge, add]);
       }

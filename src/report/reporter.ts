@@ -34,7 +34,9 @@ export interface Progress {
   execs: number;
   execsPerSec: number;
   corpus: number;
+  /** Inputs added to the corpus in this run so far, and since the previous progress line. */
   newInteresting: number;
+  newSinceLast?: number;
   edgesCovered?: number;
   edgesTotal?: number;
   phase: 'baseline' | 'fuzzing' | 'stopping';

@@ -62,6 +62,11 @@ describe('--json', { concurrency: 2 }, () => {
     for (const p of progress) {
       for (const k of ['elapsedMs', 'execs', 'execsPerSec', 'corpus', 'newInteresting', 'failures']) assert.equal(typeof p[k], 'number', `${k}: ${JSON.stringify(p)}`);
       assert.equal(typeof p.edgesCovered, 'number', JSON.stringify(p));
+      assert.ok(p.edgesCovered <= p.edgesTotal, JSON.stringify(p));
+    }
+    // "+N" on a progress line counts the inputs added since the line before.
+    for (let i = 1; i < progress.length; i++) {
+      assert.equal(progress[i].newSinceLast, progress[i].newInteresting - progress[i - 1].newInteresting, JSON.stringify(progress.slice(i - 1, i + 1)));
     }
     const summary = events.at(-1);
     assert.equal(summary.event, 'summary');
