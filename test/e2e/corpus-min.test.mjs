@@ -87,10 +87,9 @@ describe('tsfuzz corpus-min', { concurrency: 2 }, () => {
     assert.deepEqual(cacheFiles(dir), left);
   });
 
-  // Fails now: an input whose run did not complete (a hang here) has no coverage to compare, and
-  // distill.ts then treats it as adding nothing and deletes it. A cached input that fails is a new
-  // failure for the next fuzz run (coordinator: "a cached input that fails now is a new failure"),
-  // so corpus-min must not make it disappear.
+  // An input whose run did not complete (a hang here) has no coverage to compare; it must not be
+  // taken as adding nothing and deleted: a cached input that fails is a new failure for the next
+  // fuzz run (coordinator: "a cached input that fails now is a new failure").
   test('keeps a cached input that fails (here: hangs), which the next fuzz run reports', async () => {
     const dir = fixture('corpus-min');
     const text = corpusText([{ bytes: 'spin on H' }]);
@@ -100,6 +99,35 @@ describe('tsfuzz corpus-min', { concurrency: 2 }, () => {
     const r = await runTsfuzz({ cwd: dir, args: ['corpus-min', 'spin.fuzz.ts', '--timeout=500ms'] });
     assert.equal(r.code, 0, show(r));
     assert.ok(fs.existsSync(path.join(cache, sha16(text))), `the hanging input was deleted\n${show(r)}`);
+  });
+
+  test('runs while a fuzz run uses the same cache: both succeed, and every cached file stays whole', async () => {
+    const dir = fixture('corpus-min');
+    const seeded = await runTsfuzz({ cwd: dir, args: ['fuzz', FILE, '--fuzztime=3000x', '--parallel=1', '--seed=1'] });
+    assert.equal(seeded.code, 0, show(seeded));
+    let distill;
+    const fuzzing = runTsfuzz({
+      cwd: dir,
+      args: ['fuzz', FILE, '--fuzztime=4s', '--parallel=1', '--seed=2'],
+      // Once the run is fuzzing (it has read the cache and keeps writing to it), distill that cache.
+      onStderr: (text) => {
+        if (!distill && /now fuzzing/.test(text)) distill = runTsfuzz({ cwd: dir, args: ['corpus-min', FILE] });
+      },
+    });
+    const f = await fuzzing;
+    assert.equal(f.code, 0, show(f));
+    assert.ok(distill, `the fuzz run never started fuzzing\n${show(f)}`);
+    const d = await distill;
+    assert.equal(d.code, 0, show(d));
+    assert.match(d.stdout, new RegExp(`^${TARGET}: \\d+ → \\d+ cached inputs`, 'm'), show(d));
+    const cache = cacheDirOf(dir, FILE, TARGET);
+    for (const id of cacheFiles(dir)) {
+      const text = fs.readFileSync(path.join(cache, id), 'utf8');
+      assert.equal(sha16(text), id, `a cached file is torn or misnamed: ${id}`);
+      assert.equal(decodeCorpus(text).length, 1);
+    }
+    // A leftover temporary file would be a write cut short.
+    assert.deepEqual(fs.readdirSync(cache).filter((n) => n.startsWith('.')), []);
   });
 
   test('--fuzz matching no target is a usage error of one line', async () => {

@@ -121,8 +121,8 @@ describe('minimization of failing inputs', { concurrency: 2 }, () => {
     assert.ok(value.includes('A') && !value.includes('0'), `the spinOnA hang was written as ${JSON.stringify(value)}, which hangs in spinOnZero\n${show(r)}`);
   });
 
-  // Fails now: a hang's minimized input is confirmed once with the full timeout, and that run is
-  // not counted in the --minimize-time=Nx budget (6 executions for 5x).
+  // A hang's minimized input is confirmed once with the full timeout; that run counts in the
+  // --minimize-time=Nx budget too.
   test('--minimize-time=5x bounds the minimization of a hang too, its confirmation included', async () => {
     const dir = fixture('minimize');
     plantCache({ dir, file: 'hang.fuzz.ts', target: 'HangsOnH', values: [{ bytes: around('H', 100, 200, 'abcdefg ') }] });
@@ -366,9 +366,8 @@ describe('minimization of failing inputs', { concurrency: 2 }, () => {
     assert.deepEqual(testdataFiles(dir, 'Marker'), [id]);
   });
 
-  // Fails now: with --run=Marker (every file of the target) the failing files are minimized and
-  // replaced one by one; then a file that passes stops the command with a usage error, and the
-  // replacements already made are never reported (stdout is empty).
+  // With --run=Marker (every file of the target) the failing files are minimized and replaced
+  // one by one; a file that passes is named and left alone, and does not hide the replacements.
   test('tsfuzz minimize over several files: every file it replaces is reported, even if another one passes', async () => {
     const dir = fixture('minimize');
     // By name, the passing file comes last (names are content hashes: these are fixed).
@@ -379,7 +378,7 @@ describe('minimization of failing inputs', { concurrency: 2 }, () => {
     const left = testdataFiles(dir, 'Marker');
     assert.ok(left.includes(passing), show(r));
     for (const id of failing) {
-      if (left.includes(id)) continue;
+      assert.ok(!left.includes(id), `Marker/${id} was not replaced\n${show(r)}`);
       assert.match(r.stdout, new RegExp(`^Marker/${id} → Marker/[0-9a-f]{16}: `, 'm'), `Marker/${id} was replaced without a word\n${show(r)}`);
     }
   });
