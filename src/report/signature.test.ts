@@ -23,6 +23,18 @@ describe('failureSignature', () => {
   });
 });
 
+describe('stack overflow signature', () => {
+  it('is the recursion cycle, wherever in it the overflow struck', () => {
+    const a = 'a (/proj/r.ts:5:3)';
+    const b = 'b (/proj/r.ts:9:3)';
+    const one = stack('helper (/proj/h.ts:2:1)', a, b, a, b, a, b, a, b, a);
+    const two = stack(b, a, b, a, b, a, b, a, b, a);
+    const sig = failureSignature('stack-overflow', 'RangeError', one, CWD);
+    assert.equal(sig, 'stack-overflow|RangeError|a@r.ts:5;b@r.ts:9');
+    assert.equal(failureSignature('stack-overflow', 'RangeError', two, CWD), sig);
+  });
+});
+
 describe('hangSignature', () => {
   it('is the same wherever in the spinning function a sample lands', () => {
     const at = (line: number) => stack('<anonymous>:4:23', `spin (/proj/loop.ts:${line}:7)`, 'target (/proj/t.fuzz.ts:9:3)', 'caller (/proj/t.fuzz.ts:20:1)');

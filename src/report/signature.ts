@@ -5,6 +5,7 @@
  * of Node's internals and of tsfuzz itself removed and no message text (it often contains the
  * input). Used by workers (to report each bug once per batch) and by the coordinator (to report
  * and write each distinct failure once, with a count of repeats).
+ * A stack overflow is keyed by the frames of its recursion cycle, wherever in the cycle it struck.
  * A hang is keyed by where the input was spinning (hangSignature): stacks sampled from the
  * execution thread before it was stopped (engine/hang-stack.ts).
  * Failures without a JavaScript stack (exits, aborts, memory, process deaths, and hangs whose
@@ -99,9 +100,24 @@ export function cleanStack(stack: string, cwd = process.cwd()): string {
  * the type of a non-Error thrown value), never its message.
  */
 export function failureSignature(kind: string, errorName: string, stack: string | undefined, cwd = process.cwd()): string {
+  const key = (f: Frame) => `${f.fn}@${path.relative(cwd, f.file)}:${f.line}`;
+  if (kind === 'stack-overflow' && stack) {
+    const cycle = recursionCycle(parseStack(stack).filter(isUserFrame).map(key));
+    if (cycle.length > 0) return `${kind}|${errorName}|${cycle.join(';')}`;
+  }
   const frames = stack ? userFrames(stack) : [];
-  const where = frames.map((f) => `${f.fn}@${path.relative(cwd, f.file)}:${f.line}`).join(';');
-  return `${kind}|${errorName}|${where}`;
+  return `${kind}|${errorName}|${frames.map(key).join(';')}`;
+}
+
+/**
+ * The frames of a stack overflow that repeat (the recursion), sorted: where the overflow struck
+ * inside the cycle, and which helper it was calling at that moment, vary with the input and the
+ * stack in use, while the cycle itself is the bug. Empty when nothing repeats.
+ */
+function recursionCycle(frames: readonly string[]): string[] {
+  const counts = new Map<string, number>();
+  for (const f of frames) counts.set(f, (counts.get(f) ?? 0) + 1);
+  return [...counts].filter(([, n]) => n > 1).map(([f]) => f).sort();
 }
 
 /**
