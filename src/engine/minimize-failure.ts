@@ -18,8 +18,8 @@ import type { FailureInfo } from './protocol.js';
 import type { TargetState } from './target-state.js';
 
 /** Time a memory-failure candidate gets: this many times the original's time to the limit, plus slack. */
-const OOM_TIME_FACTOR = 3;
-const OOM_TIME_SLACK_MS = 500;
+const OOM_TIME_FACTOR = 4;
+const OOM_TIME_SLACK_MS = 1000;
 
 export interface MinimizeFailureOptions {
   verifier: WorkerPool;
