@@ -120,7 +120,9 @@ export class Coordinator {
   private stopping = false;
   private interrupted = false;
   private startedAt = Date.now();
+  /** Per execution thread and target (threadKey): coverage log and corpus entries sent so far. */
   private readonly cursors = new Map<string, number>();
+  private readonly spliceCursors = new Map<string, number>();
   private batchCount = new Map<string, number>();
   /** The last progress line: when, executions and new inputs by then. */
   private lastStatus = { at: Date.now(), execs: 0, fresh: 0 };
@@ -341,8 +343,19 @@ export class Coordinator {
     }
   }
 
+  /**
+   * The splice pool of a job for the execution thread of `slot`: the target's first `size` entries,
+   * of which only those the thread does not have yet travel (the thread keeps the rest).
+   */
+  private spliceFor(slot: Slot, t: TargetState, size: number): FuzzJob['splice'] {
+    const key = threadKey(slot, t);
+    const from = Math.min(this.spliceCursors.get(key) ?? 0, size);
+    this.spliceCursors.set(key, size);
+    return { from, add: t.entries.slice(from, size).map((e) => e.values), size };
+  }
+
   private makeJob(slot: Slot, jobId: number, t: TargetState, base: Value[], seed: number, limit: number, solveBase: boolean): FuzzJob {
-    const cursorKey = `${slot.id}:${slot.generation}:${t.key}`;
+    const cursorKey = threadKey(slot, t);
     const from = this.cursors.get(cursorKey) ?? 0;
     this.cursors.set(cursorKey, t.coverageLog.length);
     return {
@@ -354,7 +367,7 @@ export class Coordinator {
       limit,
       maxLen: this.o.maxLen,
       dictionary: [...t.info.dictionary, ...this.o.dictionary, ...this.autoDictionary],
-      splicePool: t.entries.map((e) => e.values),
+      splice: this.spliceFor(slot, t, t.entries.length),
       comparisons: t.comparisons,
       comparisonsVersion: t.comparisonsVersion,
       maskDelta: t.coverageLog.slice(from),
@@ -405,7 +418,7 @@ export class Coordinator {
   /** Rebuilds input `index` of a batch from its checkpoint (the replay contract). */
   private replay(t: TargetState, job: FuzzJob, index: number): Value[] | undefined {
     if (index < 0) return undefined;
-    return replayInput(t.info.kinds, jobMutatorOptions(job), job.splicePool, job.base, job.seed, index);
+    return replayInput(t.info.kinds, jobMutatorOptions(job), splicePoolOf(t, job), job.base, job.seed, index);
   }
 
   /** The process died mid-batch: replay the batch in safe mode to learn which input killed it. */
@@ -413,8 +426,9 @@ export class Coordinator {
     const failure = describeDeath(end.death, this.o.worker.memoryLimitMb);
     this.tmpDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'tsfuzz-'));
     const safeFile = path.join(this.tmpDir, `inflight-${job.jobId}`);
-    const replayEnd = await this.pool.exec((_s, jobId) => ({
+    const replayEnd = await this.pool.exec((slot, jobId) => ({
       ...job, jobId, safeFile, stopOnFailure: false, maskDelta: [], coverage: false, minimizeNew: false, solveBase: false,
+      splice: this.spliceFor(slot, t, job.splice.size),
     }));
     let index = -1;
     let finalFailure = failure;
@@ -445,7 +459,7 @@ export class Coordinator {
   private async nameKiller(t: TargetState, job: FuzzJob, index: number, failure: FailureInfo): Promise<{ values: Value[]; failure: FailureInfo; verified: boolean }> {
     const first = Math.max(0, index - KILLER_LOOKBACK);
     const m = new Mutator(t.info.kinds, jobMutatorOptions(job));
-    m.setSplicePool(job.splicePool);
+    m.setSplicePool(splicePoolOf(t, job));
     m.start(job.base, job.seed);
     m.skip(first);
     const inputs: Value[][] = [];
@@ -546,4 +560,14 @@ export class Coordinator {
       })),
     };
   }
+}
+
+/** Names one execution thread's view of a target: a new process or a replaced thread starts afresh. */
+function threadKey(slot: Slot, t: TargetState): string {
+  return `${slot.id}:${slot.generation}:${slot.thread}:${t.key}`;
+}
+
+/** The splice pool a job used: the target's first entries (the corpus only grows). */
+function splicePoolOf(t: TargetState, job: FuzzJob): Value[][] {
+  return t.entries.slice(0, job.splice.size).map((e) => e.values);
 }

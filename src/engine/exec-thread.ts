@@ -166,6 +166,21 @@ function applyMaskDelta(delta: StableCoverage): void {
 // ---------------------------------------------------------------------------------------------
 // Fuzz batches
 
+/** Per target: the corpus entries received so far for splicing (FuzzJob.splice). */
+const splicePools = new Map<string, Value[][]>();
+
+/** The job's splice pool: what this thread kept for the target, cut to `from`, plus `add`. */
+function splicePoolFor(job: FuzzJob): Value[][] {
+  let pool = splicePools.get(job.target);
+  if (!pool) splicePools.set(job.target, (pool = []));
+  const { from, add, size } = job.splice;
+  if (from > pool.length) throw new Error(`internal: splice pool of ${pool.length} entries, job continues at ${from}`);
+  pool.length = from;
+  for (const v of add) pool.push(v);
+  if (pool.length !== size) throw new Error(`internal: splice pool of ${pool.length} entries, job expects ${size}`);
+  return pool;
+}
+
 function runFuzzJob(job: FuzzJob): void | Promise<void> {
   const target = targets.get(job.target);
   if (!target) throw new Error(`internal: unknown target ${job.target}`);
@@ -178,8 +193,9 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   if (known && known.version === job.comparisonsVersion) comparisons = known.comparisons;
   else tables.set(job.target, { version: job.comparisonsVersion, comparisons });
   const options = { ...jobMutatorOptions(job), comparisons };
+  const splicePool = splicePoolFor(job);
   const mutator = new Mutator(target.kinds, options);
-  mutator.setSplicePool(job.splicePool);
+  mutator.setSplicePool(splicePool);
   mutator.start(job.base, job.seed);
   trace?.reset();
   /** Compare operands recorded during this job, sent with job-done for later batches' tables. */
@@ -201,11 +217,11 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   let shadow: Mutator | undefined;
   const replay = (index: number): Value[] => {
     if (index !== mutator.count - 1) {
-      return replayInput(target.kinds, options, job.splicePool, job.base, job.seed, index);
+      return replayInput(target.kinds, options, splicePool, job.base, job.seed, index);
     }
     if (!shadow) {
       shadow = new Mutator(target.kinds, options);
-      shadow.setSplicePool(job.splicePool);
+      shadow.setSplicePool(splicePool);
       shadow.start(job.base, job.seed);
     }
     return shadow.rebuild(mutator.checkpoint());

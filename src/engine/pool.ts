@@ -18,10 +18,14 @@ export type JobEnd =
   | { kind: 'died'; death: WorkerDeath }
   | { kind: 'stopped' };
 
-/** A place in the pool; `generation` changes each time its process is replaced. */
+/**
+ * A place in the pool; `generation` changes each time its process is replaced, `thread` each
+ * time its execution thread is (state kept in that thread, like the coverage mask, is gone).
+ */
 export interface Slot {
   readonly id: number;
   generation: number;
+  thread: number;
   worker: WorkerHandle | undefined;
   busy: boolean;
 }
@@ -38,7 +42,7 @@ export class WorkerPool {
   edges = 0;
 
   constructor(private readonly config: WorkerConfig, size: number) {
-    for (let i = 0; i < size; i++) this.slots.push({ id: i, generation: 0, worker: undefined, busy: false });
+    for (let i = 0; i < size; i++) this.slots.push({ id: i, generation: 0, thread: 0, worker: undefined, busy: false });
   }
 
   /** Starts every worker; rejects with the first load error. Returns the targets they loaded. */
@@ -106,6 +110,7 @@ export class WorkerPool {
               resolve({ kind: 'run', failure: m.failure, skipped: m.skipped, coverage: m.coverage });
               break;
             case 'thread-lost': {
+              slot.thread++;
               const end: JobEnd = { kind: 'thread-lost', index: m.index, failure: m.failure, values: m.values };
               // The supervisor could not stop its thread and is ending its process: wait for
               // that, so the next job goes to a fresh process.

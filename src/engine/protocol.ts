@@ -89,8 +89,12 @@ export interface FuzzJob {
   maxLen: number;
   /** Dictionary tokens (fuzz-file tokens + --dict). */
   dictionary: Uint8Array[];
-  /** Corpus entries for splicing; part of the replay checkpoint. */
-  splicePool: Value[][];
+  /**
+   * Corpus entries for splicing, part of the replay checkpoint: the target's first `size` corpus
+   * entries (the corpus only grows). Only what this worker's execution thread lacks travels:
+   * the entries from index `from` on (`add`); the thread keeps the rest from earlier jobs.
+   */
+  splice: { from: number; add: Value[][]; size: number };
   /** Compare operands seen in earlier batches (comparison mutations); part of the checkpoint. */
   comparisons: ComparePair[];
   /** Changes whenever `comparisons` does, so a worker can keep what it derived from the table. */
