@@ -70,13 +70,27 @@ fs.cpSync(path.join(here, '..', 'test', 'fixtures', 'deep12', 'ts'), deepDir, { 
 fs.mkdirSync(path.join(deepDir, 'node_modules'));
 fs.symlinkSync(path.join(here, '..'), path.join(deepDir, 'node_modules', 'tsfuzz'), 'dir');
 const LIMIT = 20_000_000;
-for (const seed of [1, 2, 3]) {
-  for (const cov of seed === 1 ? [true, false] : [true]) {
+const DEEP_SEEDS = Number(process.env.BENCH_DEEP_SEEDS ?? 6);
+const modes = [
+  ['coverage + compare tracing (default)', []],
+  ['coverage only (--no-cmp-trace)', ['--no-cmp-trace']],
+  ['no coverage (--no-coverage)', ['--no-coverage']],
+];
+for (const [name, flags] of modes) {
+  const seeds = flags.includes('--no-coverage') ? [1] : Array.from({ length: DEEP_SEEDS }, (_, i) => i + 1);
+  const found = [];
+  let missed = 0;
+  let seconds = 0;
+  for (const seed of seeds) {
     fs.rmSync(path.join(deepDir, 'testdata'), { recursive: true, force: true });
-    const s = fuzzSummary(['--fuzztime=' + LIMIT + 'x', '--parallel=1', `--seed=${seed}`, '--minimize-time=0', ...(cov ? [] : ['--no-coverage'])], { cwd: deepDir });
-    const found = s.failures.length > 0;
-    console.log(`seed ${seed}, ${cov ? 'coverage   ' : 'no coverage'}: ${found ? `found after ${fmt(s.execs)} execs in ${(s.elapsedMs / 1000).toFixed(1)} s` : `not found in ${fmt(s.execs)} execs (${(s.elapsedMs / 1000).toFixed(1)} s)`}`);
+    const s = fuzzSummary(['--fuzztime=' + LIMIT + 'x', '--parallel=1', `--seed=${seed}`, '--minimize-time=0', ...flags], { cwd: deepDir });
+    seconds += s.elapsedMs / 1000;
+    if (s.failures.length > 0) found.push(s.execs);
+    else missed++;
   }
+  const mean = found.length ? Math.round(found.reduce((a, b) => a + b, 0) / found.length) : 0;
+  const what = found.length ? `found in ${found.length}/${seeds.length} seeds, mean ${fmt(mean)} execs (${found.map(fmt).join(', ')})` : 'not found';
+  console.log(`${name.padEnd(38)} ${what}${missed ? `; ${missed} not found in ${fmt(LIMIT)}` : ''}; ${(seconds / seeds.length).toFixed(1)} s per run`);
 }
 fs.rmSync(deepDir, { recursive: true, force: true });
 spawnSync(process.execPath, [path.join(here, 'minimize.mjs')], { stdio: 'inherit' });

@@ -315,7 +315,7 @@ export class Coordinator {
         return;
       }
       const t = pickTarget(this.targets);
-      const entry = pickEntry(t, this.rng);
+      const entry = pickEntry(t, this.rng, !this.o.seedGiven);
       entry.picks++;
       const n = this.batchCount.get(t.key) ?? 0;
       this.batchCount.set(t.key, n + 1);
@@ -332,13 +332,14 @@ export class Coordinator {
       t.promised += limit;
       let job: FuzzJob | undefined;
       const end = await this.pool.exec(
-        // An entry's first batch starts by solving the comparisons it makes (seeds, cached inputs).
-        (slot, jobId) => (job = this.makeJob(slot, jobId, t, entry.values, seed, limit, entry.picks === 1)),
+        (slot, jobId) => (job = this.makeJob(slot, jobId, t, entry, seed, limit)),
         (m) => this.onEvent(t, entry, m),
       );
       this.promised -= limit;
       t.promised -= limit;
-      if (end.kind === 'done') t.noteBatch(end.execs, Date.now() - sentAt);
+      if (end.kind === 'done') {
+        t.noteBatch(entry, end.execs, Date.now() - sentAt, end.novelty);
+      }
       await this.onJobEnd(t, job!, end);
     }
   }
@@ -354,7 +355,7 @@ export class Coordinator {
     return { from, add: t.entries.slice(from, size).map((e) => e.values), size };
   }
 
-  private makeJob(slot: Slot, jobId: number, t: TargetState, base: Value[], seed: number, limit: number, solveBase: boolean): FuzzJob {
+  private makeJob(slot: Slot, jobId: number, t: TargetState, entry: CorpusEntry, seed: number, limit: number): FuzzJob {
     const cursorKey = threadKey(slot, t);
     const from = this.cursors.get(cursorKey) ?? 0;
     this.cursors.set(cursorKey, t.coverageLog.length);
@@ -362,7 +363,7 @@ export class Coordinator {
       kind: 'fuzz',
       jobId,
       target: t.key,
-      base,
+      base: entry.values,
       seed,
       limit,
       maxLen: this.o.maxLen,
@@ -374,7 +375,8 @@ export class Coordinator {
       coverage: this.o.coverage,
       safeFile: undefined,
       minimizeNew: this.o.coverage && this.o.minimize !== undefined,
-      solveBase,
+      // An entry's first batch starts by solving the comparisons it makes (seeds, cached inputs).
+      solveBase: entry.picks === 1,
       stopOnFailure: !this.o.keepGoing,
     };
   }
@@ -383,7 +385,6 @@ export class Coordinator {
     if (m.kind === 'interesting') {
       const fresh = t.mergeCoverage(m.coverage);
       if (fresh === 0) return; // another worker got there first
-      parent.finds++;
       const text = marshalCorpusFile(t.info.kinds, m.values);
       const id = corpusFileId(text);
       if (t.addEntry({ id, values: m.values, source: 'new', newEdges: fresh, generation: parent.generation + 1 })) {

@@ -11,6 +11,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RegisteredTarget } from '../api/registry.js';
+import { PathFrequency } from '../coverage/frequency.js';
 import { bucketBit, installCoverageRuntime, type CoverageRuntime } from '../coverage/runtime.js';
 import { registerLoader } from '../instrument/register.js';
 import { Mutator, replayInput } from '../mutator/mutator.js';
@@ -60,6 +61,8 @@ const cov: CoverageRuntime | undefined = config.instrument ? installCoverageRunt
 /** Compare operands (input-to-state), recorded through the runtime's compare hook. */
 const trace = cov && config.compareTracing ? new CompareTrace() : undefined;
 const vp = cov && config.valueProfile ? new ValueProfileMap() : undefined;
+/** How rare the paths of each batch's inputs are, for the schedule (job-done's novelty). */
+const paths = cov ? new PathFrequency() : undefined;
 if (cov && vp) cov.cmp = vp.hook(trace?.record);
 else if (cov && trace) cov.cmp = trace.record;
 /** Coverage the coordinator has already seen, per target and local edge: bucket bits. */
@@ -194,6 +197,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   else tables.set(job.target, { version: job.comparisonsVersion, comparisons });
   const options = { ...jobMutatorOptions(job), comparisons };
   const splicePool = splicePoolFor(job);
+  paths?.takeBatchNovelty(); // this batch's novelty starts from nothing
   const mutator = new Mutator(target.kinds, options);
   mutator.setSplicePool(splicePool);
   mutator.start(job.base, job.seed);
@@ -246,6 +250,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   const afterExec = (index: number): void | Promise<void> => {
     if (!useCov) return;
     if (cov!.T[0] === 0 && (!vp || vp.T[0] === 0)) return;
+    if (PathFrequency.sampled(index)) paths!.observe(cov!.T, cov!.C);
     if (failedIndex === index) {
       cov!.reset(); // a failing input is a finding, not a corpus entry
       vp?.reset();
@@ -332,6 +337,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     post({
       kind: 'job-done', jobId: job.jobId, execs: mutator.count + extra, failures, repeats, edges: cov?.totalEdges ?? 0,
       comparisons: trace ? [...batchPairs, ...trace.takeNew()].slice(-MAX_PAIRS_PER_JOB) : [],
+      novelty: paths?.takeBatchNovelty(),
     });
   };
 

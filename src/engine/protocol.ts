@@ -146,6 +146,8 @@ export type FromWorker =
       kind: 'job-done'; jobId: number; execs: number; failures: number; repeats: Record<string, number>; edges: number;
       /** New compare operands recorded during the job. */
       comparisons: ComparePair[];
+      /** How rare the paths of the batch's inputs were (coverage/frequency.ts); undefined: none sampled. */
+      novelty?: number;
     }
   /** The execution thread died or was stopped during a job; the supervisor restarts it. */
   /** `values`: the input that was running, when it is not input `index` of the batch (a candidate). */

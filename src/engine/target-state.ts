@@ -24,10 +24,15 @@ export interface CorpusEntry {
   newEdges: number;
   /** Times the schedule picked it. */
   picks: number;
-  /** Inputs derived from it that reached new coverage. */
-  finds: number;
   /** Mutation generations from a seed: 0 for seeds and files, parent's + 1 for new finds. */
   generation: number;
+  /**
+   * How rare the paths of inputs mutated from this entry are (coverage/frequency.ts; moving
+   * average over its batches); undefined until a batch from it reported one.
+   */
+  novelty: number | undefined;
+  /** Measured speed of batches from this entry (executions per millisecond); 0 = unknown. */
+  execsPerMs: number;
 }
 
 export class TargetState {
@@ -74,11 +79,11 @@ export class TargetState {
   /** Measured speed of fuzz batches (executions per millisecond, moving average); 0 = unknown. */
   execsPerMs = 0;
 
-  /** Folds a finished batch into the speed estimate. */
-  noteBatch(execs: number, ms: number): void {
-    if (execs <= 0) return;
-    const rate = execs / Math.max(1, ms);
-    this.execsPerMs = this.execsPerMs === 0 ? rate : 0.7 * this.execsPerMs + 0.3 * rate;
+  /** Folds a finished batch from `entry` into the estimates of the target and the entry. */
+  noteBatch(entry: CorpusEntry, execs: number, ms: number, novelty: number | undefined): void {
+    this.execsPerMs = foldRate(this.execsPerMs, execs, ms);
+    entry.execsPerMs = foldRate(entry.execsPerMs, execs, ms);
+    if (novelty !== undefined) entry.novelty = entry.novelty === undefined ? novelty : 0.5 * entry.novelty + 0.5 * novelty;
   }
 
   /**
@@ -98,10 +103,15 @@ export class TargetState {
     return this.info.name;
   }
 
-  addEntry(e: Omit<CorpusEntry, 'picks' | 'finds' | 'size' | 'newEdges' | 'generation'> & { newEdges?: number; generation?: number }): CorpusEntry | undefined {
+  addEntry(
+    e: Pick<CorpusEntry, 'id' | 'values' | 'source'> & Partial<Pick<CorpusEntry, 'newEdges' | 'generation'>>,
+  ): CorpusEntry | undefined {
     if (this.ids.has(e.id)) return undefined;
     this.ids.add(e.id);
-    const entry: CorpusEntry = { ...e, size: entrySize(e.values), newEdges: e.newEdges ?? 0, picks: 0, finds: 0, generation: e.generation ?? 0 };
+    const entry: CorpusEntry = {
+      ...e, size: entrySize(e.values), newEdges: e.newEdges ?? 0, picks: 0, generation: e.generation ?? 0,
+      novelty: undefined, execsPerMs: 0,
+    };
     this.entries.push(entry);
     return entry;
   }
@@ -135,6 +145,13 @@ export class TargetState {
   get edgesCovered(): number {
     return this.edges;
   }
+}
+
+/** A speed estimate (executions per ms, 0 = unknown) moved toward a batch's measured speed. */
+function foldRate(prev: number, execs: number, ms: number): number {
+  if (execs <= 0) return prev;
+  const rate = execs / Math.max(1, ms);
+  return prev === 0 ? rate : 0.7 * prev + 0.3 * rate;
 }
 
 export function entrySize(values: readonly Value[]): number {
