@@ -66,6 +66,8 @@ export interface FuzzSummary {
 }
 
 const STATUS_INTERVAL_MS = 3000;
+/** Loading that takes longer than this gets a progress line. */
+const SLOW_LOAD_MS = 10_000;
 const RECOMMENDED_MAX = 50;
 /** Executions an Nx budget keeps for re-running the failures of its last batches (--keep-going). */
 const RECHECK_RESERVE = 16;
@@ -128,7 +130,7 @@ export class Coordinator {
   private lastStatus = { at: Date.now(), execs: 0, fresh: 0 };
   /** Edges covered by any target (each counted once). */
   private readonly edgesSeen = new Set<string>();
-  private phase: 'baseline' | 'fuzzing' = 'baseline';
+  private phase: 'loading' | 'baseline' | 'fuzzing' = 'loading';
   private baseline = { done: 0, total: 0 };
   /** When fuzzing (after the baseline) began, and the executions done by then. */
   private fuzzStart = { at: 0, execs: 0 };
@@ -176,6 +178,7 @@ export class Coordinator {
         if (!o.keepGoing) this.stop();
       };
       for (const t of this.targets) this.loadCorpus(t);
+      this.phase = 'baseline';
       this.startedAt = Date.now();
       await this.runBaseline();
       if (!this.stopping) {
@@ -494,6 +497,14 @@ export class Coordinator {
     const sinceLast = fresh - this.lastStatus.fresh;
     this.lastStatus = { at: now, execs: this.execs, fresh };
     const elapsed = formatElapsed(now - this.startedAt);
+    if (this.phase === 'loading') {
+      // Loading is silent when quick (a load error is then the only line); a slow one (a big
+      // dependency instrumented for the first time) says what it is waiting for.
+      if (now - this.startedAt >= SLOW_LOAD_MS) {
+        this.o.reporter.info(`fuzz: elapsed: ${elapsed}, loading the fuzz files in ${this.pool.slots.length} worker${this.pool.slots.length === 1 ? '' : 's'} (instrumenting them the first time)`);
+      }
+      return;
+    }
     if (this.phase === 'baseline') {
       this.o.reporter.info(`fuzz: elapsed: ${elapsed}, gathering baseline coverage: ${this.baseline.done}/${this.baseline.total} completed`);
       return;

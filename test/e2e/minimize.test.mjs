@@ -91,7 +91,7 @@ describe('minimization of failing inputs', { concurrency: 2 }, () => {
   test('a hang: a 1 KB input with an "H" → "H", still hanging', async () => {
     const { decoded, rep } = await findMinimized({
       file: 'hang.fuzz.ts', target: 'HangsOnH', kind: 'timeout', headline: /^input ran past the 1s timeout$/,
-      values: [{ bytes: around('H', 500, 1024, 'abcdefg ') }], flags: ['--timeout=1s'], testFlags: ['--timeout=1s'],
+      values: [{ bytes: around('H', 500, 1024, 'abcdefg ') }], flags: ['--timeout=1s', '--minimize-time=200x'], testFlags: ['--timeout=1s'],
     });
     assert.equal(latin1(decoded[0].value), 'H');
     assert.equal(rep.input, 'bytes[1] "H"');
@@ -100,7 +100,9 @@ describe('minimization of failing inputs', { concurrency: 2 }, () => {
   test('out of memory: a 1 KB input with an "M" → "M", still exhausting memory', async () => {
     const { decoded } = await findMinimized({
       file: 'oom.fuzz.ts', target: 'EatsMemoryOnM', kind: 'oom', headline: /memory/i,
-      values: [{ bytes: around('M', 500, 1024, 'abcdefg ') }], flags: ['--memory-limit=300'], testFlags: ['--memory-limit=300'],
+      // An execution budget, not the default 60 s: each candidate that exhausts memory takes ~1 s (more
+      // on a loaded machine), and the result must not depend on the machine's speed.
+      values: [{ bytes: around('M', 500, 1024, 'abcdefg ') }], flags: ['--memory-limit=300', '--minimize-time=200x'], testFlags: ['--memory-limit=300'],
     });
     assert.equal(latin1(decoded[0].value), 'M');
   });
