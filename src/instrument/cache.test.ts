@@ -7,13 +7,15 @@
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { cacheKey, cacheStats, entryPath, readOrMake, writeEntry, type CacheSlot } from './cache.js';
+import { cacheKey, cacheStats, entryPath, readOrMake, tsfuzzVersion, writeEntry, type CacheSlot } from './cache.js';
+import { TRANSFORM_REVISION } from './revision.js';
 import { transformCached } from './transform-cached.js';
 import { fixtureDir } from './testutil.js';
 import type { TransformResult } from './transform.js';
@@ -39,6 +41,11 @@ describe('transform cache', () => {
     assert.notEqual(cacheKey(SRC, '/x/a.js', { instrument: true, compares: false }), base);
     assert.notEqual(cacheKey(SRC, '/x/a.js', { instrument: true, format: 'module' }), base);
     assert.equal(cacheKey(SRC, '/x/a.js', { instrument: true, compares: true }), base);
+    // Large sources are hashed in chunks: the key is still that of the whole text's UTF-8.
+    const big = 'x'.repeat((1 << 18) - 1) + '\ud83d\ude00' + 'é'.repeat(1 << 18);
+    const head = `tsfuzz ${tsfuzzVersion()} r${TRANSFORM_REVISION}\0/x/a.js\0{"instrument":true,"format":null,"compares":true}\0`;
+    assert.equal(cacheKey(big, '/x/a.js', { instrument: true }), createHash('sha256').update(head).update(big).digest('hex'));
+    assert.notEqual(cacheKey(big, '/x/a.js', { instrument: true }), cacheKey(big.replace('\ud83d\ude00', '\ufffd\ufffd'), '/x/a.js', { instrument: true }));
   });
   it('ignores and rebuilds corrupt or truncated entries', () => {
     const cacheDir = path.join(fixtureDir({}), 'c');

@@ -39,11 +39,22 @@ export function tsfuzzVersion(): string {
   return version;
 }
 
+/** Characters of the source hashed per step (see cacheKey). */
+const HASH_CHUNK = 1 << 18;
+
 export function cacheKey(source: string, filename: string, opts: TransformOptions): string {
   const h = createHash('sha256');
   const o = { instrument: opts.instrument, format: opts.format ?? null, compares: opts.instrument ? (opts.compares ?? true) : false };
   h.update(`tsfuzz ${tsfuzzVersion()} r${TRANSFORM_REVISION}\0${filename}\0${JSON.stringify(o)}\0`);
-  h.update(source);
+  // The UTF-8 of the source, in chunks: one 9 MB conversion buffer cost 4x the hashing itself
+  // (fresh memory); a chunk never ends between the two halves of a surrogate pair.
+  for (let at = 0; at < source.length; ) {
+    let end = Math.min(source.length, at + HASH_CHUNK);
+    const last = source.charCodeAt(end - 1);
+    if (last >= 0xd800 && last <= 0xdbff && end < source.length) end++;
+    h.update(at === 0 && end === source.length ? source : source.slice(at, end));
+    at = end;
+  }
   return h.digest('hex');
 }
 
@@ -124,7 +135,7 @@ export function writeEntry(cacheDir: string, key: string, r: TransformResult): v
     const fd = fs.openSync(tmp, 'w');
     try {
       fs.writeFileSync(fd, JSON.stringify(h) + '\n');
-      fs.writeFileSync(fd, r.code, enc);
+      writeString(fd, r.code, enc);
     } finally {
       fs.closeSync(fd);
     }
@@ -135,5 +146,18 @@ export function writeEntry(cacheDir: string, key: string, r: TransformResult): v
     } catch {
       // ignore
     }
+  }
+}
+
+/**
+ * Writes all of `s`. `fs.writeSync` of a large Latin-1 string that Node made external (as the
+ * transform's output and entries read from here are) writes it without an intermediate copy.
+ */
+function writeString(fd: number, s: string, enc: 'latin1' | 'utf8'): void {
+  if (enc === 'utf8') return fs.writeFileSync(fd, s, 'utf8');
+  for (let rest = s; rest.length > 0; ) {
+    const n = fs.writeSync(fd, rest, null, 'latin1');
+    if (n <= 0) throw new Error('short write');
+    rest = rest.slice(n);
   }
 }

@@ -28,34 +28,63 @@ export interface Editor {
 export type Renderer = (out: TextBuffer, code: number) => void;
 
 export class Edits implements Editor {
-  private readonly keys: number[] = [];
-  private readonly texts: string[] = [];
-  private readonly codes: number[] = [];
-  private readonly tails: string[] = [];
+  // Insertion i: sort key (offset, then magic-string's order at one offset), text, code, tail.
+  // Preallocated from the source size (about one insertion per 40 characters of real code):
+  // growing arrays by push re-allocated them in large-object space over and over.
+  private keys: Float64Array;
+  private codes: Int32Array;
+  private texts: string[];
+  private tails: string[];
+  private n = 0;
   private readonly updates = new Map<number, [number, string]>();
 
   constructor(
     readonly original: string,
     private readonly render: Renderer,
-  ) {}
+  ) {
+    const cap = Math.max(256, Math.ceil(original.length / 24));
+    this.keys = new Float64Array(cap);
+    this.codes = new Int32Array(cap);
+    this.texts = new Array<string>(cap);
+    this.tails = new Array<string>(cap);
+  }
 
-  private add(text: string, code: number, tail: string): number {
-    const seq = this.texts.length;
+  private grow(): void {
+    const cap = this.keys.length * 2;
+    const keys = new Float64Array(cap);
+    keys.set(this.keys);
+    this.keys = keys;
+    const codes = new Int32Array(cap);
+    codes.set(this.codes);
+    this.codes = codes;
+    const texts = new Array<string>(cap);
+    const tails = new Array<string>(cap);
+    for (let i = 0; i < this.n; i++) {
+      texts[i] = this.texts[i];
+      tails[i] = this.tails[i];
+    }
+    this.texts = texts;
+    this.tails = tails;
+  }
+
+  /** At one offset, prepends come first (latest first), then appends (in call order). */
+  private add(pos: number, append: boolean, text: string, code: number, tail: string): void {
+    const seq = this.n;
     if (seq >= SEQ_BITS) throw new Error('tsfuzz: too many insertions in one file');
-    this.texts.push(text);
-    this.codes.push(code);
-    this.tails.push(tail);
-    return seq;
+    if (seq === this.keys.length) this.grow();
+    this.keys[seq] = pos * POS_MUL + (append ? SEQ_BITS + seq : SEQ_BITS - 1 - seq);
+    this.codes[seq] = code;
+    this.texts[seq] = text;
+    this.tails[seq] = tail;
+    this.n = seq + 1;
   }
 
   appendLeft(pos: number, text: string, code: number, tail: string): void {
-    const seq = this.add(text, code, tail);
-    this.keys.push(pos * POS_MUL + SEQ_BITS + seq);
+    this.add(pos, true, text, code, tail);
   }
 
   prependLeft(pos: number, text: string, code: number, tail: string): void {
-    const seq = this.add(text, code, tail);
-    this.keys.push(pos * POS_MUL + (SEQ_BITS - 1 - seq));
+    this.add(pos, false, text, code, tail);
   }
 
   update(start: number, end: number, text: string): void {
@@ -63,15 +92,18 @@ export class Edits implements Editor {
   }
 
   /**
-   * Output code and its encoded mappings (single source, index 0). `identity`: the output
-   * replaces the original file, so unmoved text may be left unmapped (map-writer.ts).
+   * The output code, in a buffer the caller may append to (it sized for more than the code),
+   * and its encoded mappings (single source, index 0). `identity`: the output replaces the
+   * original file, so unmoved text may be left unmapped (map-writer.ts).
    */
-  build(identity: boolean): { code: string; mappings: string } {
+  build(identity: boolean): { out: TextBuffer; mappings: string } {
     const src = this.original;
-    const keys = Float64Array.from(this.keys).sort();
+    const keys = this.keys.slice(0, this.n).sort();
     const starts = Float64Array.from(this.updates.keys()).sort();
     const { texts, codes, tails, render } = this;
-    const out = new TextBuffer(src.length * 2 + 1024, !/[^\x00-\xff]/.test(src));
+    const latin1 = !/[^\x00-\xff]/.test(src);
+    // Instrumented code is about twice the source; untouched capacity costs no memory.
+    const out = new TextBuffer(src.length * 3 + 4096, latin1);
     const map = new MappingWriter(src, identity);
     let at = 0; // next original offset to copy
     let u = 0; // next update (index into starts)
@@ -88,7 +120,7 @@ export class Edits implements Editor {
         }
         const stop = u < starts.length && starts[u] < end ? starts[u] : end;
         map.original(at, stop);
-        out.slice(src, at, stop);
+        out.slice(src, at, stop, latin1);
         at = stop;
       }
     };
@@ -116,6 +148,6 @@ export class Edits implements Editor {
       }
     }
     copyTo(src.length);
-    return { code: out.toString(), mappings: map.toString() };
+    return { out, mappings: map.toString() };
   }
 }

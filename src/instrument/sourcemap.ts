@@ -77,8 +77,12 @@ const B64_CODE = new Uint8Array(64).map((_, i) => B64.charCodeAt(i));
  * slower at 1M segments). Shared with map-writer.ts.
  */
 export class VlqWriter {
-  private buf = new Uint8Array(1 << 16);
+  private buf: Uint8Array;
   private pos = 0;
+
+  constructor(capacity = 1 << 16) {
+    this.buf = new Uint8Array(capacity);
+  }
 
   /** Makes room for `n` more bytes. */
   private reserve(n: number): void {

@@ -3,14 +3,18 @@
  * a typed array and become one string at the end. One byte per character while every character
  * fits in Latin-1, two bytes after the first that does not. Writing snippets and slices of the
  * original here, instead of creating them as ~600k strings and joining them, avoids most of the
- * build's garbage collection (on typescript.js that cost more than the build itself).
+ * build's garbage collection (on typescript.js that cost more than the build itself). The whole
+ * output (code and map comment) goes here, so it becomes one flat string: Node makes large
+ * Latin-1 strings external, and writes those to a file without another copy (cache.ts).
  * Rule: `toString()` returns exactly the characters written, in order.
  */
 
 const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+/** Runs at least this long are copied by Buffer#write (a native copy) rather than a loop. */
+const NATIVE_COPY = 128;
 
 export class TextBuffer {
-  private bytes: Uint8Array | undefined;
+  private bytes: Buffer | undefined;
   private wide: Uint16Array | undefined;
   private cap: number;
   length = 0;
@@ -18,7 +22,7 @@ export class TextBuffer {
   /** `oneByte`: start with Latin-1 storage (widened on the first character above U+00FF). */
   constructor(capacity: number, oneByte: boolean) {
     this.cap = Math.max(capacity, 16);
-    if (oneByte) this.bytes = new Uint8Array(this.cap);
+    if (oneByte) this.bytes = Buffer.alloc(this.cap);
     else this.wide = new Uint16Array(this.cap);
   }
 
@@ -29,7 +33,7 @@ export class TextBuffer {
     while (cap < need) cap *= 2;
     this.cap = cap;
     if (this.bytes) {
-      const b = new Uint8Array(cap);
+      const b = Buffer.alloc(cap);
       b.set(this.bytes.subarray(0, this.length));
       this.bytes = b;
     } else {
@@ -46,19 +50,26 @@ export class TextBuffer {
     this.bytes = undefined;
   }
 
-  /** Appends `s`. */
-  str(s: string): void {
-    this.slice(s, 0, s.length);
+  /** Appends `s` (`latin1`: as in `slice`). */
+  str(s: string, latin1 = false): void {
+    this.slice(s, 0, s.length, latin1);
   }
 
-  /** Appends s[from, to). */
-  slice(s: string, from: number, to: number): void {
+  /**
+   * Appends s[from, to). `latin1`: the caller knows that `s` has no character above U+00FF
+   * (long runs are then copied natively).
+   */
+  slice(s: string, from: number, to: number, latin1 = false): void {
     const n = to - from;
     if (n <= 0) return;
     this.reserve(n);
     let at = this.length;
     let i = from;
     const b = this.bytes;
+    if (b && latin1 && n >= NATIVE_COPY) {
+      this.length += b.write(from === 0 && to === s.length ? s : s.slice(from, to), at, 'latin1');
+      return;
+    }
     if (b) {
       for (; i < to; i++) {
         const c = s.charCodeAt(i);
@@ -90,7 +101,7 @@ export class TextBuffer {
   }
 
   toString(): string {
-    if (this.bytes) return Buffer.from(this.bytes.buffer, 0, this.length).toString('latin1');
+    if (this.bytes) return this.bytes.toString('latin1', 0, this.length);
     const w = this.wide!;
     if (LITTLE_ENDIAN) return Buffer.from(w.buffer, 0, this.length * 2).toString('utf16le');
     let s = '';

@@ -83,12 +83,14 @@ export function transformSource(source: string, filename: string, opts: Transfor
     return { code, edges: 0, compareSites: 0, literals, format };
   }
 
-  const built = ms.build(inner === undefined);
-  const mappings = inner ? encodeMappings(composeMappings(decodeMappings(built.mappings), inner)) : built.mappings;
+  const { out, mappings: own } = ms.build(inner === undefined);
+  const mappings = inner ? encodeMappings(composeMappings(decodeMappings(own), inner)) : own;
   // The marker goes last so that loaders can recognise our output in O(1); V8 takes the
   // sourceMappingURL comment from anywhere in the file.
-  const out = built.code + '\n' + inlineMapComment(mapSource, mappings) + '\n' + INSTRUMENTED_MARKER + '\n';
-  return { code: out, edges: em.edges, compareSites: em.compares, literals, format };
+  out.str('\n');
+  out.str(inlineMapComment(mapSource, mappings), true);
+  out.str('\n' + INSTRUMENTED_MARKER + '\n');
+  return { code: out.toString(), edges: em.edges, compareSites: em.compares, literals, format };
 }
 
 interface Plan {
