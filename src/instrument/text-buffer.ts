@@ -85,6 +85,16 @@ export class TextBuffer {
     this.length = at;
   }
 
+  /** Appends the Latin-1 characters whose codes are `codes` (a constant prepared by `latin1Codes`). */
+  codes(codes: Uint8Array): void {
+    const n = codes.length;
+    this.reserve(n);
+    const buf = this.bytes ?? this.wide!;
+    let at = this.length;
+    for (let i = 0; i < n; i++) buf[at++] = codes[i];
+    this.length = at;
+  }
+
   /** Appends the decimal digits of a non-negative integer. */
   int(n: number): void {
     let digits = 1;
@@ -108,4 +118,10 @@ export class TextBuffer {
     for (let i = 0; i < this.length; i += 8192) s += String.fromCharCode(...w.subarray(i, Math.min(i + 8192, this.length)));
     return s;
   }
+}
+
+/** The character codes of a Latin-1 string, for `TextBuffer#codes`. */
+export function latin1Codes(s: string): Uint8Array {
+  if (/[^\x00-\xff]/.test(s)) throw new Error('not Latin-1');
+  return Uint8Array.from(s, (c) => c.charCodeAt(0));
 }
