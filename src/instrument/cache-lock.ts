@@ -62,7 +62,7 @@ export function produceOnce<T>(entryFile: string, read: () => T | undefined, mak
     }
     if (isStale(lock, opts.staleMs)) {
       removeQuietly(lock);
-      continue;
+      if (!fs.existsSync(lock)) continue; // else (cannot remove it) wait like for a live owner
     }
     if (Date.now() >= deadline) return make();
     sleep(opts.pollMs);
