@@ -425,6 +425,7 @@ export class Visitor {
   }
 
   private literal(node: Node): void {
+    if (this.literals.size >= MAX_LITERALS) return; // full: skip building the strings
     const v = node.value;
     if (node.regex) {
       if (this.opts.compares) this.addRegex(node.regex.pattern, node.regex.flags);
