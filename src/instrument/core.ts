@@ -1,7 +1,8 @@
 /**
  * Loader logic shared by every hook flavour (async ESM hooks on the hooks thread, the CommonJS
  * `_compile` patch, and synchronous `module.registerHooks`): decide format and instrumentation for
- * a file, read the on-disk cache, hand misses to the transformer it was given, and find `.ts`
+ * a file, read the on-disk cache, hand misses to the transformer it was given (or wait for the
+ * process already transforming the same file, cache.ts's `readOrMake`), and find `.ts`
  * files behind `.js`/extensionless specifiers. It never loads the transformer itself: in the
  * thread that runs user code the transformer is the helper thread (offload.ts), so tsfuzz's own
  * meriyah and amaro stay out of that thread's module cache (and can be fuzzed with --include).
@@ -9,7 +10,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { cacheKey, readEntry, type CacheSlot } from './cache.js';
+import { cacheKey, readOrMake, type CacheSlot } from './cache.js';
 import { FileFilter, declaredFormat, isTypeScriptFile, type LoaderOptions } from './filter.js';
 import { INSTRUMENTED_MARKER } from './revision.js';
 import type { ModuleFormat, TransformOptions, TransformResult } from './transform.js';
@@ -51,13 +52,13 @@ export class LoaderCore {
       format: format ?? declaredFormat(filename),
       compares: this.opts.compares,
     };
-    let r: TransformResult | undefined;
-    let slot: CacheSlot | undefined;
+    let r: TransformResult;
     if (this.opts.cacheDir) {
-      slot = { dir: this.opts.cacheDir, key: cacheKey(source, filename, opts) };
-      r = readEntry(slot.dir, slot.key);
+      const slot: CacheSlot = { dir: this.opts.cacheDir, key: cacheKey(source, filename, opts) };
+      r = readOrMake(slot, () => this.transformer(source, filename, opts, slot));
+    } else {
+      r = this.transformer(source, filename, opts, undefined);
     }
-    r ??= this.transformer(source, filename, opts, slot);
     if (r.warning && !warned.has(filename)) {
       warned.add(filename);
       process.emitWarning(r.warning, { code: 'TSFUZZ_UNINSTRUMENTED' });

@@ -2,69 +2,125 @@
  * Insert-only source editing with a source map, for the instrumenter (transform.ts/visitor.ts).
  * It implements the three magic-string operations the visitor uses — `appendLeft`, `prependLeft`
  * and `update` with magic-string's ordering rules — as flat arrays sorted once at the end, and
- * writes the output and its mappings in one pass. On typescript.js this replaces ~1 s of
- * magic-string chunk splitting and ~2 M segment arrays with ~0.2 s and a byte buffer.
- * Rule: original text is copied verbatim, and every original token start keeps a map segment.
+ * writes the output (text-buffer.ts) and its mappings (map-writer.ts) in one pass. An insertion
+ * is `text`, then optionally a numeric snippet code (emit.ts: a counter increment or a site id,
+ * rendered straight into the output by the `render` callback), then `tail`; so the ~100k
+ * snippets per MB of source are never built as strings.
+ * Rule: original text is copied verbatim, and every original token start keeps its position
+ * in the map (see map-writer.ts).
  */
-import { MappingWriter } from './sourcemap.js';
+import { MappingWriter } from './map-writer.js';
+import { TextBuffer } from './text-buffer.js';
 
 const SEQ_BITS = 2 ** 22; // insertions per file (4 M) before keys would collide
 const POS_MUL = 2 ** 23;
 
 export interface Editor {
-  appendLeft(pos: number, text: string): void;
-  prependLeft(pos: number, text: string): void;
+  /** Text at `pos`, after what is already there (openings: outer first): `text`, snippet `code` (< 0: none), `tail`. */
+  appendLeft(pos: number, text: string, code: number, tail: string): void;
+  /** Text at `pos`, before what is already there (closings: inner first); parts as in appendLeft. */
+  prependLeft(pos: number, text: string, code: number, tail: string): void;
+  /** Replaces original [start, end) (which must hold no insertion strictly inside). */
   update(start: number, end: number, text: string): void;
 }
 
+/** Writes the text of a snippet code (emit.ts's `renderCode`). */
+export type Renderer = (out: TextBuffer, code: number) => void;
+
 export class Edits implements Editor {
-  private readonly keys: number[] = [];
-  private readonly texts: string[] = [];
+  // Insertion i: sort key (offset, then magic-string's order at one offset), text, code, tail.
+  // Preallocated from the source size (about one insertion per 40 characters of real code):
+  // growing arrays by push re-allocated them in large-object space over and over.
+  private keys: Float64Array;
+  private codes: Int32Array;
+  private texts: string[];
+  private tails: string[];
+  private n = 0;
   private readonly updates = new Map<number, [number, string]>();
 
-  constructor(readonly original: string) {}
-
-  /** Text at `pos`, after what is already there (openings: outer first). */
-  appendLeft(pos: number, text: string): void {
-    const seq = this.texts.length;
-    if (seq >= SEQ_BITS) throw new Error('tsfuzz: too many insertions in one file');
-    this.texts.push(text);
-    this.keys.push(pos * POS_MUL + SEQ_BITS + seq);
+  constructor(
+    readonly original: string,
+    private readonly render: Renderer,
+  ) {
+    const cap = Math.max(256, Math.ceil(original.length / 24));
+    this.keys = new Float64Array(cap);
+    this.codes = new Int32Array(cap);
+    this.texts = new Array<string>(cap);
+    this.tails = new Array<string>(cap);
   }
 
-  /** Text at `pos`, before what is already there (closings: inner first). */
-  prependLeft(pos: number, text: string): void {
-    const seq = this.texts.length;
-    if (seq >= SEQ_BITS) throw new Error('tsfuzz: too many insertions in one file');
-    this.texts.push(text);
-    this.keys.push(pos * POS_MUL + (SEQ_BITS - 1 - seq));
+  private grow(): void {
+    const cap = this.keys.length * 2;
+    const keys = new Float64Array(cap);
+    keys.set(this.keys);
+    this.keys = keys;
+    const codes = new Int32Array(cap);
+    codes.set(this.codes);
+    this.codes = codes;
+    const texts = new Array<string>(cap);
+    const tails = new Array<string>(cap);
+    for (let i = 0; i < this.n; i++) {
+      texts[i] = this.texts[i];
+      tails[i] = this.tails[i];
+    }
+    this.texts = texts;
+    this.tails = tails;
   }
 
-  /** Replaces original [start, end) (which must hold no insertion strictly inside). */
+  /** At one offset, prepends come first (latest first), then appends (in call order). */
+  private add(pos: number, append: boolean, text: string, code: number, tail: string): void {
+    const seq = this.n;
+    if (seq >= SEQ_BITS) throw new Error('tsfuzz: too many insertions in one file');
+    if (seq === this.keys.length) this.grow();
+    this.keys[seq] = pos * POS_MUL + (append ? SEQ_BITS + seq : SEQ_BITS - 1 - seq);
+    this.codes[seq] = code;
+    this.texts[seq] = text;
+    this.tails[seq] = tail;
+    this.n = seq + 1;
+  }
+
+  appendLeft(pos: number, text: string, code: number, tail: string): void {
+    this.add(pos, true, text, code, tail);
+  }
+
+  prependLeft(pos: number, text: string, code: number, tail: string): void {
+    this.add(pos, false, text, code, tail);
+  }
+
   update(start: number, end: number, text: string): void {
     this.updates.set(start, [end, text]);
   }
 
-  /** Output code and its encoded mappings (single source, index 0). */
-  build(): { code: string; mappings: string } {
+  /**
+   * The output code, in a buffer the caller may append to (it sized for more than the code),
+   * and its encoded mappings (single source, index 0). `identity`: the output replaces the
+   * original file, so unmoved text may be left unmapped (map-writer.ts).
+   */
+  build(identity: boolean): { out: TextBuffer; mappings: string } {
     const src = this.original;
-    const keys = Float64Array.from(this.keys).sort();
-    const out: string[] = [];
-    const map = new MappingWriter();
+    const keys = this.keys.slice(0, this.n).sort();
+    const starts = Float64Array.from(this.updates.keys()).sort();
+    const { texts, codes, tails, render } = this;
+    const latin1 = !/[^\x00-\xff]/.test(src);
+    // Instrumented code is about twice the source; untouched capacity costs no memory.
+    const out = new TextBuffer(src.length * 3 + 4096, latin1);
+    const map = new MappingWriter(src, identity);
     let at = 0; // next original offset to copy
+    let u = 0; // next update (index into starts)
     const copyTo = (end: number): void => {
       while (at < end) {
-        const u = this.updates.get(at);
-        const stop = u ? at : nextUpdate(this.updates, at, end);
-        if (u) {
-          const [uEnd, text] = u;
-          map.replaced(src, at, uEnd, text);
-          out.push(text);
+        while (u < starts.length && starts[u] < at) u++; // inside an earlier update: dropped
+        if (u < starts.length && starts[u] === at) {
+          const [uEnd, text] = this.updates.get(at)!;
+          map.replaced(at, uEnd, text);
+          out.str(text);
           at = uEnd;
+          u++;
           continue;
         }
-        map.original(src, at, stop);
-        out.push(src.slice(at, stop));
+        const stop = u < starts.length && starts[u] < end ? starts[u] : end;
+        map.original(at, stop);
+        out.slice(src, at, stop, latin1);
         at = stop;
       }
     };
@@ -74,36 +130,24 @@ export class Edits implements Editor {
       const low = key - pos * POS_MUL;
       const seq = low >= SEQ_BITS ? low - SEQ_BITS : SEQ_BITS - 1 - low;
       copyTo(pos);
-      const text = this.texts[seq];
-      map.inserted(text);
-      out.push(text);
+      const text = texts[seq];
+      if (text.length > 0) {
+        map.inserted(text);
+        out.str(text);
+      }
+      const code = codes[seq];
+      if (code >= 0) {
+        const before = out.length;
+        render(out, code);
+        map.insertedChars(out.length - before);
+      }
+      const tail = tails[seq];
+      if (tail.length > 0) {
+        map.inserted(tail);
+        out.str(tail);
+      }
     }
     copyTo(src.length);
-    return { code: out.join(''), mappings: map.toString() };
+    return { out, mappings: map.toString() };
   }
-}
-
-/** First update start in (from, end), or `end`. Updates are few (one per compare operator). */
-function nextUpdate(updates: Map<number, [number, string]>, from: number, end: number): number {
-  if (updates.size === 0) return end;
-  // Updates are keyed by start; scanning candidate offsets would be O(n): keep a sorted view.
-  const starts = sortedStarts(updates);
-  let lo = 0;
-  let hi = starts.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (starts[mid] <= from) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < starts.length && starts[lo] < end ? starts[lo] : end;
-}
-
-const sortedCache = new WeakMap<Map<number, [number, string]>, { size: number; starts: Float64Array }>();
-function sortedStarts(updates: Map<number, [number, string]>): Float64Array {
-  let c = sortedCache.get(updates);
-  if (!c || c.size !== updates.size) {
-    c = { size: updates.size, starts: Float64Array.from(updates.keys()).sort() };
-    sortedCache.set(updates, c);
-  }
-  return c.starts;
 }

@@ -3,12 +3,16 @@
  * switch cases, traced method calls) and the module prologue that claims a counter range and a
  * compare-site range from the coverage runtime (src/coverage/runtime.ts).
  * Used by visitor.ts (sites) and transform.ts (prologue). Site ids are handed out in visit order,
- * so the same source always yields the same ids (stable `file#index` keys).
+ * so the same source always yields the same ids (stable `file#index` keys). The snippets that
+ * carry a number (a counter increment, a site id) travel through the edit list as numeric codes
+ * (`hitCode`, `siteCode`) and are written straight into the output by `renderCode`: building one
+ * string per site cost more than the rest of the instrumentation on large files.
  * Rule: the emitted code behaves exactly like the original, with or without the runtime present;
  * a helper only reports (`cmp(site, left, right, op)`, codes in coverage/compare-ops.ts) and
  * returns the value it was given, and it never runs user code (no getters, no Proxy traps).
  */
 import { CMP } from '../coverage/compare-ops.js';
+import { latin1Codes, type TextBuffer } from './text-buffer.js';
 
 /** Compare operators, in the numbering passed to the runtime's `cmp(site, l, r, op)` hook. */
 export const COMPARE_OPS = ['===', '!==', '==', '!=', '<', '<=', '>', '>='] as const;
@@ -29,6 +33,56 @@ export const RECV_TEMP = `${PREFIX}v`;
 export const SWITCH_TEMP = `${PREFIX}d`;
 /** Trap-free brand check: %TypedArray%.prototype[@@toStringTag] getter, bound (undefined for non-typed-arrays). */
 const TAG = `${PREFIX}tb`;
+
+// The counter increment of edge k: `(C[b+k]++||(T[++T[0]]=b+k))`, in three constant parts.
+const HIT_A = `(${C}[${B}+`;
+const HIT_B = `]++||(${T}[++${T}[0]]=${B}+`;
+const HIT_C = '))';
+/** Prefix of an increment in code that may run before the module body (see `guard`). */
+const UNSAFE_OPEN = `(${C}||${PREFIX}i(),`;
+// The same, as character codes for renderCode (writing ~100k of them per MB of source).
+const HIT_A_CODES = latin1Codes(HIT_A);
+const HIT_B_CODES = latin1Codes(HIT_B);
+const HIT_C_CODES = latin1Codes(HIT_C);
+const UNSAFE_OPEN_CODES = latin1Codes(UNSAFE_OPEN);
+const CLOSE_CODES = latin1Codes(')');
+/** Opening of each compare helper call, by operator index. */
+const COMPARE_OPEN: readonly string[] = COMPARE_OPS.map((_, i) => `${PREFIX}q${i}(`);
+
+// Numeric snippet codes: value * 4 + kind.
+const K_HIT = 0;
+const K_HIT_UNSAFE = 1;
+const K_SITE = 2;
+
+/** No snippet (edits.ts). */
+export const NO_CODE = -1;
+
+/** Code of the increment of edge `k` (`unsafe`: guarded for hoisted functions, see `guard`). */
+export function hitCode(k: number, unsafe = false): number {
+  return k * 4 + (unsafe ? K_HIT_UNSAFE : K_HIT);
+}
+
+/** Code of a bare site id (the last argument of a compare-helper call). */
+export function siteCode(site: number): number {
+  return site * 4 + K_SITE;
+}
+
+/** Writes the text of a snippet code; the same text `hit` returns for a hit code. */
+export function renderCode(out: TextBuffer, code: number): void {
+  const kind = code % 4;
+  const v = (code - kind) / 4;
+  if (kind === K_SITE) {
+    out.int(v);
+    return;
+  }
+  if (kind === K_HIT_UNSAFE) out.codes(UNSAFE_OPEN_CODES);
+  out.codes(HIT_A_CODES);
+  out.int(v);
+  out.codes(HIT_B_CODES);
+  out.int(v);
+  out.codes(HIT_C_CODES);
+  if (kind === K_HIT_UNSAFE) out.codes(CLOSE_CODES);
+}
 
 /** What a traced method reports, by receiver type. */
 interface MethodHook {
@@ -102,18 +156,8 @@ export class SiteEmitter {
 
   /** The increment of edge `k` as an expression (no side effect besides the coverage map). */
   hit(k: number, unsafe = false): string {
-    const e = `(${C}[${B}+${k}]++||(${T}[++${T}[0]]=${B}+${k}))`;
-    return unsafe ? `(${C}||${PREFIX}i(),${e})` : e;
-  }
-
-  /** A new edge as a statement. */
-  stmt(unsafe = false): string {
-    return this.hit(this.edge(), unsafe) + ';';
-  }
-
-  /** A new edge as the first element of a comma expression: `(<hit>, ` … `)`. */
-  open(unsafe = false): string {
-    return '(' + this.hit(this.edge(), unsafe) + ',';
+    const e = HIT_A + k + HIT_B + k + HIT_C;
+    return unsafe ? UNSAFE_OPEN + e + ')' : e;
   }
 
   /** Statement that initialises module state when a hoisted function runs before the module body. */
@@ -121,11 +165,11 @@ export class SiteEmitter {
     return `${C}||${PREFIX}i();`;
   }
 
-  /** Start of a compare-helper call for `op`; the site id goes into the closing text. */
-  compare(op: string): { open: string; close: string } {
+  /** Start of a compare-helper call for `op` and its site id (the call ends `,<site>)`). */
+  compare(op: string): { open: string; site: number } {
     const i = COMPARE_OP_INDEX[op];
     this.opsUsed[i] = true;
-    return { open: `${PREFIX}q${i}(`, close: `,${this.compares++})` };
+    return { open: COMPARE_OPEN[i], site: this.compares++ };
   }
 
   /** Claims a new compare-site id (same id space as the operators). */
@@ -134,37 +178,37 @@ export class SiteEmitter {
   }
 
   /**
-   * Text around a switch case test `e`: `<open>e<close>` reports (discriminant, e) and yields e.
+   * Around a switch case test `e`: `<open>e,<site>)` reports (discriminant, e) and yields e.
    * The discriminant is read from the switch's block-scoped temporary (see visitor.ts).
    */
-  switchCase(): { open: string; close: string } {
+  switchCase(): { open: string; site: number } {
     const name = `${PREFIX}q${CMP.SWITCH_CASE}`;
     if (!this.helpers.has(name)) this.helpers.set(name, `function ${name}(d,v,s){${R}&&${report('d', 'v', CMP.SWITCH_CASE)};return v}`);
-    return { open: `${name}(${SWITCH_TEMP},`, close: `,${this.compareSite()})` };
+    return { open: `${name}(${SWITCH_TEMP},`, site: this.compareSite() };
   }
 
   /**
-   * Text around the first argument of a traced call `recv.<method>(arg0, …)`: the helper gets the
-   * receiver (`recv`: its re-readable source text, or RECV_TEMP) and yields arg0.
+   * Around the first argument of a traced call `recv.<method>(arg0, …)`: `<open>arg0,<site>)`.
+   * The helper gets the receiver (`recv`: its re-readable source text, or RECV_TEMP) and yields arg0.
    */
-  methodArg(method: string, recv: string): { open: string; close: string } {
+  methodArg(method: string, recv: string): { open: string; site: number } {
     const h = METHOD_HOOKS.get(method)!;
     const name = methodHelper(h);
     if (!this.helpers.has(name)) this.helpers.set(name, methodHelperSource(h));
     if (h.bytes !== undefined) this.usesTag = true;
     if (recv === RECV_TEMP) this.usesRecvTemp = true;
-    return { open: `${name}(${recv},`, close: `,${this.compareSite()})` };
+    return { open: `${name}(${recv},`, site: this.compareSite() };
   }
 
-  /** `Buffer.compare(a, b)`: text around a (captured) and around b (reports (a, b), yields b). */
-  bufferCompare(): { openA: string; closeA: string; openB: string; closeB: string } {
+  /** `Buffer.compare(a, b)`: text around a (captured) and before b (then `b,<site>)`: reports (a, b), yields b). */
+  bufferCompare(): { openA: string; closeA: string; openB: string; site: number } {
     const name = `${PREFIX}q${CMP.BYTES_COMPARE}s`;
     if (!this.helpers.has(name)) {
       this.helpers.set(name, `function ${name}(x,a,s){${R}&&typeof x==='object'&&${TAG}(x)==='Uint8Array'&&${report('x', 'a', CMP.BYTES_COMPARE)};return a}`);
     }
     this.usesTag = true;
     this.usesRecvTemp = true;
-    return { openA: `(${RECV_TEMP}=`, closeA: ')', openB: `${name}(${RECV_TEMP},`, closeB: `,${this.compareSite()})` };
+    return { openA: `(${RECV_TEMP}=`, closeA: ')', openB: `${name}(${RECV_TEMP},`, site: this.compareSite() };
   }
 
   /** Reads the current count of edge `k` (for the loop-skipped check). */

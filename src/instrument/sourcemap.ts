@@ -1,8 +1,8 @@
 /**
- * Minimal source-map V3 plumbing for the transform: VLQ decode/encode, the streaming writer of the
- * instrumented file's map (used by edits.ts), and the composition of "instrumented → stripped" with
- * "stripped → .ts" for files that amaro had to transform (enums, namespaces, parameter
- * properties). Used by transform.ts and edits.ts. No dependencies.
+ * Minimal source-map V3 plumbing for the transform: VLQ decode/encode (the byte writer is shared
+ * with map-writer.ts, which streams the instrumented file's map), and the composition of
+ * "instrumented → stripped" with "stripped → .ts" for files that amaro had to transform (enums,
+ * namespaces, parameter properties). Used by transform.ts, strip.ts and map-writer.ts. No dependencies.
  * Rule: composition never invents positions; a segment that cannot be mapped is dropped.
  */
 
@@ -72,27 +72,61 @@ export function decodeMappings(mappings: string): DecodedMappings {
 
 const B64_CODE = new Uint8Array(64).map((_, i) => B64.charCodeAt(i));
 
-/** Growable ASCII output buffer (string concatenation per segment is far slower at 1M segments). */
-class Writer {
-  buf = new Uint8Array(1 << 16);
-  pos = 0;
+/**
+ * Growable ASCII output buffer with base64-VLQ output (string concatenation per segment is far
+ * slower at 1M segments). Shared with map-writer.ts.
+ */
+export class VlqWriter {
+  private buf: Uint8Array;
+  private pos = 0;
+
+  constructor(capacity = 1 << 16) {
+    this.buf = new Uint8Array(capacity);
+  }
+
+  /** Makes room for `n` more bytes. */
+  private reserve(n: number): void {
+    if (this.pos + n <= this.buf.length) return;
+    const next = new Uint8Array(Math.max(this.buf.length * 2, this.pos + n));
+    next.set(this.buf.subarray(0, this.pos));
+    this.buf = next;
+  }
+
   byte(b: number): void {
-    if (this.pos === this.buf.length) {
-      const next = new Uint8Array(this.buf.length * 2);
-      next.set(this.buf);
-      this.buf = next;
-    }
+    this.reserve(1);
     this.buf[this.pos++] = b;
   }
+
   vlq(n: number): void {
+    this.reserve(8);
+    this.put(n);
+  }
+
+  /** An optional separator byte (0 = none) then a 4-field segment, with one capacity check. */
+  segment4(sep: number, a: number, b: number, c: number, d: number): void {
+    this.reserve(1 + 4 * 8);
+    if (sep !== 0) this.buf[this.pos++] = sep;
+    this.put(a);
+    this.put(b);
+    this.put(c);
+    this.put(d);
+  }
+
+  private put(n: number): void {
+    const buf = this.buf;
     let v = n < 0 ? -n * 2 + 1 : n * 2;
+    if (v < 32) {
+      buf[this.pos++] = B64_CODE[v];
+      return;
+    }
     do {
       let d = v & 31;
       v = Math.floor(v / 32);
       if (v > 0) d |= 32;
-      this.byte(B64_CODE[d]);
+      buf[this.pos++] = B64_CODE[d];
     } while (v > 0);
   }
+
   toString(): string {
     return Buffer.from(this.buf.buffer, 0, this.pos).toString('latin1');
   }
@@ -100,7 +134,7 @@ class Writer {
 
 /** Encodes decoded segments (absolute positions) into a `mappings` string. */
 export function encodeMappings(lines: DecodedMappings): string {
-  const w = new Writer();
+  const w = new VlqWriter();
   let src = 0;
   let srcLine = 0;
   let srcCol = 0;
@@ -173,107 +207,4 @@ export function composeMappings(outer: DecodedMappings, inner: DecodedMappings):
 export function inlineMapComment(source: string, mappings: string): string {
   const json = JSON.stringify({ version: 3, sources: [source], names: [], mappings });
   return '//# sourceMappingURL=data:application/json;charset=utf-8;base64,' + Buffer.from(json).toString('base64');
-}
-
-/** V8's line terminators (a lone CR, LS and PS too), with CR LF counted once, at the LF. */
-function isLineBreak(c: number, src: string, i: number): boolean {
-  return c === 10 || c === 0x2028 || c === 0x2029 || (c === 13 && src.charCodeAt(i + 1) !== 10);
-}
-
-function isWordChar(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c > 127;
-}
-
-/**
- * Streams the mappings of an output built from pieces of one original (edits.ts): original text
- * gets a segment at the start of every line, word and punctuation character (whitespace none),
- * a replaced range one segment, inserted text none. That is magic-string's `hires: 'boundary'`
- * for every position a stack frame can name, without per-segment arrays. Pieces of original
- * text must come in order.
- */
-export class MappingWriter {
-  private readonly w = new Writer();
-  private genCol = 0;
-  private lastGenCol = 0;
-  private srcLine = 0;
-  private srcCol = 0;
-  private lastSrcLine = 0;
-  private lastSrcCol = 0;
-  private segsOnLine = 0;
-
-  private segment(): void {
-    const w = this.w;
-    if (this.segsOnLine++ > 0) w.byte(44);
-    w.vlq(this.genCol - this.lastGenCol);
-    w.vlq(0);
-    w.vlq(this.srcLine - this.lastSrcLine);
-    w.vlq(this.srcCol - this.lastSrcCol);
-    this.lastGenCol = this.genCol;
-    this.lastSrcLine = this.srcLine;
-    this.lastSrcCol = this.srcCol;
-  }
-
-  private newLine(): void {
-    this.w.byte(59);
-    this.genCol = 0;
-    this.lastGenCol = 0;
-    this.segsOnLine = 0;
-  }
-
-  /** Generated text with no original position. */
-  inserted(text: string): void {
-    let nl = text.indexOf('\n');
-    if (nl < 0) {
-      this.genCol += text.length;
-      return;
-    }
-    let last = nl;
-    while (nl >= 0) {
-      this.newLine();
-      last = nl;
-      nl = text.indexOf('\n', nl + 1);
-    }
-    this.genCol = text.length - last - 1;
-  }
-
-  /** Original text [from, to) copied verbatim. */
-  original(src: string, from: number, to: number): void {
-    let first = true;
-    let inWord = false;
-    for (let i = from; i < to; i++) {
-      const c = src.charCodeAt(i);
-      if (isLineBreak(c, src, i)) {
-        this.newLine();
-        this.srcLine++;
-        this.srcCol = 0;
-        first = true;
-        inWord = false;
-        continue;
-      }
-      const word = isWordChar(c);
-      if (first || (word ? !inWord : c !== 32 && c !== 9)) this.segment();
-      inWord = word;
-      first = false;
-      this.srcCol++;
-      this.genCol++;
-    }
-  }
-
-  /** Original [from, to) replaced by `text`: one segment at its start. */
-  replaced(src: string, from: number, to: number, text: string): void {
-    if (text.length > 0) this.segment();
-    this.inserted(text);
-    for (let i = from; i < to; i++) {
-      if (isLineBreak(src.charCodeAt(i), src, i)) {
-        this.srcLine++;
-        this.srcCol = 0;
-      } else {
-        this.srcCol++;
-      }
-    }
-  }
-
-  toString(): string {
-    return this.w.toString();
-  }
 }

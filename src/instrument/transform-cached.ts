@@ -4,7 +4,7 @@
  * tests. The thread that runs user code reads the cache itself (core.ts) and sends only misses here.
  * Rule: a result is stored under the key it was looked up with; storing never fails a transform.
  */
-import { cacheKey, readEntry, writeEntry, type CacheSlot } from './cache.js';
+import { cacheKey, readOrMake, writeEntry, type CacheSlot } from './cache.js';
 import { transformSource, type TransformOptions, type TransformResult } from './transform.js';
 
 export interface CachedTransformOptions extends TransformOptions {
@@ -19,10 +19,10 @@ export function transformAndStore(source: string, filename: string, opts: Transf
   return r;
 }
 
-/** `transformSource` through the cache (when `opts.cacheDir` is set). */
+/** `transformSource` through the cache (when `opts.cacheDir` is set; one transform per miss across processes). */
 export function transformCached(source: string, filename: string, opts: CachedTransformOptions): TransformResult {
   const { cacheDir, ...topts } = opts;
   if (!cacheDir) return transformSource(source, filename, topts);
-  const key = cacheKey(source, filename, topts);
-  return readEntry(cacheDir, key) ?? transformAndStore(source, filename, topts, { dir: cacheDir, key });
+  const slot: CacheSlot = { dir: cacheDir, key: cacheKey(source, filename, topts) };
+  return readOrMake(slot, () => transformAndStore(source, filename, topts, slot));
 }
