@@ -63,6 +63,8 @@ console.log('\n--- instrumentation speed (typescript.js, fresh process)');
 const it = spawnSync(process.execPath, [path.join(here, 'instrument-time.mjs')], { encoding: 'utf8' });
 const t = JSON.parse(it.stdout.trim());
 console.log(`${(t.bytes / 1048576).toFixed(1)} MiB, ${fmt(t.edges)} edges, ${fmt(t.compareSites)} compare sites: first time ${(t.firstMs / 1000).toFixed(2)} s, from cache ${(t.cachedMs / 1000).toFixed(3)} s`);
+const po = JSON.parse(spawnSync(process.execPath, [path.join(here, 'instrument-time.mjs'), '--parse-only'], { encoding: 'utf8' }).stdout.trim());
+console.log(`for scale: meriyah's parse alone, also in a fresh process, ${(po.parseMs / 1000).toFixed(2)} s (the transform takes ${(t.firstMs / po.parseMs).toFixed(2)}x its parser)`);
 
 console.log('\n--- executions to find a bug behind 12 nested byte comparisons (test/fixtures/deep12, 1 worker)');
 const deepDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsfuzz-bench-deep-'));
