@@ -14,6 +14,7 @@ import {
   textReplacements, valueKey, byteForms, type Family,
 } from './cmp-encode.js';
 import { copyUnits, moveUnits, type Units, type Work } from './common.js';
+import { packBytes, packPairs, packUnits, type Packed } from './packed.js';
 import type { FloatWork } from './floats.js';
 import type { BigIntWork, IntWork } from './numbers.js';
 import { unitsOfString } from './output.js';
@@ -23,7 +24,11 @@ import { snapDown } from './unicode.js';
 export const CMP_TABLE_MAX = 1024;
 const MAX_ENTRIES = 4096;
 
-type Material<B> = { replace: (readonly [B, B])[]; tokens: B[] };
+/**
+ * What one argument's comparison mutations draw from: replacement pairs and operands to insert,
+ * as lists (for inspection) and packed (packed.ts: what cmpReplace and cmpInsert read).
+ */
+type Material<B extends Units> = { replace: (readonly [B, B])[]; tokens: B[]; packedReplace: Packed<B>; packedTokens: Packed<B> };
 
 /** The comparison table of one Mutator, validated, de-duplicated and copied; material per kind. */
 export class CmpTable {
@@ -60,7 +65,8 @@ export class CmpTable {
   bytes(max: number): Material<Uint8Array> {
     let m = this.bytesMemo.get(max);
     if (m) return m;
-    m = { replace: [], tokens: [] };
+    const pairs: (readonly [Uint8Array, Uint8Array])[] = [];
+    const tokens: Uint8Array[] = [];
     const keys = new Set<string>();
     const add = <T>(list: T[], key: string, item: T) => {
       if (list.length < MAX_ENTRIES && !keys.has(key)) keys.add(key), list.push(item);
@@ -68,7 +74,7 @@ export class CmpTable {
     const forms = (this.forms ??= this.pairs.map((p) => [byteForms(p.left), byteForms(p.right)]));
     const replace = (a: CmpValue, b: CmpValue, op: number, fa: Map<Family, Uint8Array>, fb: Map<Family, Uint8Array>) => {
       for (const [n, r] of bytesReplacements(a, b, op, fa, fb)) {
-        if (n.length <= max && r.length <= max) add(m!.replace, `r${n.length}:${valueKey(n)}${valueKey(r)}`, [n, r] as const);
+        if (n.length <= max && r.length <= max) add(pairs, `r${n.length}:${valueKey(n)}${valueKey(r)}`, [n, r] as const);
       }
     };
     this.pairs.forEach((p, k) => {
@@ -80,8 +86,9 @@ export class CmpTable {
       const [fl, fr] = forms[k];
       const contain = isContainment(p.op);
       const toks = contain ? byteTokens(p.right, true, fr) : [...byteTokens(p.left, false, fl), ...byteTokens(p.right, false, fr)];
-      for (const t of toks) if (t.length <= max) add(m!.tokens, `t${valueKey(t)}`, t);
+      for (const t of toks) if (t.length <= max) add(tokens, `t${valueKey(t)}`, t);
     });
+    m = { replace: pairs, tokens, packedReplace: packPairs(pairs, (n) => new Uint8Array(n)), packedTokens: packBytes(tokens) };
     this.bytesMemo.set(max, m);
     return m;
   }
@@ -90,27 +97,29 @@ export class CmpTable {
   units(max: number): Material<Uint16Array> {
     let m = this.unitsMemo.get(max);
     if (m) return m;
-    m = { replace: [], tokens: [] };
+    const replace: (readonly [Uint16Array, Uint16Array])[] = [];
+    const tokens: Uint16Array[] = [];
     const keys = new Set<string>();
     for (const [a, b, op] of this.directions()) {
       for (const [n, r] of textReplacements(a, b, op)) {
         const k = `r${n.length}:${n}${r}`;
-        if (n.length <= max && r.length <= max && !keys.has(k) && m.replace.length < MAX_ENTRIES) {
+        if (n.length <= max && r.length <= max && !keys.has(k) && replace.length < MAX_ENTRIES) {
           keys.add(k);
-          m.replace.push([unitsOfString(n), unitsOfString(r)]);
+          replace.push([unitsOfString(n), unitsOfString(r)]);
         }
       }
     }
     for (const p of this.pairs) {
       for (const v of isContainment(p.op) ? [p.right] : [p.left, p.right]) {
         for (const t of textForms(v)) {
-          if (t.length > 0 && t.length <= max && !keys.has(`t${t}`) && m.tokens.length < MAX_ENTRIES) {
+          if (t.length > 0 && t.length <= max && !keys.has(`t${t}`) && tokens.length < MAX_ENTRIES) {
             keys.add(`t${t}`);
-            m.tokens.push(unitsOfString(t));
+            tokens.push(unitsOfString(t));
           }
         }
       }
     }
+    m = { replace, tokens, packedReplace: packPairs(replace, (n) => new Uint16Array(n)), packedTokens: packUnits(tokens) };
     this.unitsMemo.set(max, m);
     return m;
   }
@@ -170,73 +179,172 @@ export class CmpTable {
   }
 }
 
-/** First position p ≥ from where needle occurs in buf[0..len), or −1 (native search when long). */
-function find(buf: Units, len: number, needle: Units, from: number): number {
-  const n = needle.length;
-  if (len > 128) {
-    const k = buf.BYTES_PER_ELEMENT;
-    const hay = Buffer.from(buf.buffer, buf.byteOffset, len * k);
-    const nb = Buffer.from(needle.buffer, needle.byteOffset, n * k);
-    for (let p = hay.indexOf(nb, from * k); p >= 0; p = hay.indexOf(nb, p + 1)) if (p % k === 0) return p / k;
-    return -1;
-  }
-  const first = needle[0];
-  for (let p = from, last = len - n; p <= last; p++) {
-    if (buf[p] !== first) continue;
+/**
+ * First position p in [from, to] where the needle src[s..s+n) occurs in buf (the caller keeps
+ * to + n within the value), or −1. Checks the needle's first and last units before the rest:
+ * operands in the table often share their first units (the zeros of big-endian forms) but rarely
+ * both ends.
+ */
+function findIn(buf: Units, src: Units, s: number, n: number, from: number, to: number): number {
+  const d = n - 1;
+  const first = src[s];
+  const last = src[s + d];
+  for (let p = from; p <= to; p++) {
+    if (buf[p] !== first || buf[p + d] !== last) continue;
     let k = 1;
-    while (k < n && buf[p + k] === needle[k]) k++;
-    if (k === n) return p;
+    while (k < d && buf[p + k] === src[s + k]) k++;
+    if (k >= d) return p;
   }
   return -1;
 }
 
-/** The first occurrence of needle at or after start, else the first one before start, else −1. */
-function findFrom(buf: Units, len: number, needle: Units, start: number): number {
-  const p = find(buf, len, needle, start);
-  if (p >= 0 || start === 0) return p;
-  const q = find(buf, len, needle, 0);
-  return q < start ? q : -1;
+/** First position p ≥ from of the needle src[s..s+n) in buf[0..len), by Buffer#indexOf (long values). */
+function findNative(buf: Units, len: number, src: Units, s: number, n: number, from: number): number {
+  const k = buf.BYTES_PER_ELEMENT;
+  const hay = Buffer.from(buf.buffer, buf.byteOffset, len * k);
+  const nb = Buffer.from(src.buffer, src.byteOffset + s * k, n * k);
+  for (let p = hay.indexOf(nb, from * k); p >= 0; p = hay.indexOf(nb, p + 1)) if (p % k === 0) return p / k;
+  return -1;
 }
 
+/** First position p ≥ from of the needle src[s..s+n) in buf[0..len), or −1. */
+function find(buf: Units, len: number, src: Units, s: number, n: number, from: number): number {
+  return len > 128 ? findNative(buf, len, src, s, n, from) : findIn(buf, src, s, n, from, len - n);
+}
+
+/** The first occurrence of the needle src[s..s+n) at or after start in buf[0..len), else the first one before start, else −1. */
+function findFrom(buf: Units, len: number, src: Units, s: number, n: number, start: number): number {
+  if (len > 128) {
+    const p = findNative(buf, len, src, s, n, start);
+    if (p >= 0 || start === 0) return p;
+    const q = findNative(buf, len, src, s, n, 0);
+    return q < start ? q : -1;
+  }
+  const last = len - n;
+  const p = findIn(buf, src, s, n, start, last);
+  if (p >= 0 || start === 0) return p;
+  return findIn(buf, src, s, n, 0, start - 1 < last ? start - 1 : last);
+}
+
+/** findFrom restricted to positions in [lo, hi]: the first at or after start, else the first before it. */
+function findFromWithin(buf: Units, src: Units, s: number, n: number, start: number, lo: number, hi: number): number {
+  if (lo > hi) return -1;
+  const p = findIn(buf, src, s, n, start > lo ? start : lo, hi);
+  if (p >= 0 || start <= lo) return p;
+  return findIn(buf, src, s, n, lo, start - 1 < hi ? start - 1 : hi);
+}
+
+/** The longest base prefix hotEntries searches (longer bases keep the whole-value scan). */
+const HOT_SCAN_MAX = 1 << 16;
+
 /**
- * Indices of the replacement entries whose needle occurs in `base` (its first 64 KiB): the ones
- * cmpReplace mostly draws from, since a chain's value stays close to its base.
+ * Indices of the replacement entries (packed pairs) whose needle occurs in `base` (its first 64
+ * KiB): the ones cmpReplace mostly draws from, since a chain's value stays close to its base.
  */
-export function hotEntries<B extends Units>(reps: readonly (readonly [B, B])[], base: B, len: number): number[] {
+export function hotEntries<B extends Units>(reps: Packed<B>, base: B, len: number): number[] {
   const out: number[] = [];
-  const n = Math.min(len, 1 << 16);
-  for (let i = 0; i < reps.length; i++) if (reps[i][0].length <= n && find(base, n, reps[i][0], 0) >= 0) out.push(i);
+  const n = Math.min(len, HOT_SCAN_MAX);
+  const { units, spans } = reps;
+  for (let k = 0; k < reps.count >> 1; k++) {
+    const nl = spans[4 * k + 1];
+    if (nl <= n && find(base, n, units, spans[4 * k], nl, 0) >= 0) out.push(k);
+  }
   return out;
 }
 
-/** buf[pos..pos+m) := src (len + src.length − m ≤ max). */
-function replaceUnits<B extends Units>(w: Work<B, unknown>, pos: number, m: number, src: B): void {
-  const n = src.length;
+/**
+ * Prepares w's comparison replacements for chains from `base` (its first `len` units; `words` an
+ * Int32Array over its memory, as from withWords): which entries occur in it, and the base itself
+ * for cmpReplace's search of the other entries when that list covers the whole base.
+ */
+export function setCmpBase<B extends Units>(w: Work<B, unknown>, base: B, words: Int32Array, len: number): void {
+  w.cmpHot = hotEntries(w.cmpReplace, base, len);
+  const inBase = new Uint8Array(w.cmpReplace.count >> 1);
+  for (const i of w.cmpHot) inBase[i] = 1;
+  w.cmpInBase = inBase;
+  const whole = len <= HOT_SCAN_MAX;
+  w.cmpBase = whole ? base : undefined;
+  w.cmpBaseWords = whole ? words : new Int32Array(0);
+  w.cmpBaseLen = whole ? len : 0;
+}
+
+/** Length of the common prefix of w's value and w.cmpBase (whole words first). */
+function prefixWithBase<B extends Units>(w: Work<B, unknown>, base: B): number {
+  const buf = w.buf;
+  const m = w.len < w.cmpBaseLen ? w.len : w.cmpBaseLen;
+  const per = buf instanceof Uint8Array ? 4 : 2;
+  const words = w.words;
+  const baseWords = w.cmpBaseWords;
+  const full = (m / per) | 0;
+  let k = 0;
+  while (k < full && words[k] === baseWords[k]) k++;
+  let a = k * per;
+  while (a < m && buf[a] === base[a]) a++;
+  return a;
+}
+
+/** Length of the common suffix of w's value and w.cmpBase that does not overlap their common prefix of length a. */
+function suffixWithBase<B extends Units>(w: Work<B, unknown>, base: B, a: number): number {
+  const buf = w.buf;
+  const len = w.len;
+  const baseLen = w.cmpBaseLen;
+  const m = (len < baseLen ? len : baseLen) - a;
+  let b = 0;
+  while (b < m && buf[len - 1 - b] === base[baseLen - 1 - b]) b++;
+  return b;
+}
+
+/** buf[pos..pos+m) := src[s..s+n) (len + n − m ≤ max). */
+function replaceUnits<B extends Units>(w: Work<B, unknown>, pos: number, m: number, src: B, s: number, n: number): void {
   if (n > m) w.ensure(w.len + n - m);
   moveUnits(w.buf, pos + n, pos + m, w.len - pos - m);
   w.len += n - m;
-  copyUnits(w.buf, pos, src, 0, n);
+  copyUnits(w.buf, pos, src, s, n);
 }
 
 /**
  * Replaces an occurrence (the first from a random start, wrapping around) of a traced operand by
  * the other operand. Entries are drawn ¾ of the time among those found in the base (w.cmpHot),
- * else among all; up to 2 are tried before giving up (each try scans the value).
+ * else among all; up to 2 are tried before giving up.
+ *
+ * Each try would scan the whole value, but a needle that is not in the base can only occur across
+ * the part of the value that differs from the base (the value's common prefix and suffix with the
+ * base are pieces of the base), so for those only that span is searched, in the same order: the
+ * same result, without the scan that fails almost every time.
  */
 export function cmpReplace<B extends Units>(w: Work<B, unknown>, r: RandomSource): boolean {
   const reps = w.cmpReplace;
+  const entries = reps.count >> 1;
   const hot = w.cmpHot;
   const len = w.len;
-  if (reps.length === 0 || len === 0) return false;
+  if (entries === 0 || len === 0) return false;
+  const { units, spans } = reps;
+  const base = w.cmpBase;
+  // Common prefix and suffix of the value with the base, measured at the first try that needs them.
+  let a = -1;
+  let b = 0;
   for (let t = 0; t < 2; t++) {
-    const entry = reps[hot.length > 0 && r.below(4) !== 0 ? hot[r.below(hot.length)] : r.below(reps.length)];
-    const needle = entry[0];
-    const repl = entry[1];
-    const nl = needle.length;
-    if (nl > len || len - nl + repl.length > w.max) continue;
-    const pos = findFrom(w.buf, len, needle, r.below(len - nl + 1));
+    const k = hot.length > 0 && r.below(4) !== 0 ? hot[r.below(hot.length)] : r.below(entries);
+    const ns = spans[4 * k];
+    const nl = spans[4 * k + 1];
+    const rl = spans[4 * k + 3];
+    if (nl > len || len - nl + rl > w.max) continue;
+    const start = r.below(len - nl + 1);
+    let pos: number;
+    if (base !== undefined && w.cmpInBase[k] === 0) {
+      if (a < 0) {
+        a = prefixWithBase(w, base);
+        b = suffixWithBase(w, base, a);
+      }
+      // An occurrence at p must end after the common prefix and start before the common suffix.
+      const lo = a - nl + 1 > 0 ? a - nl + 1 : 0;
+      const hi = len - b - 1 < len - nl ? len - b - 1 : len - nl;
+      pos = findFromWithin(w.buf, units, ns, nl, start, lo, hi);
+    } else {
+      pos = findFrom(w.buf, len, units, ns, nl, start);
+    }
     if (pos < 0) continue;
-    replaceUnits(w, pos, nl, repl);
+    replaceUnits(w, pos, nl, units, spans[4 * k + 2], rl);
     return true;
   }
   return false;
@@ -248,15 +356,17 @@ export function cmpReplace<B extends Units>(w: Work<B, unknown>, r: RandomSource
  */
 export function cmpInsert<B extends Units>(w: Work<B, unknown>, r: RandomSource): boolean {
   const toks = w.cmpTokens;
-  if (toks.length === 0) return false;
-  const t = toks[r.below(toks.length)];
+  if (toks.count === 0) return false;
+  const i = r.below(toks.count);
+  const ts = toks.spans[2 * i];
+  const tl = toks.spans[2 * i + 1];
   const len = w.len;
   const k = r.below(4);
   let pos = k === 0 ? 0 : k === 1 ? len : r.below(len + 1);
   if (w.buf instanceof Uint16Array) pos = snapDown(w.buf, len, pos);
-  const over = r.bool() ? Math.min(t.length, len - pos) : 0;
-  if (len - over + t.length > w.max) return false;
-  replaceUnits(w, pos, over, t);
+  const over = r.bool() ? Math.min(tl, len - pos) : 0;
+  if (len - over + tl > w.max) return false;
+  replaceUnits(w, pos, over, toks.units, ts, tl);
   return true;
 }
 
