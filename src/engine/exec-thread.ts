@@ -11,7 +11,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RegisteredTarget } from '../api/registry.js';
-import { bucketBit, installCoverageRuntime, type CoverageRuntime } from '../coverage/runtime.js';
+import { installCoverageRuntime, type CoverageRuntime } from '../coverage/runtime.js';
 import { registerLoader } from '../instrument/register.js';
 import { Mutator, replayInput } from '../mutator/mutator.js';
 import { loadFuzzFiles } from '../target/load.js';
@@ -127,17 +127,7 @@ async function start(): Promise<void> {
  * null when nothing is new (the common case, which allocates nothing).
  */
 function takeCoverage(): number[] | null {
-  const { C, T } = cov!;
-  const n = T[0];
-  let found: number[] | null = null;
-  for (let i = 1; i <= n; i++) {
-    const k = T[i];
-    const b = bucketBit(C[k]);
-    C[k] = 0;
-    if ((b & ~mask[k]) !== 0) (found ??= []).push(k, b);
-  }
-  T[0] = 0;
-  return found;
+  return cov!.take(mask);
 }
 
 function stable(found: number[], markSeen: boolean): StableCoverage {
@@ -390,13 +380,7 @@ async function runOneJob(job: RunJob): Promise<void> {
   Atomics.store(inflight, SLOT_INDEX, 1);
   const { failure, skipped } = await runSingleInput(target, job.values);
   let coverage: StableCoverage | undefined;
-  if (job.coverage && cov) {
-    const found: number[] = [];
-    const { C, T } = cov;
-    for (let i = 1; i <= T[0]; i++) found.push(T[i], bucketBit(C[T[i]]));
-    cov.reset();
-    coverage = stable(found, true);
-  }
+  if (job.coverage && cov) coverage = stable(cov.takeAll(), true);
   post({ kind: 'run-result', jobId: job.jobId, failure, skipped, coverage });
 }
 
