@@ -2,22 +2,20 @@
  * Mutations that use traced comparisons (MutatorOptions.comparisons): in bytes and strings, replace
  * an occurrence of one operand by the other (any encoding of cmp-encode.ts) or insert an operand;
  * integers, bigints and floats are set to an operand — the one wanted where the current value was
- * seen, when there is such a pair — or to it ± 1. `CmpTable` derives each argument's material once.
+ * seen, when there is such a pair — or to it ± 1. `CmpTable` derives each argument's material once
+ * (from each pair's candidates, cmp-material.ts).
  * Rule: like every mutation, a pure function of the table, the working value and the random draws.
  */
 
-import type { CmpValue, ComparePair } from '../coverage/trace.js';
+import type { ComparePair } from '../coverage/trace.js';
 import type { RandomSource } from '../util/rng.js';
 import { BIGINT_RANGE, INT_RANGE, type BigIntKindName, type IntKindName } from '../values/kinds.js';
-import {
-  byteTokens, bytesReplacements, intOf, isComparePair, isContainment, nextAfter, numberOf, pairKey, sameValue, textForms,
-  textReplacements, valueKey, byteForms, type Family,
-} from './cmp-encode.js';
+import { intOf, isComparePair, isContainment, nextAfter, numberOf, pairKey, sameValue } from './cmp-encode.js';
 import { copyUnits, moveUnits, type Units, type Work } from './common.js';
+import { bytesCandidates, unitsCandidates, type Candidates } from './cmp-material.js';
 import { packBytes, packPairs, packUnits, type Packed } from './packed.js';
 import type { FloatWork } from './floats.js';
 import type { BigIntWork, IntWork } from './numbers.js';
-import { unitsOfString } from './output.js';
 import { snapDown } from './unicode.js';
 
 /** Most pairs a Mutator uses (the first ones of the table), and most entries derived per argument. */
@@ -33,12 +31,15 @@ type Material<B extends Units> = { replace: (readonly [B, B])[]; tokens: B[]; pa
 /** The comparison table of one Mutator, validated, de-duplicated and copied; material per kind. */
 export class CmpTable {
   readonly pairs: readonly ComparePair[];
+  /** pairKey of each pair (the cache key of its derived material, cmp-material.ts). */
+  private readonly keys: readonly string[];
   private bytesMemo = new Map<number, Material<Uint8Array>>();
   private unitsMemo = new Map<number, Material<Uint16Array>>();
 
   constructor(pairs: readonly ComparePair[]) {
     const seen = new Set<string>();
     const out: ComparePair[] = [];
+    const keys: string[] = [];
     for (const p of pairs) {
       if (!isComparePair(p)) throw new TypeError('comparisons must be { op, left, right } with string, number, bigint or Uint8Array operands');
       const k = pairKey(p);
@@ -46,8 +47,10 @@ export class CmpTable {
       seen.add(k);
       const copy = (v: typeof p.left) => (v instanceof Uint8Array ? v.slice() : v);
       out.push({ site: p.site, op: p.op, left: copy(p.left), right: copy(p.right) });
+      keys.push(k);
     }
     this.pairs = out;
+    this.keys = keys;
   }
 
   get size(): number {
@@ -62,66 +65,48 @@ export class CmpTable {
     }
   }
 
+  /** Bytes material for arguments of at most `max` bytes: each pair's candidates in table order, de-duplicated, capped. */
   bytes(max: number): Material<Uint8Array> {
     let m = this.bytesMemo.get(max);
     if (m) return m;
-    const pairs: (readonly [Uint8Array, Uint8Array])[] = [];
-    const tokens: Uint8Array[] = [];
-    const keys = new Set<string>();
-    const add = <T>(list: T[], key: string, item: T) => {
-      if (list.length < MAX_ENTRIES && !keys.has(key)) keys.add(key), list.push(item);
-    };
-    const forms = (this.forms ??= this.pairs.map((p) => [byteForms(p.left), byteForms(p.right)]));
-    const replace = (a: CmpValue, b: CmpValue, op: number, fa: Map<Family, Uint8Array>, fb: Map<Family, Uint8Array>) => {
-      for (const [n, r] of bytesReplacements(a, b, op, fa, fb)) {
-        if (n.length <= max && r.length <= max) add(pairs, `r${n.length}:${valueKey(n)}${valueKey(r)}`, [n, r] as const);
-      }
-    };
-    this.pairs.forEach((p, k) => {
-      const [fl, fr] = forms[k];
-      replace(p.left, p.right, p.op, fl, fr);
-      if (!isContainment(p.op)) replace(p.right, p.left, p.op, fr, fl);
-    });
-    this.pairs.forEach((p, k) => {
-      const [fl, fr] = forms[k];
-      const contain = isContainment(p.op);
-      const toks = contain ? byteTokens(p.right, true, fr) : [...byteTokens(p.left, false, fl), ...byteTokens(p.right, false, fr)];
-      for (const t of toks) if (t.length <= max) add(tokens, `t${valueKey(t)}`, t);
-    });
-    m = { replace: pairs, tokens, packedReplace: packPairs(pairs, (n) => new Uint8Array(n)), packedTokens: packBytes(tokens) };
+    const [replace, tokens] = this.assemble(this.pairs.map((p, i) => bytesCandidates(p, this.keys[i])), max);
+    m = { replace, tokens, packedReplace: packPairs(replace, (n) => new Uint8Array(n)), packedTokens: packBytes(tokens) };
     this.bytesMemo.set(max, m);
     return m;
   }
-  private forms: [Map<Family, Uint8Array>, Map<Family, Uint8Array>][] | undefined;
 
+  /** String material for arguments of at most `max` code units, likewise. */
   units(max: number): Material<Uint16Array> {
     let m = this.unitsMemo.get(max);
     if (m) return m;
-    const replace: (readonly [Uint16Array, Uint16Array])[] = [];
-    const tokens: Uint16Array[] = [];
-    const keys = new Set<string>();
-    for (const [a, b, op] of this.directions()) {
-      for (const [n, r] of textReplacements(a, b, op)) {
-        const k = `r${n.length}:${n}${r}`;
-        if (n.length <= max && r.length <= max && !keys.has(k) && replace.length < MAX_ENTRIES) {
-          keys.add(k);
-          replace.push([unitsOfString(n), unitsOfString(r)]);
-        }
-      }
-    }
-    for (const p of this.pairs) {
-      for (const v of isContainment(p.op) ? [p.right] : [p.left, p.right]) {
-        for (const t of textForms(v)) {
-          if (t.length > 0 && t.length <= max && !keys.has(`t${t}`) && tokens.length < MAX_ENTRIES) {
-            keys.add(`t${t}`);
-            tokens.push(unitsOfString(t));
-          }
-        }
-      }
-    }
+    const [replace, tokens] = this.assemble(this.pairs.map((p, i) => unitsCandidates(p, this.keys[i])), max);
     m = { replace, tokens, packedReplace: packPairs(replace, (n) => new Uint16Array(n)), packedTokens: packUnits(tokens) };
     this.unitsMemo.set(max, m);
     return m;
+  }
+
+  /** All pairs' replacements, then all pairs' tokens, within `max` units, first of each key kept, MAX_ENTRIES each. */
+  private assemble<B extends Units>(all: readonly Candidates<B>[], max: number): [(readonly [B, B])[], B[]] {
+    const keys = new Set<string>();
+    const replace: (readonly [B, B])[] = [];
+    const tokens: B[] = [];
+    for (const c of all) {
+      for (const { n, r, key } of c.reps) {
+        if (n.length <= max && r.length <= max && replace.length < MAX_ENTRIES && !keys.has(key)) {
+          keys.add(key);
+          replace.push([n, r]);
+        }
+      }
+    }
+    for (const c of all) {
+      for (const { t, key } of c.toks) {
+        if (t.length <= max && tokens.length < MAX_ENTRIES && !keys.has(key)) {
+          keys.add(key);
+          tokens.push(t);
+        }
+      }
+    }
+    return [replace, tokens];
   }
 
   /**

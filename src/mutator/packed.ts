@@ -25,12 +25,16 @@ export class Packed<B extends Units> {
     this.spans = new Int32Array(2 * seqs.length);
     this.count = seqs.length;
     let at = 0;
-    seqs.forEach((s, i) => {
-      this.units.set(s as never, at);
+    const units = this.units;
+    for (let i = 0; i < seqs.length; i++) {
+      const s = seqs[i];
+      const n = s.length;
+      if (n > 64) units.set(s as never, at);
+      else for (let j = 0; j < n; j++) units[at + j] = s[j];
       this.spans[2 * i] = at;
-      this.spans[2 * i + 1] = s.length;
-      at += s.length;
-    });
+      this.spans[2 * i + 1] = n;
+      at += n;
+    }
   }
 
   /** Sequence i, as a view (for setup code and tests; hot paths read units and spans). */
@@ -45,5 +49,10 @@ export const packUnits = (seqs: readonly Uint16Array[]): Packed<Uint16Array> => 
 
 /** [needle, replacement] pairs as one Packed list: entry k is sequences 2k (needle) and 2k+1. */
 export function packPairs<B extends Units>(pairs: readonly (readonly [B, B])[], make: (n: number) => B): Packed<B> {
-  return new Packed(pairs.flat() as B[], make);
+  const seqs: B[] = new Array(2 * pairs.length);
+  for (let k = 0; k < pairs.length; k++) {
+    seqs[2 * k] = pairs[k][0];
+    seqs[2 * k + 1] = pairs[k][1];
+  }
+  return new Packed(seqs, make);
 }
