@@ -106,6 +106,39 @@ test('a full site looks at exactly 1 call in 64, counted across reset() as if ev
   assert.deepEqual(got, want);
 });
 
+test('repeated operands: nothing recorded while the site is not full, counted like any call once it is', () => {
+  // The model of the test above, with every call made twice: a repeat of the operands a site
+  // remembers is never recorded, but once the site is full it is one more call to count.
+  // (Checked against the implementation before record() skipped repeats.)
+  const t = new CompareTrace();
+  const got: number[] = [];
+  const want: number[] = [];
+  let records = 0;
+  let calls = 0;
+  let v = 0;
+  for (const epochLength of [300, 40, 129]) {
+    t.reset();
+    records = 0;
+    for (let i = 0; i < epochLength; i++) {
+      t.startExec();
+      v++;
+      for (let twice = 0; twice < 2; twice++) {
+        t.record(4, v, -1, CMP.EQ3);
+        if (t.takeNew().length > 0) got.push(v);
+        if (records < TRACE_LIMITS.perSiteFull) {
+          if (twice === 0) {
+            records++;
+            want.push(v);
+          }
+        } else if ((++calls & 63) === 0) {
+          want.push(v); // looked at: new to the site, whose operands only throttled calls saw since
+        }
+      }
+    }
+  }
+  assert.deepEqual(got, want);
+});
+
 test('byte arrays are copied (capped), compared by content; strings clipped (suffix for endsWith)', () => {
   const t = new CompareTrace();
   const big = new Uint8Array(100).fill(7);

@@ -3,7 +3,8 @@
  * runtime's `cmp` hook and keeps the operands of comparisons — strings, numbers, bigints, byte
  * arrays — that are new or changed at their site, for the input-to-state mutations (mutator/i2s.ts,
  * mutator/cmp.ts). Rules: equal operands cost a couple of checks, and so do the calls a full site
- * skips (63 in 64); the work per execution is capped (TRACE_LIMITS); user code is never called (no valueOf/toString, no getters or
+ * skips (63 in 64) and scalar operands a site saw last time; the work per execution is capped
+ * (TRACE_LIMITS); user code is never called (no valueOf/toString, no getters or
  * methods of the operands: only intrinsics captured at load, so Proxies and subclasses are inert).
  */
 
@@ -46,6 +47,9 @@ const mapKeys = Map.prototype.keys;
 const setValues = Set.prototype.values;
 const mapIterNext = Object.getPrototypeOf(new Map().keys()).next as (this: Iterator<unknown>) => IteratorResult<unknown>;
 const setIterNext = Object.getPrototypeOf(new Set().values()).next as (this: Iterator<unknown>) => IteratorResult<unknown>;
+
+/** A value no operand is (in the quick arrays: nothing remembered). */
+const NONE: unknown = Object.freeze({});
 
 const SAME = 0;
 const THROTTLED = 1;
@@ -100,6 +104,12 @@ export class CompareTrace {
   private siteExecRecords = new Uint8Array(0);
   private prevL: unknown[] = [];
   private prevR: unknown[] = [];
+  /**
+   * Per site: the scalar operands remembered while the site is in this epoch and not full, so that
+   * record() skips note() for a repeat (whose outcome, SAME, changes nothing); NONE otherwise.
+   */
+  private quickL: unknown[] = [];
+  private quickR: unknown[] = [];
   /** Live iterators of big Maps/Sets, so successive probes offer successive keys. */
   private iters = new WeakMap<object, Iterator<unknown>>();
   /** Pairs dropped because takeNew() was not called for a long time. */
@@ -113,7 +123,7 @@ export class CompareTrace {
     if (left !== right && this.budget > 0) {
       const gate = this.gate;
       if (gate[site] > 0) gate[site]--; // a full site, between the calls it looks at
-      else this.note(site, left, right, op);
+      else if (this.quickL[site] !== left || this.quickR[site] !== right) this.note(site, left, right, op);
     }
   };
 
@@ -146,13 +156,18 @@ export class CompareTrace {
     }
     prevL[site] = left;
     prevR[site] = right;
+    const full = TRACE_LIMITS.perSiteFull;
+    if (this.siteRecords[site] < full) {
+      this.quickL[site] = left;
+      this.quickR[site] = right;
+    }
     if (this.siteExec[site] !== this.execId) {
       this.siteExec[site] = this.execId;
       this.siteExecRecords[site] = 0;
     }
     if (this.siteExecRecords[site] >= TRACE_LIMITS.perSiteExec) return;
     this.siteExecRecords[site]++;
-    this.siteRecords[site]++;
+    if (++this.siteRecords[site] >= full) this.quickL[site] = NONE;
     this.budget--;
     if (this.pending.length >= TRACE_LIMITS.maxPending) {
       this.dropped++;
@@ -191,12 +206,13 @@ export class CompareTrace {
    * calls full sites were still to skip are given back.
    */
   reset(): void {
-    const { gate, siteCalls } = this;
+    const { gate, siteCalls, quickL } = this;
     for (let i = 0; i < this.cap; i++) {
       if (gate[i] !== 0) {
         siteCalls[i] -= gate[i];
         gate[i] = 0;
       }
+      quickL[i] = NONE;
     }
     this.pending = [];
     this.epoch = (this.epoch + 1) >>> 0 || 1;
@@ -319,6 +335,8 @@ export class CompareTrace {
     for (let i = this.cap; i < cap; i++) {
       this.prevL.push(undefined);
       this.prevR.push(undefined);
+      this.quickL.push(NONE);
+      this.quickR.push(NONE);
     }
     this.cap = cap;
   }
