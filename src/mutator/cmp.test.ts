@@ -35,20 +35,27 @@ function bytesWork(content: string, max = 64) {
   return w;
 }
 const bytesOf = (w: ReturnType<typeof bytesWork>) => Buffer.from(w.buf.subarray(0, w.len)).toString('latin1');
+/** Gives w the replacement table `reps` for chains from `base` (as args.ts does at setBase). */
+function withTable(w: ReturnType<typeof bytesWork>, reps: ReturnType<typeof packed>, base = ''): void {
+  w.cmpReplace = reps;
+  const b = enc(base);
+  const { units, words } = withWords(b, (n) => new Uint8Array(n));
+  setCmpBase(w, units, words, b.length);
+}
 
 test('cmpReplace: the first occurrence from the drawn start, wrapping around; tries 4 entries', () => {
   const w = bytesWork('xxKEYxxxxx');
-  w.cmpReplace = packed([[enc('KEY'), enc('LONGER')]]);
+  withTable(w, packed([[enc('KEY'), enc('LONGER')]]));
   const r = new MockRng([0, 6]); // entry 0, start 6 → no match in [6, 7]: wraps to position 2
   assert.ok(cmpReplace(w, r));
   assert.equal(bytesOf(w), 'xxLONGERxxxxx');
   assert.equal(r.remaining, 0);
   const none = bytesWork('abc');
-  none.cmpReplace = packed([[enc('zz'), enc('y')]]);
+  withTable(none, packed([[enc('zz'), enc('y')]]));
   assert.equal(cmpReplace(none, new MockRng([0, 1, 0, 0, 0, 1, 0, 0])), false);
   assert.equal(bytesOf(none), 'abc');
   const full = bytesWork('aKEY', 5);
-  full.cmpReplace = packed([[enc('KEY'), enc('LONGER')]]);
+  withTable(full, packed([[enc('KEY'), enc('LONGER')]]));
   assert.equal(cmpReplace(full, new MockRng([0, 0, 0, 0])), false, 'would exceed max');
 });
 
@@ -61,13 +68,12 @@ test('hotEntries: entries whose needle is in the base; cmpReplace draws them ¾ 
   long.set(enc('KEY'), 290);
   assert.deepEqual(hotEntries(reps, long, long.length), [1, 3], 'native search path');
   const w = bytesWork('a KEY b');
-  w.cmpReplace = reps;
-  w.cmpHot = [1, 3];
+  withTable(w, reps, 'a KEY b');
+  assert.deepEqual(w.cmpHot, [1, 3]);
   assert.ok(cmpReplace(w, new MockRng([1, 0, 0]))); // hot (1 of 4), hot[0] = entry 1, start 0
   assert.equal(bytesOf(w), 'a 2 b');
   const w2 = bytesWork('a KEY b');
-  w2.cmpReplace = reps;
-  w2.cmpHot = [1, 3];
+  withTable(w2, reps, 'a KEY b');
   const r = new MockRng([0, 0, 0, 2, 1, 0]); // any entry: 0 ('zz', absent); then hot[1] = entry 3 ('EY')
   assert.ok(cmpReplace(w2, r));
   assert.equal(bytesOf(w2), 'a K4 b');

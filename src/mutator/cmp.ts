@@ -171,9 +171,12 @@ export class CmpTable {
  * both ends.
  */
 function findIn(buf: Units, src: Units, s: number, n: number, from: number, to: number): number {
+  return findEnds(buf, src, s, n, src[s], src[s + n - 1], from, to);
+}
+
+/** findIn with the needle's end units given (from w.cmpMeta): the needle is read only where both match. */
+function findEnds(buf: Units, src: Units, s: number, n: number, first: number, last: number, from: number, to: number): number {
   const d = n - 1;
-  const first = src[s];
-  const last = src[s + d];
   for (let p = from; p <= to; p++) {
     if (buf[p] !== first || buf[p + d] !== last) continue;
     let k = 1;
@@ -211,12 +214,19 @@ function findFrom(buf: Units, len: number, src: Units, s: number, n: number, sta
   return findIn(buf, src, s, n, 0, start - 1 < last ? start - 1 : last);
 }
 
-/** findFrom restricted to positions in [lo, hi]: the first at or after start, else the first before it. */
-function findFromWithin(buf: Units, src: Units, s: number, n: number, start: number, lo: number, hi: number): number {
-  if (lo > hi) return -1;
-  const p = findIn(buf, src, s, n, start > lo ? start : lo, hi);
+/**
+ * findFrom restricted to positions in [lo, hi] (lo ≤ hi), for the needle of entry k of w's
+ * replacements: the first at or after start, else the first before it.
+ */
+function findFromWithin<B extends Units>(w: Work<B, unknown>, k: number, n: number, start: number, lo: number, hi: number): number {
+  const ends = w.cmpMeta[2 * k + 1];
+  const first = ends & 0xffff;
+  const last = ends >>> 16;
+  const { units, spans } = w.cmpReplace;
+  const s = spans[4 * k];
+  const p = findEnds(w.buf, units, s, n, first, last, start > lo ? start : lo, hi);
   if (p >= 0 || start <= lo) return p;
-  return findIn(buf, src, s, n, lo, start - 1 < hi ? start - 1 : hi);
+  return findEnds(w.buf, units, s, n, first, last, lo, start - 1 < hi ? start - 1 : hi);
 }
 
 /** The longest base prefix hotEntries searches (longer bases keep the whole-value scan). */
@@ -238,15 +248,25 @@ export function hotEntries<B extends Units>(reps: Packed<B>, base: B, len: numbe
 }
 
 /**
- * Prepares w's comparison replacements for chains from `base` (its first `len` units; `words` an
- * Int32Array over its memory, as from withWords): which entries occur in it, and the base itself
- * for cmpReplace's search of the other entries when that list covers the whole base.
+ * Prepares w's comparison replacements (w.cmpReplace) for chains from `base` (its first `len`
+ * units; `words` an Int32Array over its memory, as from withWords): which entries occur in it,
+ * each entry's lengths and end units (w.cmpMeta), and the base itself for cmpReplace's search of
+ * the other entries when that list covers the whole base. cmpReplace needs it first.
  */
 export function setCmpBase<B extends Units>(w: Work<B, unknown>, base: B, words: Int32Array, len: number): void {
-  w.cmpHot = hotEntries(w.cmpReplace, base, len);
-  const inBase = new Uint8Array(w.cmpReplace.count >> 1);
-  for (const i of w.cmpHot) inBase[i] = 1;
-  w.cmpInBase = inBase;
+  const reps = w.cmpReplace;
+  w.cmpHot = hotEntries(reps, base, len);
+  const { units, spans } = reps;
+  const meta = new Int32Array(reps.count);
+  for (let k = 0; 2 * k < reps.count; k++) {
+    const s = spans[4 * k];
+    const nl = spans[4 * k + 1];
+    const rl = spans[4 * k + 3];
+    meta[2 * k] = Math.min(nl, 0x7fff) | (Math.min(rl, 0xffff) << 16);
+    meta[2 * k + 1] = units[s] | (units[s + nl - 1] << 16);
+  }
+  for (const k of w.cmpHot) meta[2 * k] |= 0x8000;
+  w.cmpMeta = meta;
   const whole = len <= HOT_SCAN_MAX;
   w.cmpBase = whole ? base : undefined;
   w.cmpBaseWords = whole ? words : new Int32Array(0);
@@ -303,20 +323,23 @@ export function cmpReplace<B extends Units>(w: Work<B, unknown>, r: RandomSource
   const hot = w.cmpHot;
   const len = w.len;
   if (entries === 0 || len === 0) return false;
-  const { units, spans } = reps;
+  const meta = w.cmpMeta;
+  if (meta.length !== reps.count) throw new Error('internal: cmpReplace needs setCmpBase for its table');
   const base = w.cmpBase;
   // Common prefix and suffix of the value with the base, measured at the first try that needs them.
   let a = -1;
   let b = 0;
   for (let t = 0; t < 2; t++) {
     const k = hot.length > 0 && r.below(4) !== 0 ? hot[r.below(hot.length)] : r.below(entries);
-    const ns = spans[4 * k];
-    const nl = spans[4 * k + 1];
-    const rl = spans[4 * k + 3];
+    const m = meta[2 * k];
+    let nl = m & 0x7fff;
+    let rl = m >>> 16;
+    if (nl === 0x7fff) nl = reps.spans[4 * k + 1];
+    if (rl === 0xffff) rl = reps.spans[4 * k + 3];
     if (nl > len || len - nl + rl > w.max) continue;
     const start = r.below(len - nl + 1);
     let pos: number;
-    if (base !== undefined && w.cmpInBase[k] === 0) {
+    if (base !== undefined && (m & 0x8000) === 0) {
       if (a < 0) {
         a = prefixWithBase(w, base);
         b = suffixWithBase(w, base, a);
@@ -324,12 +347,13 @@ export function cmpReplace<B extends Units>(w: Work<B, unknown>, r: RandomSource
       // An occurrence at p must end after the common prefix and start before the common suffix.
       const lo = a - nl + 1 > 0 ? a - nl + 1 : 0;
       const hi = len - b - 1 < len - nl ? len - b - 1 : len - nl;
-      pos = findFromWithin(w.buf, units, ns, nl, start, lo, hi);
+      if (lo > hi) continue;
+      pos = findFromWithin(w, k, nl, start, lo, hi);
     } else {
-      pos = findFrom(w.buf, len, units, ns, nl, start);
+      pos = findFrom(w.buf, len, reps.units, reps.spans[4 * k], nl, start);
     }
     if (pos < 0) continue;
-    replaceUnits(w, pos, nl, units, spans[4 * k + 2], rl);
+    replaceUnits(w, pos, nl, reps.units, reps.spans[4 * k + 2], rl);
     return true;
   }
   return false;

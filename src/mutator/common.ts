@@ -34,10 +34,15 @@ export class Work<B extends Units, D> {
   cmpTokens: Packed<B>;
   /** Indices of the cmpReplace entries whose needle occurs in the base value (cmp.ts setCmpBase). */
   cmpHot: readonly number[] = [];
-  /** Per cmpReplace entry: 1 if its needle occurs in the base value (cmp.ts setCmpBase). */
-  cmpInBase: Uint8Array = new Uint8Array(0);
   /**
-   * The base value (and an Int32Array over its memory) when cmpInBase covers all of it, so that
+   * Per cmpReplace entry k, what a try reads before it knows it has to search (cmp.ts setCmpBase),
+   * in one small array: at 2k its needle length (≤ 0x7ffe, else 0x7fff), 1 << 15 if the needle
+   * occurs in the base value, and its replacement's length << 16 (≤ 0xfffe, else 0xffff); at 2k+1
+   * the needle's first unit and its last unit << 16.
+   */
+  cmpMeta: Int32Array = new Int32Array(0);
+  /**
+   * The base value (and an Int32Array over its memory) when cmpMeta covers all of it, so that
    * cmpReplace may look for the other entries only where the value differs from it; else undefined.
    */
   cmpBase: B | undefined = undefined;
