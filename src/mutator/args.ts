@@ -93,9 +93,12 @@ export class BytesArg implements Arg {
   }
   reset(): void {
     this.w.load(this.baseWords, this.baseLen);
+    this.w.pristine = true;
   }
   mutate(r: RandomSource): boolean {
-    return mutateWith(this.w, r, this.w.len === 0 ? this.grow : this.table);
+    const done = mutateWith(this.w, r, this.w.len === 0 ? this.grow : this.table);
+    if (done) this.w.pristine = false;
+    return done;
   }
   produce(): Value {
     return copyBytesOut(this.w.buf, this.w.len);
@@ -146,11 +149,15 @@ export class StringArg implements Arg {
   }
   reset(): void {
     this.w.load(this.baseWords, this.baseLen);
+    this.w.pristine = true;
     this.cached = this.baseStr;
   }
   mutate(r: RandomSource): boolean {
     const done = mutateWith(this.w, r, this.w.len === 0 ? this.grow : this.table);
-    if (done) this.cached = undefined;
+    if (done) {
+      this.cached = undefined;
+      this.w.pristine = false;
+    }
     return done;
   }
   produce(): Value {

@@ -101,7 +101,9 @@ test('cmpReplace: searching entries missing from the base only where the value d
       slow.cmpBase = undefined; // the whole-value scan for every entry
       for (let call = 0; call < 20; call++) {
         fast.load(words, baseLen);
+        fast.pristine = true; // as args.ts marks a value just reset to its base
         for (let e = rng.below(4); e > 0 && fast.len > 0; e--) {
+          fast.pristine = false;
           // an edit: overwrite, insert or delete a few units somewhere
           const at = rng.below(fast.len);
           const kind = rng.below(3);

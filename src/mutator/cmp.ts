@@ -341,8 +341,8 @@ export function cmpReplace<B extends Units>(w: Work<B, unknown>, r: RandomSource
     let pos: number;
     if (base !== undefined && (m & 0x8000) === 0) {
       if (a < 0) {
-        a = prefixWithBase(w, base);
-        b = suffixWithBase(w, base, a);
+        a = w.pristine ? len : prefixWithBase(w, base);
+        b = w.pristine ? 0 : suffixWithBase(w, base, a);
       }
       // An occurrence at p must end after the common prefix and start before the common suffix.
       const lo = a - nl + 1 > 0 ? a - nl + 1 : 0;

@@ -48,6 +48,8 @@ export class Work<B extends Units, D> {
   cmpBase: B | undefined = undefined;
   cmpBaseWords: Int32Array = new Int32Array(0);
   cmpBaseLen = 0;
+  /** True while the value is known to be the base (args.ts: set by reset, cleared when a mutation applies). */
+  pristine = false;
 
   constructor(
     private readonly make: (n: number) => B,
