@@ -4,7 +4,7 @@
  *
  * The hot loop pays no message, no syscall and no allocation of ours per execution: the mutator
  * lends the next input (bytes in a buffer refilled by a later input of the same length; the
- * target may modify it but must not keep it, as in Go), one Atomics.store records
+ * target may modify it but must not keep it, as in Go), one store to shared memory records
  * its index (inflight.ts), the target runs, and coverage is read from the touched list only.
  * Events go to the supervisor only when something happens: a failure, new coverage, job end.
  * Rule: this thread never decides that a failure is real or new; it reports, the coordinator judges.
@@ -325,7 +325,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   const loop = (from: number): void | Promise<void> => {
     for (let i = from; i + extra < limit && !stopped; i++) {
       const args = mutator.nextLent();
-      Atomics.store(inflight, SLOT_INDEX, i + 1);
+      inflight[SLOT_INDEX] = i + 1; // a plain store, no fence: see inflight.ts
       if (safe) safe.write(i + 1);
       trace?.startExec();
       t.reset();
