@@ -42,8 +42,9 @@ export class Work<B extends Units, D> {
    */
   cmpMeta: Int32Array = new Int32Array(0);
   /**
-   * The base value (and an Int32Array over its memory) when cmpMeta covers all of it, so that
-   * cmpReplace may look for the other entries only where the value differs from it; else undefined.
+   * The base value (and an Int32Array over its memory) when cmpMeta's in-base bits were found by
+   * searching all of it, so that cmpReplace may look for the other entries only where the value
+   * differs from it; else undefined.
    */
   cmpBase: B | undefined = undefined;
   cmpBaseWords: Int32Array = new Int32Array(0);
