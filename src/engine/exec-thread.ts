@@ -299,13 +299,15 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     }
   };
 
+  /** When the batch's first execution started (after the job's setup), for runMs. */
+  let startedAt = 0;
   const finish = () => {
     safe?.close();
     const repeats: Record<string, number> = {};
     for (const [sig, n] of reported) if (n > 0) repeats[sig] = n;
     post({
-      kind: 'job-done', jobId: job.jobId, execs: mutator.count + extra, failures, repeats, edges: cov?.totalEdges ?? 0,
-      comparisons: trace ? [...batchPairs, ...trace.takeNew()].slice(-MAX_PAIRS_PER_JOB) : [],
+      kind: 'job-done', jobId: job.jobId, execs: mutator.count + extra, runMs: performance.now() - startedAt, failures, repeats,
+      edges: cov?.totalEdges ?? 0, comparisons: trace ? [...batchPairs, ...trace.takeNew()].slice(-MAX_PAIRS_PER_JOB) : [],
     });
   };
 
@@ -357,6 +359,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     }
     finish();
   };
+  startedAt = performance.now();
   if (job.solveBase && trace && useCov) {
     return (async () => {
       Atomics.store(inflight, SLOT_MINIMIZING, 1);

@@ -71,13 +71,13 @@ export class TargetState {
     this.comparisonsVersion++;
   }
   private tableKeys = new Set<string>();
-  /** Measured speed of fuzz batches (executions per millisecond, moving average); 0 = unknown. */
+  /** Measured speed of fuzz batches' executions (per millisecond, setup excluded, moving average); 0 = unknown. */
   execsPerMs = 0;
 
-  /** Folds a finished batch into the speed estimate. */
+  /** Folds a finished batch (`execs` run in `ms` milliseconds, fractional) into the speed estimate. */
   noteBatch(execs: number, ms: number): void {
     if (execs <= 0) return;
-    const rate = execs / Math.max(1, ms);
+    const rate = execs / Math.max(0.05, ms);
     this.execsPerMs = this.execsPerMs === 0 ? rate : 0.7 * this.execsPerMs + 0.3 * rate;
   }
 
