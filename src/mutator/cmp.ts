@@ -171,17 +171,32 @@ export class CmpTable {
  * both ends.
  */
 function findIn(buf: Units, src: Units, s: number, n: number, from: number, to: number): number {
-  return findEnds(buf, src, s, n, src[s], src[s + n - 1], from, to);
-}
-
-/** findIn with the needle's end units given (from w.cmpMeta): the needle is read only where both match. */
-function findEnds(buf: Units, src: Units, s: number, n: number, first: number, last: number, from: number, to: number): number {
   const d = n - 1;
+  const first = src[s];
+  const last = src[s + d];
   for (let p = from; p <= to; p++) {
     if (buf[p] !== first || buf[p + d] !== last) continue;
     let k = 1;
     while (k < d && buf[p + k] === src[s + k]) k++;
     if (k >= d) return p;
+  }
+  return -1;
+}
+
+/**
+ * findIn for the needle of entry k of w's replacements (n units), its end units given (from
+ * w.cmpMeta): the packed table is read only where both ends match.
+ */
+function findEnds<B extends Units>(w: Work<B, unknown>, k: number, n: number, first: number, last: number, from: number, to: number): number {
+  const buf = w.buf;
+  const d = n - 1;
+  for (let p = from; p <= to; p++) {
+    if (buf[p] !== first || buf[p + d] !== last) continue;
+    const { units, spans } = w.cmpReplace;
+    const s = spans[4 * k];
+    let j = 1;
+    while (j < d && buf[p + j] === units[s + j]) j++;
+    if (j >= d) return p;
   }
   return -1;
 }
@@ -216,17 +231,15 @@ function findFrom(buf: Units, len: number, src: Units, s: number, n: number, sta
 
 /**
  * findFrom restricted to positions in [lo, hi] (lo ≤ hi), for the needle of entry k of w's
- * replacements: the first at or after start, else the first before it.
+ * replacements (n units): the first at or after start, else the first before it.
  */
 function findFromWithin<B extends Units>(w: Work<B, unknown>, k: number, n: number, start: number, lo: number, hi: number): number {
   const ends = w.cmpMeta[2 * k + 1];
   const first = ends & 0xffff;
   const last = ends >>> 16;
-  const { units, spans } = w.cmpReplace;
-  const s = spans[4 * k];
-  const p = findEnds(w.buf, units, s, n, first, last, start > lo ? start : lo, hi);
+  const p = findEnds(w, k, n, first, last, start > lo ? start : lo, hi);
   if (p >= 0 || start <= lo) return p;
-  return findEnds(w.buf, units, s, n, first, last, lo, start - 1 < hi ? start - 1 : hi);
+  return findEnds(w, k, n, first, last, lo, start - 1 < hi ? start - 1 : hi);
 }
 
 /** The longest base prefix hotEntries searches (longer bases keep the whole-value scan). */
