@@ -2,10 +2,11 @@
  * The coverage map that instrumented code writes, in the execution thread of a worker.
  *
  * Instrumented modules claim a range of edge ids at load time (`alloc`), then each site runs
- * `C[b+k]++ || (T[++T[0]] = b+k)`: a 32-bit hit counter per edge (it never wraps back to zero
- * within an execution) plus a "touched list" T of the edges hit since the last reset, so that
- * reading and resetting coverage after an execution costs only what the input touched, never the
- * size of the program. Edge ids are local to one process; `stableEdge` turns them into
+ * `C[b+k]++ || (T[++T[0]] = b+k)`: a 32-bit hit counter per edge plus a "touched list" T of the
+ * edges hit since the last reset, so that reading and resetting coverage after an execution
+ * (`take`) costs only what the input touched, never the size of the program. A counter can wrap
+ * within one execution (2^32 hits of one edge, seconds of a tight loop): the edge is then listed
+ * once more after each wrap, or its counter reads 0 from the list; `take` counts it as 128+. Edge ids are local to one process; `stableEdge` turns them into
  * `file#index` keys that every process agrees on (modules may load in different orders).
  * Rule: nothing here allocates per execution.
  */
@@ -69,6 +70,47 @@ export class CoverageRuntime {
   /** Edges claimed so far by all loaded modules. */
   get totalEdges(): number {
     return this.next - 1;
+  }
+
+  /**
+   * Reads and clears the counters of the edges touched since the last reset, and empties the
+   * touched list. Returns the (edge, bucket bit) pairs whose bit `mask[edge]` does not have yet,
+   * or null when there are none (the common case, which allocates nothing). A zero read from the
+   * list means the counter wrapped: that edge counts as 128+ only (see wrappedEdge).
+   */
+  take(mask: Uint8Array): number[] | null {
+    const { C, T } = this;
+    const n = T[0];
+    let found: number[] | null = null;
+    for (let i = 1; i <= n; i++) {
+      const k = T[i];
+      const c = C[k];
+      C[k] = 0;
+      if (c === 0) {
+        found = wrappedEdge(k, found, mask);
+        continue;
+      }
+      const b = bucketBit(c);
+      if ((b & ~mask[k]) !== 0) (found ??= []).push(k, b);
+    }
+    T[0] = 0;
+    return found;
+  }
+
+  /** As take(), for every touched edge (one pair each), whatever was seen before. */
+  takeAll(): number[] {
+    const { C, T } = this;
+    const n = T[0];
+    let found: number[] | null = [];
+    for (let i = 1; i <= n; i++) {
+      const k = T[i];
+      const c = C[k];
+      C[k] = 0;
+      if (c === 0) found = wrappedEdge(k, found, null);
+      else found!.push(k, bucketBit(c));
+    }
+    T[0] = 0;
+    return found!;
   }
 
   /** Forgets everything hit so far (used after module loading and between batches). */
@@ -143,13 +185,35 @@ export function installCoverageRuntime(capacity?: number): CoverageRuntime {
   return rt;
 }
 
+/** The bucket bit of 128+ hits, also that of a counter that wrapped. */
+export const BUCKET_MAX = 128;
+
+/**
+ * The rare path of take(): edge k read 0 from the touched list, so its counter wrapped past 2^32
+ * during the execution (the list holds it once more per wrap, or the count stopped at a multiple
+ * of 2^32). Its class is 128+: the pair its first listing gave (from the count left after the
+ * wrap) is replaced, and 128+ is added if `mask` (null: nothing seen) does not have it.
+ */
+function wrappedEdge(k: number, found: number[] | null, mask: Uint8Array | null): number[] | null {
+  if (found !== null) {
+    for (let j = 0; j < found.length; j += 2) {
+      if (found[j] === k) {
+        found.splice(j, 2);
+        break;
+      }
+    }
+  }
+  if (mask === null || (BUCKET_MAX & ~mask[k]) !== 0) (found ??= []).push(k, BUCKET_MAX);
+  return found !== null && found.length === 0 && mask !== null ? null : found;
+}
+
 /**
  * AFL hit-count classes as one bit each: 1, 2, 3, 4–7, 8–15, 16–31, 32–127, 128+.
  * `bucketBit(n)` is 0 for n = 0.
  */
 export function bucketBit(n: number): number {
   if (n < BUCKET_LUT.length) return BUCKET_LUT[n];
-  return 128;
+  return BUCKET_MAX;
 }
 
 const BUCKET_LUT = (() => {

@@ -2,8 +2,9 @@
  * Compare tracing in the execution thread: `CompareTrace.record` is installed as the coverage
  * runtime's `cmp` hook and keeps the operands of comparisons — strings, numbers, bigints, byte
  * arrays — that are new or changed at their site, for the input-to-state mutations (mutator/i2s.ts,
- * mutator/cmp.ts). Rules: equal or uninteresting operands cost a couple of checks; the work per
- * execution is capped (TRACE_LIMITS); user code is never called (no valueOf/toString, no getters or
+ * mutator/cmp.ts). Rules: equal operands cost a couple of checks, and so do the calls a full site
+ * skips (63 in 64) and scalar operands a site saw last time; the work per execution is capped
+ * (TRACE_LIMITS); user code is never called (no valueOf/toString, no getters or
  * methods of the operands: only intrinsics captured at load, so Proxies and subclasses are inert).
  */
 
@@ -47,6 +48,9 @@ const setValues = Set.prototype.values;
 const mapIterNext = Object.getPrototypeOf(new Map().keys()).next as (this: Iterator<unknown>) => IteratorResult<unknown>;
 const setIterNext = Object.getPrototypeOf(new Set().values()).next as (this: Iterator<unknown>) => IteratorResult<unknown>;
 
+/** A value no operand is (in the quick arrays: nothing remembered). */
+const NONE: unknown = Object.freeze({});
+
 const SAME = 0;
 const THROTTLED = 1;
 const RECORD = 2;
@@ -86,12 +90,26 @@ export class CompareTrace {
   /** Per site: epoch of the remembered operands, records in this epoch, exec id and records in it. */
   private siteEpoch = new Uint32Array(0);
   private siteRecords = new Uint32Array(0);
-  /** Per site: calls seen while the site is full (1 in 64 is looked at). */
+  /**
+   * Per site: calls seen while the site is full (1 in 64 is looked at), counting in advance the
+   * ones `gate` lets record() skip.
+   */
   private siteCalls = new Uint32Array(0);
+  /**
+   * Per site: calls record() still skips without calling note(): a full site's next 63 calls after
+   * a throttled one (so a full site costs a decrement per call, not the slow path). Cleared by reset().
+   */
+  private gate = new Int32Array(0);
   private siteExec = new Uint32Array(0);
   private siteExecRecords = new Uint8Array(0);
   private prevL: unknown[] = [];
   private prevR: unknown[] = [];
+  /**
+   * Per site: the scalar operands remembered while the site is in this epoch and not full, so that
+   * record() skips note() for a repeat (whose outcome, SAME, changes nothing); NONE otherwise.
+   */
+  private quickL: unknown[] = [];
+  private quickR: unknown[] = [];
   /** Live iterators of big Maps/Sets, so successive probes offer successive keys. */
   private iters = new WeakMap<object, Iterator<unknown>>();
   /** Pairs dropped because takeNew() was not called for a long time. */
@@ -102,7 +120,11 @@ export class CompareTrace {
    * as a method of the runtime).
    */
   readonly record = (site: number, left: unknown, right: unknown, op: number): void => {
-    if (left !== right && this.budget > 0) this.note(site, left, right, op);
+    if (left !== right && this.budget > 0) {
+      const gate = this.gate;
+      if (gate[site] > 0) gate[site]--; // a full site, between the calls it looks at
+      else if (this.quickL[site] !== left || this.quickR[site] !== right) this.note(site, left, right, op);
+    }
   };
 
   /**
@@ -127,20 +149,25 @@ export class CompareTrace {
     if (this.siteEpoch[site] !== this.epoch) {
       this.siteEpoch[site] = this.epoch;
       this.siteRecords[site] = 0;
-    } else if (this.siteRecords[site] >= TRACE_LIMITS.perSiteFull && (++this.siteCalls[site] & 63) !== 0) {
+    } else if (this.siteRecords[site] >= TRACE_LIMITS.perSiteFull && this.throttled(site)) {
       return; // a full site: 1 call in 64 goes on (checked first: the common case in a long batch)
     } else if (prevL[site] === left && prevR[site] === right) {
       return;
     }
     prevL[site] = left;
     prevR[site] = right;
+    const full = TRACE_LIMITS.perSiteFull;
+    if (this.siteRecords[site] < full) {
+      this.quickL[site] = left;
+      this.quickR[site] = right;
+    }
     if (this.siteExec[site] !== this.execId) {
       this.siteExec[site] = this.execId;
       this.siteExecRecords[site] = 0;
     }
     if (this.siteExecRecords[site] >= TRACE_LIMITS.perSiteExec) return;
     this.siteExecRecords[site]++;
-    this.siteRecords[site]++;
+    if (++this.siteRecords[site] >= full) this.quickL[site] = NONE;
     this.budget--;
     if (this.pending.length >= TRACE_LIMITS.maxPending) {
       this.dropped++;
@@ -154,6 +181,19 @@ export class CompareTrace {
     this.pending.push({ site, op, left: l, right: r });
   }
 
+  /**
+   * Counts a call to a full site: true unless it is the 1 in 64 that is looked at. A throttled call
+   * also lets record() skip the calls up to the next one looked at (they are counted now).
+   */
+  private throttled(site: number): boolean {
+    const c = ++this.siteCalls[site];
+    if ((c & 63) === 0) return false;
+    const skip = 63 - (c & 63);
+    this.gate[site] = skip;
+    this.siteCalls[site] = c + skip;
+    return true;
+  }
+
   /** Starts a new execution: refills the per-execution budget. O(1); call before every input. */
   startExec(): void {
     this.budget = TRACE_LIMITS.perExec;
@@ -162,9 +202,18 @@ export class CompareTrace {
 
   /**
    * Forgets the operands remembered per site and the pairs not taken yet, and starts a new
-   * execution: the next input records every comparison it makes (up to the caps). O(1).
+   * execution: the next input records every comparison it makes (up to the caps). O(sites): the
+   * calls full sites were still to skip are given back.
    */
   reset(): void {
+    const { gate, siteCalls, quickL } = this;
+    for (let i = 0; i < this.cap; i++) {
+      if (gate[i] !== 0) {
+        siteCalls[i] -= gate[i];
+        gate[i] = 0;
+      }
+      quickL[i] = NONE;
+    }
     this.pending = [];
     this.epoch = (this.epoch + 1) >>> 0 || 1;
     this.startExec();
@@ -240,7 +289,7 @@ export class CompareTrace {
     if (this.siteEpoch[site] !== this.epoch) {
       this.siteEpoch[site] = this.epoch;
       this.siteRecords[site] = 0;
-    } else if (this.siteRecords[site] >= TRACE_LIMITS.perSiteFull && (++this.siteCalls[site] & 63) !== 0) {
+    } else if (this.siteRecords[site] >= TRACE_LIMITS.perSiteFull && this.throttled(site)) {
       return THROTTLED;
     } else if (same(prevL[site], left) && same(prevR[site], right)) {
       return SAME;
@@ -277,12 +326,17 @@ export class CompareTrace {
     this.siteRecords = u32(this.siteRecords);
     this.siteCalls = u32(this.siteCalls);
     this.siteExec = u32(this.siteExec);
+    const g = new Int32Array(cap);
+    g.set(this.gate);
+    this.gate = g;
     const e = new Uint8Array(cap);
     e.set(this.siteExecRecords);
     this.siteExecRecords = e;
     for (let i = this.cap; i < cap; i++) {
       this.prevL.push(undefined);
       this.prevR.push(undefined);
+      this.quickL.push(NONE);
+      this.quickR.push(NONE);
     }
     this.cap = cap;
   }

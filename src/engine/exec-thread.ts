@@ -4,7 +4,7 @@
  *
  * The hot loop pays no message, no syscall and no allocation of ours per execution: the mutator
  * lends the next input (bytes in a buffer refilled by a later input of the same length; the
- * target may modify it but must not keep it, as in Go), one Atomics.store records
+ * target may modify it but must not keep it, as in Go), one store to shared memory records
  * its index (inflight.ts), the target runs, and coverage is read from the touched list only.
  * Events go to the supervisor only when something happens: a failure, new coverage, job end.
  * Rule: this thread never decides that a failure is real or new; it reports, the coordinator judges.
@@ -12,7 +12,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RegisteredTarget } from '../api/registry.js';
 import { PathFrequency } from '../coverage/frequency.js';
-import { bucketBit, installCoverageRuntime, type CoverageRuntime } from '../coverage/runtime.js';
+import { installCoverageRuntime, type CoverageRuntime } from '../coverage/runtime.js';
 import { registerLoader } from '../instrument/register.js';
 import { Mutator, replayInput } from '../mutator/mutator.js';
 import { loadFuzzFiles } from '../target/load.js';
@@ -130,17 +130,7 @@ async function start(): Promise<void> {
  * null when nothing is new (the common case, which allocates nothing).
  */
 function takeCoverage(): number[] | null {
-  const { C, T } = cov!;
-  const n = T[0];
-  let found: number[] | null = null;
-  for (let i = 1; i <= n; i++) {
-    const k = T[i];
-    const b = bucketBit(C[k]);
-    C[k] = 0;
-    if ((b & ~mask[k]) !== 0) (found ??= []).push(k, b);
-  }
-  T[0] = 0;
-  return found;
+  return cov!.take(mask);
 }
 
 function stable(found: number[], markSeen: boolean): StableCoverage {
@@ -330,13 +320,15 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     }
   };
 
+  /** When the batch's first execution started (after the job's setup), for runMs. */
+  let startedAt = 0;
   const finish = () => {
     safe?.close();
     const repeats: Record<string, number> = {};
     for (const [sig, n] of reported) if (n > 0) repeats[sig] = n;
     post({
-      kind: 'job-done', jobId: job.jobId, execs: mutator.count + extra, failures, repeats, edges: cov?.totalEdges ?? 0,
-      comparisons: trace ? [...batchPairs, ...trace.takeNew()].slice(-MAX_PAIRS_PER_JOB) : [],
+      kind: 'job-done', jobId: job.jobId, execs: mutator.count + extra, runMs: performance.now() - startedAt, failures, repeats,
+      edges: cov?.totalEdges ?? 0, comparisons: trace ? [...batchPairs, ...trace.takeNew()].slice(-MAX_PAIRS_PER_JOB) : [],
       novelty: paths?.takeBatchNovelty(),
     });
   };
@@ -357,7 +349,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   const loop = (from: number): void | Promise<void> => {
     for (let i = from; i + extra < limit && !stopped; i++) {
       const args = mutator.nextLent();
-      Atomics.store(inflight, SLOT_INDEX, i + 1);
+      inflight[SLOT_INDEX] = i + 1; // a plain store, no fence: see inflight.ts
       if (safe) safe.write(i + 1);
       trace?.startExec();
       t.reset();
@@ -389,6 +381,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     }
     finish();
   };
+  startedAt = performance.now();
   if (job.solveBase && trace && useCov) {
     return (async () => {
       Atomics.store(inflight, SLOT_MINIMIZING, 1);
@@ -412,13 +405,7 @@ async function runOneJob(job: RunJob): Promise<void> {
   Atomics.store(inflight, SLOT_INDEX, 1);
   const { failure, skipped } = await runSingleInput(target, job.values);
   let coverage: StableCoverage | undefined;
-  if (job.coverage && cov) {
-    const found: number[] = [];
-    const { C, T } = cov;
-    for (let i = 1; i <= T[0]; i++) found.push(T[i], bucketBit(C[T[i]]));
-    cov.reset();
-    coverage = stable(found, true);
-  }
+  if (job.coverage && cov) coverage = stable(cov.takeAll(), true);
   post({ kind: 'run-result', jobId: job.jobId, failure, skipped, coverage });
 }
 

@@ -144,6 +144,8 @@ export type FromWorker =
   /** `repeats`: per failure signature, how many more inputs failed that way than were reported. */
   | {
       kind: 'job-done'; jobId: number; execs: number; failures: number; repeats: Record<string, number>; edges: number;
+      /** Milliseconds from the batch's first execution to its end (the batch without its setup). */
+      runMs: number;
       /** New compare operands recorded during the job. */
       comparisons: ComparePair[];
       /** How rare the paths of the batch's inputs were (coverage/frequency.ts); undefined: none sampled. */

@@ -34,8 +34,8 @@
  * Batch sizes are counts, not times (the replay contract needs bounded batches). With --seed they
  * follow a fixed ramp (small first, so new coverage is shared quickly, doubling to a cap), which
  * keeps a one-worker run reproducible; otherwise they are sized from the target's measured speed
- * to last about BATCH_MS, so fast targets pay little per-batch overhead and slow ones still
- * report progress and share coverage several times a second.
+ * (of its executions, a batch's setup excluded) to run about BATCH_MS, so fast targets pay little
+ * per-batch overhead and slow ones still report progress and share coverage several times a second.
  */
 import type { Rng } from '../util/rng.js';
 import type { CorpusEntry, TargetState } from './target-state.js';

@@ -6,7 +6,7 @@
  * announced to the supervisor first, so a candidate that kills the thread is still named.
  */
 import type { RegisteredTarget } from '../api/registry.js';
-import { bucketBit, type CoverageRuntime } from '../coverage/runtime.js';
+import type { CoverageRuntime } from '../coverage/runtime.js';
 import { minimizeInput } from '../minimize/minimize.js';
 import { runSingleInput } from '../target/harness.js';
 import type { FailureInfo } from './protocol.js';
@@ -31,9 +31,11 @@ export async function shrinkInteresting(
     const r = await runInThread(target, candidate, announce);
     let ok = !r.failure && !r.skipped;
     if (ok) {
-      const { C } = cov;
+      const got = new Map<number, number>();
+      const pairs = cov.takeAll();
+      for (let i = 0; i < pairs.length; i += 2) got.set(pairs[i], pairs[i + 1]);
       for (let i = 0; i < found.length; i += 2) {
-        if ((bucketBit(C[found[i]]) & found[i + 1]) === 0) {
+        if (((got.get(found[i]) ?? 0) & found[i + 1]) === 0) {
           ok = false;
           break;
         }

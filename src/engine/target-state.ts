@@ -76,10 +76,10 @@ export class TargetState {
     this.comparisonsVersion++;
   }
   private tableKeys = new Set<string>();
-  /** Measured speed of fuzz batches (executions per millisecond, moving average); 0 = unknown. */
+  /** Measured speed of fuzz batches' executions (per millisecond, setup excluded, moving average); 0 = unknown. */
   execsPerMs = 0;
 
-  /** Folds a finished batch from `entry` into the estimates of the target and the entry. */
+  /** Folds a finished batch from `entry` (`execs` run in `ms` milliseconds, fractional, setup excluded) into the estimates of the target and the entry. */
   noteBatch(entry: CorpusEntry, execs: number, ms: number, novelty: number | undefined): void {
     this.execsPerMs = foldRate(this.execsPerMs, execs, ms);
     entry.execsPerMs = foldRate(entry.execsPerMs, execs, ms);
@@ -150,7 +150,7 @@ export class TargetState {
 /** A speed estimate (executions per ms, 0 = unknown) moved toward a batch's measured speed. */
 function foldRate(prev: number, execs: number, ms: number): number {
   if (execs <= 0) return prev;
-  const rate = execs / Math.max(1, ms);
+  const rate = execs / Math.max(0.05, ms);
   return prev === 0 ? rate : 0.7 * prev + 0.3 * rate;
 }
 

@@ -17,7 +17,7 @@ import {
   BIGINT_MUTATORS, bigSplice, bigToken, BigIntWork, INT_MUTATORS, intSplice, intToken, IntWork,
   type BigIntMutator, type IntMutator,
 } from './numbers.js';
-import { bigCmp, cmpInsert, cmpReplace, floatCmp, hotEntries, intCmp, type CmpTable } from './cmp.js';
+import { bigCmp, cmpInsert, cmpReplace, floatCmp, intCmp, setCmpBase, type CmpTable } from './cmp.js';
 import { copyBytesOut, LentBytes, StringMaker, unitsOfString } from './output.js';
 import { stringsTable, type StringMutator } from './strings.js';
 import { snapDownStr } from './unicode.js';
@@ -59,8 +59,8 @@ export interface Dictionary {
 function withCmp<B extends Units, D>(
   table: readonly ((w: Work<B, D>, r: RandomSource) => boolean)[], w: Work<B, D>, grow: boolean,
 ): readonly ((w: Work<B, D>, r: RandomSource) => boolean)[] {
-  const rep = !grow && w.cmpReplace.length > 0;
-  const ins = w.cmpTokens.length > 0;
+  const rep = !grow && w.cmpReplace.count > 0;
+  const ins = w.cmpTokens.count > 0;
   if (!rep && !ins) return table;
   const t = table.slice();
   if (rep) t.push(cmpReplace, cmpReplace);
@@ -80,7 +80,7 @@ export class BytesArg implements Arg {
     this.w = newBytesWork(max);
     this.w.tokens = dict.bytes.filter((t) => t.length <= max);
     const c = dict.cmp?.bytes(max);
-    if (c) [this.w.cmpReplace, this.w.cmpTokens] = [c.replace, c.tokens];
+    if (c) [this.w.cmpReplace, this.w.cmpTokens] = [c.packedReplace, c.packedTokens];
     this.weight = max > 0 ? 3 : 0;
     this.setDonors([]);
   }
@@ -89,13 +89,16 @@ export class BytesArg implements Arg {
     this.baseLen = Math.min(b.length, this.w.max);
     const { units, words } = withWords(b.subarray(0, this.baseLen), (n) => new Uint8Array(n));
     this.baseWords = words;
-    if (this.w.cmpReplace.length > 0) this.w.cmpHot = hotEntries(this.w.cmpReplace, units, this.baseLen);
+    if (this.w.cmpReplace.count > 0) setCmpBase(this.w, units, words, this.baseLen);
   }
   reset(): void {
     this.w.load(this.baseWords, this.baseLen);
+    this.w.pristine = true;
   }
   mutate(r: RandomSource): boolean {
-    return mutateWith(this.w, r, this.w.len === 0 ? this.grow : this.table);
+    const done = mutateWith(this.w, r, this.w.len === 0 ? this.grow : this.table);
+    if (done) this.w.pristine = false;
+    return done;
   }
   produce(): Value {
     return copyBytesOut(this.w.buf, this.w.len);
@@ -128,7 +131,7 @@ export class StringArg implements Arg {
     this.w = newStringWork(max);
     this.w.tokens = dict.units.filter((t) => t.length <= max);
     const c = dict.cmp?.units(max);
-    if (c) [this.w.cmpReplace, this.w.cmpTokens] = [c.replace, c.tokens];
+    if (c) [this.w.cmpReplace, this.w.cmpTokens] = [c.packedReplace, c.packedTokens];
     this.weight = max > 0 ? 3 : 0;
     this.setDonors([]);
   }
@@ -142,15 +145,19 @@ export class StringArg implements Arg {
     this.baseStr = s.length === this.baseLen ? s : s.slice(0, this.baseLen);
     const { units, words } = withWords(unitsOfString(this.baseStr), (n) => new Uint16Array(n));
     this.baseWords = words;
-    if (this.w.cmpReplace.length > 0) this.w.cmpHot = hotEntries(this.w.cmpReplace, units, this.baseLen);
+    if (this.w.cmpReplace.count > 0) setCmpBase(this.w, units, words, this.baseLen);
   }
   reset(): void {
     this.w.load(this.baseWords, this.baseLen);
+    this.w.pristine = true;
     this.cached = this.baseStr;
   }
   mutate(r: RandomSource): boolean {
     const done = mutateWith(this.w, r, this.w.len === 0 ? this.grow : this.table);
-    if (done) this.cached = undefined;
+    if (done) {
+      this.cached = undefined;
+      this.w.pristine = false;
+    }
     return done;
   }
   produce(): Value {

@@ -11,16 +11,19 @@ import { CMP } from '../coverage/compare-ops.js';
 import type { ComparePair } from '../coverage/trace.js';
 import * as K from '../values/kinds.js';
 import { checkValue, type Kind, type Value } from '../values/kinds.js';
-import { bigCmp, CmpTable, cmpInsert, cmpReplace, floatCmp, hotEntries, intCmp, mergeComparisons } from './cmp.js';
-import { newBytesWork, newStringWork } from './common.js';
+import { bigCmp, CmpTable, cmpInsert, cmpReplace, floatCmp, hotEntries, intCmp, mergeComparisons, setCmpBase } from './cmp.js';
+import { newBytesWork, newStringWork, withWords, type Units, type Work } from './common.js';
 import { FloatWork } from './floats.js';
 import { MockRng } from './mock-rng.js';
+import { Rng } from '../util/rng.js';
 import { Mutator, replayInput, type MutatorOptions } from './mutator.js';
 import { BigIntWork, IntWork } from './numbers.js';
 import { unitsOfString } from './output.js';
+import { packBytes, packPairs, packUnits } from './packed.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
 const pair = (op: number, left: ComparePair['left'], right: ComparePair['right'], site = 0): ComparePair => ({ site, op, left, right });
+const packed = (reps: readonly (readonly [Uint8Array, Uint8Array])[]) => packPairs(reps, (n) => new Uint8Array(n));
 const key = (v: readonly Value[]) => v.map((x) => (x instanceof Uint8Array ? `b:${Buffer.from(x).toString('hex')}` : `${typeof x}:${Object.is(x, -0) ? '-0' : String(x)}`)).join('|');
 
 function bytesWork(content: string, max = 64) {
@@ -32,25 +35,32 @@ function bytesWork(content: string, max = 64) {
   return w;
 }
 const bytesOf = (w: ReturnType<typeof bytesWork>) => Buffer.from(w.buf.subarray(0, w.len)).toString('latin1');
+/** Gives w the replacement table `reps` for chains from `base` (as args.ts does at setBase). */
+function withTable(w: ReturnType<typeof bytesWork>, reps: ReturnType<typeof packed>, base = ''): void {
+  w.cmpReplace = reps;
+  const b = enc(base);
+  const { units, words } = withWords(b, (n) => new Uint8Array(n));
+  setCmpBase(w, units, words, b.length);
+}
 
 test('cmpReplace: the first occurrence from the drawn start, wrapping around; tries 4 entries', () => {
   const w = bytesWork('xxKEYxxxxx');
-  w.cmpReplace = [[enc('KEY'), enc('LONGER')]];
+  withTable(w, packed([[enc('KEY'), enc('LONGER')]]));
   const r = new MockRng([0, 6]); // entry 0, start 6 → no match in [6, 7]: wraps to position 2
   assert.ok(cmpReplace(w, r));
   assert.equal(bytesOf(w), 'xxLONGERxxxxx');
   assert.equal(r.remaining, 0);
   const none = bytesWork('abc');
-  none.cmpReplace = [[enc('zz'), enc('y')]];
+  withTable(none, packed([[enc('zz'), enc('y')]]));
   assert.equal(cmpReplace(none, new MockRng([0, 1, 0, 0, 0, 1, 0, 0])), false);
   assert.equal(bytesOf(none), 'abc');
   const full = bytesWork('aKEY', 5);
-  full.cmpReplace = [[enc('KEY'), enc('LONGER')]];
+  withTable(full, packed([[enc('KEY'), enc('LONGER')]]));
   assert.equal(cmpReplace(full, new MockRng([0, 0, 0, 0])), false, 'would exceed max');
 });
 
 test('hotEntries: entries whose needle is in the base; cmpReplace draws them ¾ of the time', () => {
-  const reps = [[enc('zz'), enc('1')], [enc('KEY'), enc('2')], [enc('q'), enc('3')], [enc('EY'), enc('4')]] as const;
+  const reps = packed([[enc('zz'), enc('1')], [enc('KEY'), enc('2')], [enc('q'), enc('3')], [enc('EY'), enc('4')]]);
   const base = enc('a KEY b');
   assert.deepEqual(hotEntries(reps, base, base.length), [1, 3]);
   assert.deepEqual(hotEntries(reps, base, 3), []);
@@ -58,22 +68,68 @@ test('hotEntries: entries whose needle is in the base; cmpReplace draws them ¾ 
   long.set(enc('KEY'), 290);
   assert.deepEqual(hotEntries(reps, long, long.length), [1, 3], 'native search path');
   const w = bytesWork('a KEY b');
-  w.cmpReplace = reps;
-  w.cmpHot = [1, 3];
+  withTable(w, reps, 'a KEY b');
+  assert.deepEqual(w.cmpHot, [1, 3]);
   assert.ok(cmpReplace(w, new MockRng([1, 0, 0]))); // hot (1 of 4), hot[0] = entry 1, start 0
   assert.equal(bytesOf(w), 'a 2 b');
   const w2 = bytesWork('a KEY b');
-  w2.cmpReplace = reps;
-  w2.cmpHot = [1, 3];
+  withTable(w2, reps, 'a KEY b');
   const r = new MockRng([0, 0, 0, 2, 1, 0]); // any entry: 0 ('zz', absent); then hot[1] = entry 3 ('EY')
   assert.ok(cmpReplace(w2, r));
   assert.equal(bytesOf(w2), 'a K4 b');
   assert.equal(r.remaining, 0);
 });
 
+test('cmpReplace: searching entries missing from the base only where the value differs from it gives the whole-value result', () => {
+  // Values close to a base (edits at random places, as a chain makes them), small alphabets so that
+  // needles occur often, bytes and UTF-16 units: every call must agree with a whole-value scan
+  // (cmpBase unset) in its result, its edit and the draws it made.
+  const rng = new Rng(99);
+  const check = <B extends Units>(make: (n: number) => B, pack: (p: (readonly [B, B])[]) => ReturnType<typeof packPairs<B>>, newWork: (max: number) => Work<B, unknown>) => {
+    for (let round = 0; round < 300; round++) {
+      const sym = () => 97 + rng.below(3);
+      const seq = (n: number) => { const b = make(n); for (let i = 0; i < n; i++) b[i] = sym(); return b; };
+      const reps = pack(Array.from({ length: 1 + rng.below(12) }, () => [seq(1 + rng.below(4)), seq(rng.below(5))] as const));
+      const baseLen = rng.below(40);
+      const { units, words } = withWords(seq(baseLen), make);
+      const fast = newWork(48);
+      const slow = newWork(48);
+      for (const w of [fast, slow]) {
+        w.cmpReplace = reps;
+        setCmpBase(w, units, words, baseLen);
+      }
+      slow.cmpBase = undefined; // the whole-value scan for every entry
+      for (let call = 0; call < 20; call++) {
+        fast.load(words, baseLen);
+        fast.pristine = true; // as args.ts marks a value just reset to its base
+        for (let e = rng.below(4); e > 0 && fast.len > 0; e--) {
+          fast.pristine = false;
+          // an edit: overwrite, insert or delete a few units somewhere
+          const at = rng.below(fast.len);
+          const kind = rng.below(3);
+          if (kind === 0) fast.buf[at] = sym();
+          else if (kind === 1 && fast.len < 44) { fast.buf.copyWithin(at + 1, at, fast.len); fast.buf[at] = sym(); fast.len++; }
+          else { fast.buf.copyWithin(at, at + 1, fast.len); fast.len--; }
+        }
+        slow.ensure(fast.len);
+        slow.buf.set(fast.buf.subarray(0, fast.len) as never);
+        slow.len = fast.len;
+        const seed = rng.u32();
+        const rf = new Rng(seed);
+        const rs = new Rng(seed);
+        assert.equal(cmpReplace(fast, rf), cmpReplace(slow, rs));
+        assert.deepEqual([...fast.buf.subarray(0, fast.len)], [...slow.buf.subarray(0, slow.len)]);
+        assert.deepEqual(rf.getState(), rs.getState());
+      }
+    }
+  };
+  check((n) => new Uint8Array(n), (p) => packPairs(p, (n) => new Uint8Array(n)), newBytesWork);
+  check((n) => new Uint16Array(n), (p) => packPairs(p, (n) => new Uint16Array(n)), newStringWork);
+});
+
 test('cmpInsert: start, end or random position, insert or overwrite; strings snap to code points', () => {
   const w = bytesWork('abcd');
-  w.cmpTokens = [enc('XY')];
+  w.cmpTokens = packBytes([enc('XY')]);
   assert.ok(cmpInsert(w, new MockRng([0, 0, 0])));
   assert.equal(bytesOf(w), 'XYabcd');
   assert.ok(cmpInsert(w, new MockRng([0, 1, 1])));
@@ -85,7 +141,7 @@ test('cmpInsert: start, end or random position, insert or overwrite; strings sna
   s.ensure(units.length);
   s.buf.set(units);
   s.len = units.length;
-  s.cmpTokens = [unitsOfString('Z')];
+  s.cmpTokens = packUnits([unitsOfString('Z')]);
   assert.ok(cmpInsert(s, new MockRng([0, 2, 2, 0]))); // position 2 is inside the pair: moved to 1
   assert.equal(String.fromCharCode(...s.buf.subarray(0, s.len)), 'aZ😀b');
 });

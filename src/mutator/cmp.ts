@@ -2,38 +2,44 @@
  * Mutations that use traced comparisons (MutatorOptions.comparisons): in bytes and strings, replace
  * an occurrence of one operand by the other (any encoding of cmp-encode.ts) or insert an operand;
  * integers, bigints and floats are set to an operand — the one wanted where the current value was
- * seen, when there is such a pair — or to it ± 1. `CmpTable` derives each argument's material once.
+ * seen, when there is such a pair — or to it ± 1. `CmpTable` derives each argument's material once
+ * (from each pair's candidates, cmp-material.ts).
  * Rule: like every mutation, a pure function of the table, the working value and the random draws.
  */
 
-import type { CmpValue, ComparePair } from '../coverage/trace.js';
+import type { ComparePair } from '../coverage/trace.js';
 import type { RandomSource } from '../util/rng.js';
 import { BIGINT_RANGE, INT_RANGE, type BigIntKindName, type IntKindName } from '../values/kinds.js';
-import {
-  byteTokens, bytesReplacements, intOf, isComparePair, isContainment, nextAfter, numberOf, pairKey, sameValue, textForms,
-  textReplacements, valueKey, byteForms, type Family,
-} from './cmp-encode.js';
+import { intOf, isComparePair, isContainment, nextAfter, numberOf, pairKey, sameValue } from './cmp-encode.js';
 import { copyUnits, moveUnits, type Units, type Work } from './common.js';
+import { bytesCandidates, unitsCandidates, type Candidates } from './cmp-material.js';
+import { packBytes, packPairs, packUnits, type Packed } from './packed.js';
 import type { FloatWork } from './floats.js';
 import type { BigIntWork, IntWork } from './numbers.js';
-import { unitsOfString } from './output.js';
 import { snapDown } from './unicode.js';
 
 /** Most pairs a Mutator uses (the first ones of the table), and most entries derived per argument. */
 export const CMP_TABLE_MAX = 1024;
 const MAX_ENTRIES = 4096;
 
-type Material<B> = { replace: (readonly [B, B])[]; tokens: B[] };
+/**
+ * What one argument's comparison mutations draw from: replacement pairs and operands to insert,
+ * as lists (for inspection) and packed (packed.ts: what cmpReplace and cmpInsert read).
+ */
+type Material<B extends Units> = { replace: (readonly [B, B])[]; tokens: B[]; packedReplace: Packed<B>; packedTokens: Packed<B> };
 
 /** The comparison table of one Mutator, validated, de-duplicated and copied; material per kind. */
 export class CmpTable {
   readonly pairs: readonly ComparePair[];
+  /** pairKey of each pair (the cache key of its derived material, cmp-material.ts). */
+  private readonly keys: readonly string[];
   private bytesMemo = new Map<number, Material<Uint8Array>>();
   private unitsMemo = new Map<number, Material<Uint16Array>>();
 
   constructor(pairs: readonly ComparePair[]) {
     const seen = new Set<string>();
     const out: ComparePair[] = [];
+    const keys: string[] = [];
     for (const p of pairs) {
       if (!isComparePair(p)) throw new TypeError('comparisons must be { op, left, right } with string, number, bigint or Uint8Array operands');
       const k = pairKey(p);
@@ -41,8 +47,10 @@ export class CmpTable {
       seen.add(k);
       const copy = (v: typeof p.left) => (v instanceof Uint8Array ? v.slice() : v);
       out.push({ site: p.site, op: p.op, left: copy(p.left), right: copy(p.right) });
+      keys.push(k);
     }
     this.pairs = out;
+    this.keys = keys;
   }
 
   get size(): number {
@@ -57,62 +65,48 @@ export class CmpTable {
     }
   }
 
+  /** Bytes material for arguments of at most `max` bytes: each pair's candidates in table order, de-duplicated, capped. */
   bytes(max: number): Material<Uint8Array> {
     let m = this.bytesMemo.get(max);
     if (m) return m;
-    m = { replace: [], tokens: [] };
-    const keys = new Set<string>();
-    const add = <T>(list: T[], key: string, item: T) => {
-      if (list.length < MAX_ENTRIES && !keys.has(key)) keys.add(key), list.push(item);
-    };
-    const forms = (this.forms ??= this.pairs.map((p) => [byteForms(p.left), byteForms(p.right)]));
-    const replace = (a: CmpValue, b: CmpValue, op: number, fa: Map<Family, Uint8Array>, fb: Map<Family, Uint8Array>) => {
-      for (const [n, r] of bytesReplacements(a, b, op, fa, fb)) {
-        if (n.length <= max && r.length <= max) add(m!.replace, `r${n.length}:${valueKey(n)}${valueKey(r)}`, [n, r] as const);
-      }
-    };
-    this.pairs.forEach((p, k) => {
-      const [fl, fr] = forms[k];
-      replace(p.left, p.right, p.op, fl, fr);
-      if (!isContainment(p.op)) replace(p.right, p.left, p.op, fr, fl);
-    });
-    this.pairs.forEach((p, k) => {
-      const [fl, fr] = forms[k];
-      const contain = isContainment(p.op);
-      const toks = contain ? byteTokens(p.right, true, fr) : [...byteTokens(p.left, false, fl), ...byteTokens(p.right, false, fr)];
-      for (const t of toks) if (t.length <= max) add(m!.tokens, `t${valueKey(t)}`, t);
-    });
+    const [replace, tokens] = this.assemble(this.pairs.map((p, i) => bytesCandidates(p, this.keys[i])), max);
+    m = { replace, tokens, packedReplace: packPairs(replace, (n) => new Uint8Array(n)), packedTokens: packBytes(tokens) };
     this.bytesMemo.set(max, m);
     return m;
   }
-  private forms: [Map<Family, Uint8Array>, Map<Family, Uint8Array>][] | undefined;
 
+  /** String material for arguments of at most `max` code units, likewise. */
   units(max: number): Material<Uint16Array> {
     let m = this.unitsMemo.get(max);
     if (m) return m;
-    m = { replace: [], tokens: [] };
-    const keys = new Set<string>();
-    for (const [a, b, op] of this.directions()) {
-      for (const [n, r] of textReplacements(a, b, op)) {
-        const k = `r${n.length}:${n}${r}`;
-        if (n.length <= max && r.length <= max && !keys.has(k) && m.replace.length < MAX_ENTRIES) {
-          keys.add(k);
-          m.replace.push([unitsOfString(n), unitsOfString(r)]);
-        }
-      }
-    }
-    for (const p of this.pairs) {
-      for (const v of isContainment(p.op) ? [p.right] : [p.left, p.right]) {
-        for (const t of textForms(v)) {
-          if (t.length > 0 && t.length <= max && !keys.has(`t${t}`) && m.tokens.length < MAX_ENTRIES) {
-            keys.add(`t${t}`);
-            m.tokens.push(unitsOfString(t));
-          }
-        }
-      }
-    }
+    const [replace, tokens] = this.assemble(this.pairs.map((p, i) => unitsCandidates(p, this.keys[i])), max);
+    m = { replace, tokens, packedReplace: packPairs(replace, (n) => new Uint16Array(n)), packedTokens: packUnits(tokens) };
     this.unitsMemo.set(max, m);
     return m;
+  }
+
+  /** All pairs' replacements, then all pairs' tokens, within `max` units, first of each key kept, MAX_ENTRIES each. */
+  private assemble<B extends Units>(all: readonly Candidates<B>[], max: number): [(readonly [B, B])[], B[]] {
+    const keys = new Set<string>();
+    const replace: (readonly [B, B])[] = [];
+    const tokens: B[] = [];
+    for (const c of all) {
+      for (const { n, r, key } of c.reps) {
+        if (n.length <= max && r.length <= max && replace.length < MAX_ENTRIES && !keys.has(key)) {
+          keys.add(key);
+          replace.push([n, r]);
+        }
+      }
+    }
+    for (const c of all) {
+      for (const { t, key } of c.toks) {
+        if (t.length <= max && tokens.length < MAX_ENTRIES && !keys.has(key)) {
+          keys.add(key);
+          tokens.push(t);
+        }
+      }
+    }
+    return [replace, tokens];
   }
 
   /**
@@ -170,73 +164,209 @@ export class CmpTable {
   }
 }
 
-/** First position p ≥ from where needle occurs in buf[0..len), or −1 (native search when long). */
-function find(buf: Units, len: number, needle: Units, from: number): number {
-  const n = needle.length;
-  if (len > 128) {
-    const k = buf.BYTES_PER_ELEMENT;
-    const hay = Buffer.from(buf.buffer, buf.byteOffset, len * k);
-    const nb = Buffer.from(needle.buffer, needle.byteOffset, n * k);
-    for (let p = hay.indexOf(nb, from * k); p >= 0; p = hay.indexOf(nb, p + 1)) if (p % k === 0) return p / k;
-    return -1;
-  }
-  const first = needle[0];
-  for (let p = from, last = len - n; p <= last; p++) {
-    if (buf[p] !== first) continue;
+/**
+ * First position p in [from, to] where the needle src[s..s+n) occurs in buf (the caller keeps
+ * to + n within the value), or −1. Checks the needle's first and last units before the rest:
+ * operands in the table often share their first units (the zeros of big-endian forms) but rarely
+ * both ends.
+ */
+function findIn(buf: Units, src: Units, s: number, n: number, from: number, to: number): number {
+  const d = n - 1;
+  const first = src[s];
+  const last = src[s + d];
+  for (let p = from; p <= to; p++) {
+    if (buf[p] !== first || buf[p + d] !== last) continue;
     let k = 1;
-    while (k < n && buf[p + k] === needle[k]) k++;
-    if (k === n) return p;
+    while (k < d && buf[p + k] === src[s + k]) k++;
+    if (k >= d) return p;
   }
   return -1;
 }
 
-/** The first occurrence of needle at or after start, else the first one before start, else −1. */
-function findFrom(buf: Units, len: number, needle: Units, start: number): number {
-  const p = find(buf, len, needle, start);
+/**
+ * findIn for the needle of entry k of w's replacements (n units), its end units given (from
+ * w.cmpMeta): the packed table is read only where both ends match.
+ */
+function findEnds<B extends Units>(w: Work<B, unknown>, k: number, n: number, first: number, last: number, from: number, to: number): number {
+  const buf = w.buf;
+  const d = n - 1;
+  for (let p = from; p <= to; p++) {
+    if (buf[p] !== first || buf[p + d] !== last) continue;
+    const { units, spans } = w.cmpReplace;
+    const s = spans[4 * k];
+    let j = 1;
+    while (j < d && buf[p + j] === units[s + j]) j++;
+    if (j >= d) return p;
+  }
+  return -1;
+}
+
+/** First position p ≥ from of the needle src[s..s+n) in buf[0..len), by Buffer#indexOf (long values). */
+function findNative(buf: Units, len: number, src: Units, s: number, n: number, from: number): number {
+  const k = buf.BYTES_PER_ELEMENT;
+  const hay = Buffer.from(buf.buffer, buf.byteOffset, len * k);
+  const nb = Buffer.from(src.buffer, src.byteOffset + s * k, n * k);
+  for (let p = hay.indexOf(nb, from * k); p >= 0; p = hay.indexOf(nb, p + 1)) if (p % k === 0) return p / k;
+  return -1;
+}
+
+/** First position p ≥ from of the needle src[s..s+n) in buf[0..len), or −1. */
+function find(buf: Units, len: number, src: Units, s: number, n: number, from: number): number {
+  return len > 128 ? findNative(buf, len, src, s, n, from) : findIn(buf, src, s, n, from, len - n);
+}
+
+/** The first occurrence of the needle src[s..s+n) at or after start in buf[0..len), else the first one before start, else −1. */
+function findFrom(buf: Units, len: number, src: Units, s: number, n: number, start: number): number {
+  if (len > 128) {
+    const p = findNative(buf, len, src, s, n, start);
+    if (p >= 0 || start === 0) return p;
+    const q = findNative(buf, len, src, s, n, 0);
+    return q < start ? q : -1;
+  }
+  const last = len - n;
+  const p = findIn(buf, src, s, n, start, last);
   if (p >= 0 || start === 0) return p;
-  const q = find(buf, len, needle, 0);
-  return q < start ? q : -1;
+  return findIn(buf, src, s, n, 0, start - 1 < last ? start - 1 : last);
 }
 
 /**
- * Indices of the replacement entries whose needle occurs in `base` (its first 64 KiB): the ones
- * cmpReplace mostly draws from, since a chain's value stays close to its base.
+ * findFrom restricted to positions in [lo, hi] (lo ≤ hi), for the needle of entry k of w's
+ * replacements (n units): the first at or after start, else the first before it.
  */
-export function hotEntries<B extends Units>(reps: readonly (readonly [B, B])[], base: B, len: number): number[] {
+function findFromWithin<B extends Units>(w: Work<B, unknown>, k: number, n: number, start: number, lo: number, hi: number): number {
+  const ends = w.cmpMeta[2 * k + 1];
+  const first = ends & 0xffff;
+  const last = ends >>> 16;
+  const p = findEnds(w, k, n, first, last, start > lo ? start : lo, hi);
+  if (p >= 0 || start <= lo) return p;
+  return findEnds(w, k, n, first, last, lo, start - 1 < hi ? start - 1 : hi);
+}
+
+/** The longest base prefix hotEntries searches (longer bases keep the whole-value scan). */
+const HOT_SCAN_MAX = 1 << 16;
+
+/**
+ * Indices of the replacement entries (packed pairs) whose needle occurs in `base` (its first 64
+ * KiB): the ones cmpReplace mostly draws from, since a chain's value stays close to its base.
+ */
+export function hotEntries<B extends Units>(reps: Packed<B>, base: B, len: number): number[] {
   const out: number[] = [];
-  const n = Math.min(len, 1 << 16);
-  for (let i = 0; i < reps.length; i++) if (reps[i][0].length <= n && find(base, n, reps[i][0], 0) >= 0) out.push(i);
+  const n = Math.min(len, HOT_SCAN_MAX);
+  const { units, spans } = reps;
+  for (let k = 0; k < reps.count >> 1; k++) {
+    const nl = spans[4 * k + 1];
+    if (nl <= n && find(base, n, units, spans[4 * k], nl, 0) >= 0) out.push(k);
+  }
   return out;
 }
 
-/** buf[pos..pos+m) := src (len + src.length − m ≤ max). */
-function replaceUnits<B extends Units>(w: Work<B, unknown>, pos: number, m: number, src: B): void {
-  const n = src.length;
+/**
+ * Prepares w's comparison replacements (w.cmpReplace) for chains from `base` (its first `len`
+ * units; `words` an Int32Array over its memory, as from withWords): which entries occur in it,
+ * each entry's lengths and end units (w.cmpMeta), and the base itself for cmpReplace's search of
+ * the other entries when that list covers the whole base. cmpReplace needs it first.
+ */
+export function setCmpBase<B extends Units>(w: Work<B, unknown>, base: B, words: Int32Array, len: number): void {
+  const reps = w.cmpReplace;
+  w.cmpHot = hotEntries(reps, base, len);
+  const { units, spans } = reps;
+  const meta = new Int32Array(reps.count);
+  for (let k = 0; 2 * k < reps.count; k++) {
+    const s = spans[4 * k];
+    const nl = spans[4 * k + 1];
+    const rl = spans[4 * k + 3];
+    meta[2 * k] = Math.min(nl, 0x7fff) | (Math.min(rl, 0xffff) << 16);
+    meta[2 * k + 1] = units[s] | (units[s + nl - 1] << 16);
+  }
+  for (const k of w.cmpHot) meta[2 * k] |= 0x8000;
+  w.cmpMeta = meta;
+  const whole = len <= HOT_SCAN_MAX;
+  w.cmpBase = whole ? base : undefined;
+  w.cmpBaseWords = whole ? words : new Int32Array(0);
+  w.cmpBaseLen = whole ? len : 0;
+}
+
+/** Length of the common prefix of w's value and w.cmpBase (whole words first). */
+function prefixWithBase<B extends Units>(w: Work<B, unknown>, base: B): number {
+  const buf = w.buf;
+  const m = w.len < w.cmpBaseLen ? w.len : w.cmpBaseLen;
+  const per = buf instanceof Uint8Array ? 4 : 2;
+  const words = w.words;
+  const baseWords = w.cmpBaseWords;
+  const full = (m / per) | 0;
+  let k = 0;
+  while (k < full && words[k] === baseWords[k]) k++;
+  let a = k * per;
+  while (a < m && buf[a] === base[a]) a++;
+  return a;
+}
+
+/** Length of the common suffix of w's value and w.cmpBase that does not overlap their common prefix of length a. */
+function suffixWithBase<B extends Units>(w: Work<B, unknown>, base: B, a: number): number {
+  const buf = w.buf;
+  const len = w.len;
+  const baseLen = w.cmpBaseLen;
+  const m = (len < baseLen ? len : baseLen) - a;
+  let b = 0;
+  while (b < m && buf[len - 1 - b] === base[baseLen - 1 - b]) b++;
+  return b;
+}
+
+/** buf[pos..pos+m) := src[s..s+n) (len + n − m ≤ max). */
+function replaceUnits<B extends Units>(w: Work<B, unknown>, pos: number, m: number, src: B, s: number, n: number): void {
   if (n > m) w.ensure(w.len + n - m);
   moveUnits(w.buf, pos + n, pos + m, w.len - pos - m);
   w.len += n - m;
-  copyUnits(w.buf, pos, src, 0, n);
+  copyUnits(w.buf, pos, src, s, n);
 }
 
 /**
  * Replaces an occurrence (the first from a random start, wrapping around) of a traced operand by
  * the other operand. Entries are drawn ¾ of the time among those found in the base (w.cmpHot),
- * else among all; up to 2 are tried before giving up (each try scans the value).
+ * else among all; up to 2 are tried before giving up.
+ *
+ * Each try would scan the whole value, but a needle that is not in the base can only occur across
+ * the part of the value that differs from the base (the value's common prefix and suffix with the
+ * base are pieces of the base), so for those only that span is searched, in the same order: the
+ * same result, without the scan that fails almost every time.
  */
 export function cmpReplace<B extends Units>(w: Work<B, unknown>, r: RandomSource): boolean {
   const reps = w.cmpReplace;
+  const entries = reps.count >> 1;
   const hot = w.cmpHot;
   const len = w.len;
-  if (reps.length === 0 || len === 0) return false;
+  if (entries === 0 || len === 0) return false;
+  const meta = w.cmpMeta;
+  if (meta.length !== reps.count) throw new Error('internal: cmpReplace needs setCmpBase for its table');
+  const base = w.cmpBase;
+  // Common prefix and suffix of the value with the base, measured at the first try that needs them.
+  let a = -1;
+  let b = 0;
   for (let t = 0; t < 2; t++) {
-    const entry = reps[hot.length > 0 && r.below(4) !== 0 ? hot[r.below(hot.length)] : r.below(reps.length)];
-    const needle = entry[0];
-    const repl = entry[1];
-    const nl = needle.length;
-    if (nl > len || len - nl + repl.length > w.max) continue;
-    const pos = findFrom(w.buf, len, needle, r.below(len - nl + 1));
+    const k = hot.length > 0 && r.below(4) !== 0 ? hot[r.below(hot.length)] : r.below(entries);
+    const m = meta[2 * k];
+    let nl = m & 0x7fff;
+    let rl = m >>> 16;
+    if (nl === 0x7fff) nl = reps.spans[4 * k + 1];
+    if (rl === 0xffff) rl = reps.spans[4 * k + 3];
+    if (nl > len || len - nl + rl > w.max) continue;
+    const start = r.below(len - nl + 1);
+    let pos: number;
+    if (base !== undefined && (m & 0x8000) === 0) {
+      if (a < 0) {
+        a = w.pristine ? len : prefixWithBase(w, base);
+        b = w.pristine ? 0 : suffixWithBase(w, base, a);
+      }
+      // An occurrence at p must end after the common prefix and start before the common suffix.
+      const lo = a - nl + 1 > 0 ? a - nl + 1 : 0;
+      const hi = len - b - 1 < len - nl ? len - b - 1 : len - nl;
+      if (lo > hi) continue;
+      pos = findFromWithin(w, k, nl, start, lo, hi);
+    } else {
+      pos = findFrom(w.buf, len, reps.units, reps.spans[4 * k], nl, start);
+    }
     if (pos < 0) continue;
-    replaceUnits(w, pos, nl, repl);
+    replaceUnits(w, pos, nl, reps.units, reps.spans[4 * k + 2], rl);
     return true;
   }
   return false;
@@ -248,15 +378,17 @@ export function cmpReplace<B extends Units>(w: Work<B, unknown>, r: RandomSource
  */
 export function cmpInsert<B extends Units>(w: Work<B, unknown>, r: RandomSource): boolean {
   const toks = w.cmpTokens;
-  if (toks.length === 0) return false;
-  const t = toks[r.below(toks.length)];
+  if (toks.count === 0) return false;
+  const i = r.below(toks.count);
+  const ts = toks.spans[2 * i];
+  const tl = toks.spans[2 * i + 1];
   const len = w.len;
   const k = r.below(4);
   let pos = k === 0 ? 0 : k === 1 ? len : r.below(len + 1);
   if (w.buf instanceof Uint16Array) pos = snapDown(w.buf, len, pos);
-  const over = r.bool() ? Math.min(t.length, len - pos) : 0;
-  if (len - over + t.length > w.max) return false;
-  replaceUnits(w, pos, over, t);
+  const over = r.bool() ? Math.min(tl, len - pos) : 0;
+  if (len - over + tl > w.max) return false;
+  replaceUnits(w, pos, over, toks.units, ts, tl);
   return true;
 }
 

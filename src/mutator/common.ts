@@ -7,6 +7,7 @@
  */
 
 import type { RandomSource } from '../util/rng.js';
+import { Packed } from './packed.js';
 
 export type Units = Uint8Array | Uint16Array;
 
@@ -24,12 +25,32 @@ export class Work<B extends Units, D> {
   tokens: readonly B[] = [];
   /** Values of this argument in other corpus entries (non-empty ones only). */
   donors: readonly D[] = [];
-  /** From traced comparisons (cmp.ts): [needle, replacement] pairs in this argument's units. */
-  cmpReplace: readonly (readonly [B, B])[] = [];
-  /** From traced comparisons: operands to insert, in this argument's units. */
-  cmpTokens: readonly B[] = [];
-  /** Indices of the cmpReplace entries whose needle occurs in the base value (set by args.ts). */
+  /**
+   * From traced comparisons (cmp.ts): [needle, replacement] pairs in this argument's units, packed
+   * (packed.ts packPairs: entry k is sequences 2k and 2k+1).
+   */
+  cmpReplace: Packed<B>;
+  /** From traced comparisons: operands to insert, in this argument's units, packed. */
+  cmpTokens: Packed<B>;
+  /** Indices of the cmpReplace entries whose needle occurs in the base value (cmp.ts setCmpBase). */
   cmpHot: readonly number[] = [];
+  /**
+   * Per cmpReplace entry k, what a try reads before it knows it has to search (cmp.ts setCmpBase),
+   * in one small array: at 2k its needle length (≤ 0x7ffe, else 0x7fff), 1 << 15 if the needle
+   * occurs in the base value, and its replacement's length << 16 (≤ 0xfffe, else 0xffff); at 2k+1
+   * the needle's first unit and its last unit << 16.
+   */
+  cmpMeta: Int32Array = new Int32Array(0);
+  /**
+   * The base value (and an Int32Array over its memory) when cmpMeta's in-base bits were found by
+   * searching all of it, so that cmpReplace may look for the other entries only where the value
+   * differs from it; else undefined.
+   */
+  cmpBase: B | undefined = undefined;
+  cmpBaseWords: Int32Array = new Int32Array(0);
+  cmpBaseLen = 0;
+  /** True while the value is known to be the base (args.ts: set by reset, cleared when a mutation applies). */
+  pristine = false;
 
   constructor(
     private readonly make: (n: number) => B,
@@ -37,6 +58,8 @@ export class Work<B extends Units, D> {
     readonly max: number,
   ) {
     this.buf = make(capacity(Math.min(max, 64)));
+    this.cmpReplace = new Packed<B>([], make);
+    this.cmpTokens = this.cmpReplace;
     this.words = new Int32Array(this.buf.buffer);
   }
 

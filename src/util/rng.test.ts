@@ -84,6 +84,7 @@ test('below rejects n < 1 and n > 2^32', () => {
   const r = new Rng(1);
   assert.throws(() => r.below(0), RangeError);
   assert.throws(() => r.below(-3), RangeError);
+  assert.throws(() => r.below(NaN), RangeError);
   assert.throws(() => r.below(2 ** 32 + 1), RangeError);
 });
 

@@ -112,18 +112,28 @@ export class Rng implements RandomSource {
    * A uniform integer in [0, n) for an integer n in 1..2^32. Lemire's multiply-shift with
    * rejection: on the top 16 bits of a draw in int32 math while n ≤ 2^16 (the mutator's common
    * case, ~2 ns cheaper than doubles), on all 32 bits in doubles while n ≤ 2^21, else rejection
-   * sampling with a modulo.
+   * sampling with a modulo. Only the common case is here, small enough for V8 to inline it into
+   * the mutations (as one function it was called, not inlined; measured +3% executions per
+   * second of a trivial target); rejection and large n are out of line.
    */
   below(n: number): number {
-    if (n <= 0x10000) {
-      if (!(n >= 1)) throw new RangeError(`Rng.below(n) needs n >= 1, got ${String(n)}`);
-      let m = Math.imul(this.u32() >>> 16, n);
-      if ((m & 0xffff) < n) {
-        const threshold = (0x10000 - n) % n;
-        while ((m & 0xffff) < threshold) m = Math.imul(this.u32() >>> 16, n);
-      }
-      return m >>> 16;
+    if (n <= 0x10000 && n >= 1) {
+      const m = Math.imul(this.u32() >>> 16, n);
+      return (m & 0xffff) >= n ? m >>> 16 : this.rejectSmall(m, n);
     }
+    return this.belowLarge(n);
+  }
+
+  /** below(n ≤ 2^16) when the first draw's low part is < n: rejection against the threshold. */
+  private rejectSmall(m: number, n: number): number {
+    const threshold = (0x10000 - n) % n;
+    while ((m & 0xffff) < threshold) m = Math.imul(this.u32() >>> 16, n);
+    return m >>> 16;
+  }
+
+  /** below(n) for n > 2^16, and the checks of n. */
+  private belowLarge(n: number): number {
+    if (!(n >= 1)) throw new RangeError(`Rng.below(n) needs n >= 1, got ${String(n)}`);
     if (n <= 0x200000) {
       let m = this.u32() * n;
       let low = m >>> 0;
