@@ -122,9 +122,13 @@ export class Coordinator {
   private stopping = false;
   private interrupted = false;
   private startedAt = Date.now();
-  /** Per execution thread and target (threadKey): coverage log and corpus entries sent so far. */
+  /**
+   * Per execution thread and target (threadKey): coverage log and corpus entries sent so far, and
+   * the version of the comparison table it holds.
+   */
   private readonly cursors = new Map<string, number>();
   private readonly spliceCursors = new Map<string, number>();
+  private readonly tablesSent = new Map<string, number>();
   private batchCount = new Map<string, number>();
   /** The last progress line: when, executions and new inputs by then. */
   private lastStatus = { at: Date.now(), execs: 0, fresh: 0 };
@@ -334,7 +338,10 @@ export class Coordinator {
       t.promised += limit;
       let job: FuzzJob | undefined;
       const end = await this.pool.exec(
-        (slot, jobId) => (job = this.makeJob(slot, jobId, t, entry, seed, limit)),
+        (slot, jobId) => {
+          job = this.makeJob(slot, jobId, t, entry, seed, limit);
+          return { ...job, comparisons: this.comparisonsFor(slot, t, job) };
+        },
         (m) => this.onEvent(t, entry, m),
       );
       this.promised -= limit;
@@ -356,6 +363,17 @@ export class Coordinator {
     const from = Math.min(this.spliceCursors.get(key) ?? 0, size);
     this.spliceCursors.set(key, size);
     return { from, add: t.entries.slice(from, size).map((e) => e.values), size };
+  }
+
+  /**
+   * The comparison table of `job` as it travels to the execution thread of `slot`: 'kept' when
+   * that thread holds the job's version already (it keeps the last table each job carried).
+   */
+  private comparisonsFor(slot: Slot, t: TargetState, job: FuzzJob): FuzzJob['comparisons'] {
+    const key = threadKey(slot, t);
+    if (this.tablesSent.get(key) === job.comparisonsVersion) return 'kept';
+    this.tablesSent.set(key, job.comparisonsVersion);
+    return job.comparisons;
   }
 
   private makeJob(slot: Slot, jobId: number, t: TargetState, entry: CorpusEntry, seed: number, limit: number): FuzzJob {
@@ -422,7 +440,7 @@ export class Coordinator {
   /** Rebuilds input `index` of a batch from its checkpoint (the replay contract). */
   private replay(t: TargetState, job: FuzzJob, index: number): Value[] | undefined {
     if (index < 0) return undefined;
-    return replayInput(t.info.kinds, jobMutatorOptions(job), splicePoolOf(t, job), job.base, job.seed, index);
+    return replayInput(t.info.kinds, jobMutatorOptions(job, tableOf(job)), splicePoolOf(t, job), job.base, job.seed, index);
   }
 
   /** The process died mid-batch: replay the batch in safe mode to learn which input killed it. */
@@ -432,7 +450,7 @@ export class Coordinator {
     const safeFile = path.join(this.tmpDir, `inflight-${job.jobId}`);
     const replayEnd = await this.pool.exec((slot, jobId) => ({
       ...job, jobId, safeFile, stopOnFailure: false, maskDelta: [], coverage: false, minimizeNew: false, solveBase: false,
-      splice: this.spliceFor(slot, t, job.splice.size),
+      splice: this.spliceFor(slot, t, job.splice.size), comparisons: this.comparisonsFor(slot, t, job),
     }));
     let index = -1;
     let finalFailure = failure;
@@ -462,7 +480,7 @@ export class Coordinator {
    */
   private async nameKiller(t: TargetState, job: FuzzJob, index: number, failure: FailureInfo): Promise<{ values: Value[]; failure: FailureInfo; verified: boolean }> {
     const first = Math.max(0, index - KILLER_LOOKBACK);
-    const m = new Mutator(t.info.kinds, jobMutatorOptions(job));
+    const m = new Mutator(t.info.kinds, jobMutatorOptions(job, tableOf(job)));
     m.setSplicePool(splicePoolOf(t, job));
     m.start(job.base, job.seed);
     m.skip(first);
@@ -577,6 +595,12 @@ export class Coordinator {
 /** Names one execution thread's view of a target: a new process or a replaced thread starts afresh. */
 function threadKey(slot: Slot, t: TargetState): string {
   return `${slot.id}:${slot.generation}:${slot.thread}:${t.key}`;
+}
+
+/** The whole comparison table of a job as the coordinator keeps it (never 'kept'). */
+function tableOf(job: FuzzJob): ComparePair[] {
+  if (job.comparisons === 'kept') throw new Error('internal: the coordinator keeps every job with its whole comparison table');
+  return job.comparisons;
 }
 
 /** The splice pool a job used: the target's first entries (the corpus only grows). */

@@ -181,11 +181,12 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   applyMaskDelta(job.maskDelta);
   // The same table object as last time when it did not change, so the mutator's material
   // derived from it (cached per array) is reused instead of rebuilt for every batch.
-  let comparisons = job.comparisons;
   const known = tables.get(job.target);
+  let comparisons: ComparePair[];
   if (known && known.version === job.comparisonsVersion) comparisons = known.comparisons;
-  else tables.set(job.target, { version: job.comparisonsVersion, comparisons });
-  const options = { ...jobMutatorOptions(job), comparisons };
+  else if (job.comparisons === 'kept') throw new Error(`internal: comparison table ${job.comparisonsVersion} of ${job.target} is not held by this thread`);
+  else tables.set(job.target, { version: job.comparisonsVersion, comparisons: (comparisons = job.comparisons) });
+  const options = jobMutatorOptions(job, comparisons);
   const splicePool = splicePoolFor(job);
   paths?.takeBatchNovelty(); // this batch's novelty starts from nothing
   const mutator = new Mutator(target.kinds, options);

@@ -95,8 +95,12 @@ export interface FuzzJob {
    * the entries from index `from` on (`add`); the thread keeps the rest from earlier jobs.
    */
   splice: { from: number; add: Value[][]; size: number };
-  /** Compare operands seen in earlier batches (comparison mutations); part of the checkpoint. */
-  comparisons: ComparePair[];
+  /**
+   * Compare operands seen in earlier batches (comparison mutations); part of the checkpoint.
+   * 'kept': the execution thread already holds version `comparisonsVersion` from an earlier job
+   * (the table travels only when it changed for that thread; the coordinator keeps it whole).
+   */
+  comparisons: ComparePair[] | 'kept';
   /** Changes whenever `comparisons` does, so a worker can keep what it derived from the table. */
   comparisonsVersion: number;
   /** Coverage the coordinator has seen since this worker's last job. */
@@ -112,9 +116,12 @@ export interface FuzzJob {
   stopOnFailure: boolean;
 }
 
-/** The mutator options a fuzz job implies: the same in the worker and in every replay. */
-export function jobMutatorOptions(job: FuzzJob): { maxLen: number; dictionary: Uint8Array[]; comparisons: ComparePair[] } {
-  return { maxLen: job.maxLen, dictionary: job.dictionary, comparisons: job.comparisons };
+/**
+ * The mutator options a fuzz job implies: the same in the worker and in every replay.
+ * `comparisons`: the job's table (where the job says 'kept', the one the thread holds).
+ */
+export function jobMutatorOptions(job: FuzzJob, comparisons: ComparePair[]): { maxLen: number; dictionary: Uint8Array[]; comparisons: ComparePair[] } {
+  return { maxLen: job.maxLen, dictionary: job.dictionary, comparisons };
 }
 
 export interface RunJob {
