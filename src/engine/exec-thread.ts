@@ -25,10 +25,16 @@ import { SLOT_ABORTED, SLOT_BUSY, SLOT_INDEX, SLOT_JOB, SLOT_MINIMIZING, SafeFil
 import { runInThread, shrinkInteresting } from './shrink-new.js';
 import { CompareTrace, type ComparePair } from '../coverage/trace.js';
 import { ValueProfileMap, localValueProfileFeature, valueProfileKey } from '../coverage/value-profile.js';
+import { pairKey } from '../mutator/cmp-encode.js';
 import { i2sCandidates } from '../mutator/i2s.js';
 
-/** The last comparison table received per target, with its version. */
-const tables = new Map<string, { version: number; comparisons: ComparePair[] }>();
+/** The last comparison table received per target, with its version (and its pairs' keys, once needed). */
+interface HeldTable {
+  version: number;
+  comparisons: ComparePair[];
+  keys?: Set<string>;
+}
+const tables = new Map<string, HeldTable>();
 
 /** I2S candidates tried per new input. Chosen by hand; revisit with bench/. */
 const I2S_CANDIDATES = 128;
@@ -174,6 +180,24 @@ function splicePoolFor(job: FuzzJob): Value[][] {
   return pool;
 }
 
+/**
+ * The compare pairs a job sends back: the newest MAX_PAIRS_PER_JOB that the table this thread
+ * holds lacks, each once. (The coordinator ignores pairs its table has; sending them cost more
+ * than deriving their keys here: most of a batch's pairs repeat the table once it has filled.)
+ */
+function pairsToSend(pairs: readonly ComparePair[], held: HeldTable): ComparePair[] {
+  const inTable = (held.keys ??= new Set(held.comparisons.map(pairKey)));
+  const seen = new Set<string>();
+  const out: ComparePair[] = [];
+  for (let i = pairs.length - 1; i >= 0 && out.length < MAX_PAIRS_PER_JOB; i--) {
+    const k = pairKey(pairs[i]);
+    if (inTable.has(k) || seen.has(k)) continue;
+    seen.add(k);
+    out.push(pairs[i]);
+  }
+  return out.reverse();
+}
+
 function runFuzzJob(job: FuzzJob): void | Promise<void> {
   const target = targets.get(job.target);
   if (!target) throw new Error(`internal: unknown target ${job.target}`);
@@ -181,12 +205,12 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   applyMaskDelta(job.maskDelta);
   // The same table object as last time when it did not change, so the mutator's material
   // derived from it (cached per array) is reused instead of rebuilt for every batch.
-  const known = tables.get(job.target);
-  let comparisons: ComparePair[];
-  if (known && known.version === job.comparisonsVersion) comparisons = known.comparisons;
-  else if (job.comparisons === 'kept') throw new Error(`internal: comparison table ${job.comparisonsVersion} of ${job.target} is not held by this thread`);
-  else tables.set(job.target, { version: job.comparisonsVersion, comparisons: (comparisons = job.comparisons) });
-  const options = jobMutatorOptions(job, comparisons);
+  let held = tables.get(job.target);
+  if (!held || held.version !== job.comparisonsVersion) {
+    if (job.comparisons === 'kept') throw new Error(`internal: comparison table ${job.comparisonsVersion} of ${job.target} is not held by this thread`);
+    tables.set(job.target, (held = { version: job.comparisonsVersion, comparisons: job.comparisons }));
+  }
+  const options = jobMutatorOptions(job, held.comparisons);
   const splicePool = splicePoolFor(job);
   paths?.takeBatchNovelty(); // this batch's novelty starts from nothing
   const mutator = new Mutator(target.kinds, options);
@@ -329,7 +353,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     for (const [sig, n] of reported) if (n > 0) repeats[sig] = n;
     post({
       kind: 'job-done', jobId: job.jobId, execs: mutator.count + extra, runMs: performance.now() - startedAt, failures, repeats,
-      edges: cov?.totalEdges ?? 0, comparisons: trace ? [...batchPairs, ...trace.takeNew()].slice(-MAX_PAIRS_PER_JOB) : [],
+      edges: cov?.totalEdges ?? 0, comparisons: trace ? pairsToSend([...batchPairs, ...trace.takeNew()], held) : [],
       novelty: paths?.takeBatchNovelty(),
     });
   };
