@@ -79,54 +79,30 @@ test('a site that keeps changing is throttled after perSiteFull records until re
   assert.equal(t.takeNew().length, 1);
 });
 
-test('a full site looks at exactly 1 call in 64, counted across reset() as if every call had been looked at', () => {
-  // The model: the counter of calls to a full site goes on across epochs; call c is looked at when
-  // c is a multiple of 64. CompareTrace skips most of those calls without counting them one by one.
+/**
+ * The throttling model: the counter of calls to a full site goes on across epochs; call c is
+ * looked at when c is a multiple of 64. Each execution makes `times` calls with the same fresh
+ * operands; a repeat of the operands a site remembers is never recorded while the site is not
+ * full, but once it is full it is one more call to count. Returns what CompareTrace recorded and
+ * what the model wants (operand values, in order).
+ */
+function throttleModel(epochs: readonly number[], times: number): { got: number[]; want: number[] } {
   const t = new CompareTrace();
   const got: number[] = [];
   const want: number[] = [];
-  let records = 0;
   let calls = 0;
   let v = 0;
-  for (const epochLength of [1000, 70, 64 * 3 + 5, 1, 500]) {
+  for (const epochLength of epochs) {
     t.reset();
-    records = 0;
-    for (let i = 0; i < epochLength; i++) {
-      t.startExec();
-      t.record(4, ++v, -1, CMP.EQ3);
-      if (t.takeNew().length > 0) got.push(v);
-      if (records < TRACE_LIMITS.perSiteFull) {
-        records++;
-        want.push(v);
-      } else if ((++calls & 63) === 0) {
-        want.push(v);
-      }
-    }
-  }
-  assert.deepEqual(got, want);
-});
-
-test('repeated operands: nothing recorded while the site is not full, counted like any call once it is', () => {
-  // The model of the test above, with every call made twice: a repeat of the operands a site
-  // remembers is never recorded, but once the site is full it is one more call to count.
-  // (Checked against the implementation before record() skipped repeats.)
-  const t = new CompareTrace();
-  const got: number[] = [];
-  const want: number[] = [];
-  let records = 0;
-  let calls = 0;
-  let v = 0;
-  for (const epochLength of [300, 40, 129]) {
-    t.reset();
-    records = 0;
+    let records = 0;
     for (let i = 0; i < epochLength; i++) {
       t.startExec();
       v++;
-      for (let twice = 0; twice < 2; twice++) {
+      for (let k = 0; k < times; k++) {
         t.record(4, v, -1, CMP.EQ3);
         if (t.takeNew().length > 0) got.push(v);
         if (records < TRACE_LIMITS.perSiteFull) {
-          if (twice === 0) {
+          if (k === 0) {
             records++;
             want.push(v);
           }
@@ -136,6 +112,18 @@ test('repeated operands: nothing recorded while the site is not full, counted li
       }
     }
   }
+  return { got, want };
+}
+
+test('a full site looks at exactly 1 call in 64, counted across reset() as if every call had been looked at', () => {
+  // CompareTrace skips most of those calls without counting them one by one.
+  const { got, want } = throttleModel([1000, 70, 64 * 3 + 5, 1, 500], 1);
+  assert.deepEqual(got, want);
+});
+
+test('repeated operands: nothing recorded while the site is not full, counted like any call once it is', () => {
+  // Every call made twice. (Checked against the implementation before record() skipped repeats.)
+  const { got, want } = throttleModel([300, 40, 129], 2);
   assert.deepEqual(got, want);
 });
 
