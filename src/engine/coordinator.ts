@@ -393,6 +393,7 @@ export class Coordinator {
       comparisons: t.comparisons,
       comparisonsVersion: t.comparisonsVersion,
       maskDelta: t.coverageLog.slice(from),
+      maskFrom: from,
       coverage: this.o.coverage,
       safeFile: undefined,
       minimizeNew: this.o.coverage && this.o.minimize !== undefined,

@@ -149,7 +149,11 @@ function stable(found: number[], markSeen: boolean): StableCoverage {
   return out;
 }
 
-function applyMaskDelta(delta: StableCoverage): void {
+/** Per target: entries of the coordinator's coverage log this thread has applied to its mask. */
+const maskApplied = new Map<string, number>();
+
+function applyMaskDelta(target: string, from: number, delta: StableCoverage): void {
+  maskApplied.set(target, from + delta.length); // entries sent again are merged again (bits are OR-ed)
   if (!cov) return;
   for (const [key, bits] of delta) {
     if (key.startsWith('vp:')) {
@@ -198,11 +202,25 @@ function pairsToSend(pairs: readonly ComparePair[], held: HeldTable): ComparePai
   return out.reverse();
 }
 
+/**
+ * Whether `job`'s deltas assume state this thread does not hold (see FromWorker 'stale'). A job
+ * sent whole (deltas from 0, the table itself) is never stale, so a re-sent job always runs.
+ */
+function isStale(job: FuzzJob): boolean {
+  if (job.coverage && job.maskFrom > (maskApplied.get(job.target) ?? 0)) return true;
+  if (job.splice.from > (splicePools.get(job.target)?.length ?? 0)) return true;
+  return job.comparisons === 'kept' && tables.get(job.target)?.version !== job.comparisonsVersion;
+}
+
 function runFuzzJob(job: FuzzJob): void | Promise<void> {
   const target = targets.get(job.target);
   if (!target) throw new Error(`internal: unknown target ${job.target}`);
+  if (isStale(job)) {
+    post({ kind: 'stale', jobId: job.jobId });
+    return;
+  }
   useMask(job.target);
-  applyMaskDelta(job.maskDelta);
+  if (job.coverage) applyMaskDelta(job.target, job.maskFrom, job.maskDelta);
   // The same table object as last time when it did not change, so the mutator's material
   // derived from it (cached per array) is reused instead of rebuilt for every batch.
   let held = tables.get(job.target);

@@ -96,7 +96,7 @@ export class WorkerPool {
       if (!slot.worker || !slot.worker.alive) await this.spawn(slot);
       if (this.stopped) return { kind: 'stopped' };
       const w = slot.worker!;
-      const job = makeJob(slot, this.newJobId());
+      let job = makeJob(slot, this.newJobId());
       return await new Promise<JobEnd>((resolve) => {
         let lost: JobEnd | undefined;
         w.onEvent = (m) => {
@@ -108,6 +108,12 @@ export class WorkerPool {
               break;
             case 'run-result':
               resolve({ kind: 'run', failure: m.failure, skipped: m.skipped, coverage: m.coverage });
+              break;
+            case 'stale':
+              // The thread was replaced unnoticed: as a new thread it gets everything again.
+              slot.thread++;
+              job = makeJob(slot, this.newJobId());
+              w.send(job);
               break;
             case 'thread-lost': {
               slot.thread++;

@@ -103,8 +103,12 @@ export interface FuzzJob {
   comparisons: ComparePair[] | 'kept';
   /** Changes whenever `comparisons` does, so a worker can keep what it derived from the table. */
   comparisonsVersion: number;
-  /** Coverage the coordinator has seen since this worker's last job. */
+  /**
+   * Coverage the coordinator has seen since this worker's last job: its coverage log from entry
+   * `maskFrom` on (the thread has applied the entries before it).
+   */
   maskDelta: StableCoverage;
+  maskFrom: number;
   coverage: boolean;
   /** Write the index of each input to the in-flight file before running it (replay of a crash). */
   safeFile: string | undefined;
@@ -148,6 +152,12 @@ export type FromWorker =
   | { kind: 'interesting'; jobId: number; index: number; values: Value[]; coverage: StableCoverage }
   | { kind: 'failure'; jobId: number; index: number; values: Value[] | undefined; failure: FailureInfo }
   | { kind: 'run-result'; jobId: number; failure: FailureInfo | undefined; skipped: boolean; coverage: StableCoverage | undefined }
+  /**
+   * The execution thread lacks what a fuzz job's deltas assume it holds (mask, splice pool or
+   * comparison table: it was replaced without the coordinator knowing, e.g. after an error
+   * between jobs); nothing ran, and the pool sends the job again whole.
+   */
+  | { kind: 'stale'; jobId: number }
   /** `repeats`: per failure signature, how many more inputs failed that way than were reported. */
   | {
       kind: 'job-done'; jobId: number; execs: number; failures: number; repeats: Record<string, number>; edges: number;

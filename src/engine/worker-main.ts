@@ -117,7 +117,7 @@ function startThread(): void {
     if (m.kind === 'ready') loaded = true;
     if (m.kind === 'run-result' && m.failure) m.failure.output = joinOutput(m.failure.output, takeOutput());
     if (m.kind === 'failure') m.failure.output = joinOutput(m.failure.output, takeOutput());
-    if (m.kind === 'job-done' || m.kind === 'run-result') currentJob = undefined;
+    if (m.kind === 'job-done' || m.kind === 'run-result' || m.kind === 'stale') currentJob = undefined;
     send(m);
   });
   t.on('error', (e) => {
