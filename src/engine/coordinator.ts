@@ -122,13 +122,8 @@ export class Coordinator {
   private stopping = false;
   private interrupted = false;
   private startedAt = Date.now();
-  /**
-   * Per execution thread and target (threadKey): coverage log and corpus entries sent so far, and
-   * the version of the comparison table it holds.
-   */
-  private readonly cursors = new Map<string, number>();
-  private readonly spliceCursors = new Map<string, number>();
-  private readonly tablesSent = new Map<string, number>();
+  /** What each execution thread holds of each target (threadKey), so jobs carry only the rest. */
+  private readonly sent = new Map<string, SentToThread>();
   private batchCount = new Map<string, number>();
   /** The last progress line: when, executions and new inputs by then. */
   private lastStatus = { at: Date.now(), execs: 0, fresh: 0 };
@@ -359,10 +354,17 @@ export class Coordinator {
    * of which only those the thread does not have yet travel (the thread keeps the rest).
    */
   private spliceFor(slot: Slot, t: TargetState, size: number): FuzzJob['splice'] {
-    const key = threadKey(slot, t);
-    const from = Math.min(this.spliceCursors.get(key) ?? 0, size);
-    this.spliceCursors.set(key, size);
+    const held = this.sentTo(slot, t);
+    const from = Math.min(held.entries, size);
+    held.entries = size;
     return { from, add: t.entries.slice(from, size).map((e) => e.values), size };
+  }
+
+  private sentTo(slot: Slot, t: TargetState): SentToThread {
+    const key = threadKey(slot, t);
+    let held = this.sent.get(key);
+    if (!held) this.sent.set(key, (held = { coverage: 0, entries: 0, table: -1 }));
+    return held;
   }
 
   /**
@@ -370,16 +372,16 @@ export class Coordinator {
    * that thread holds the job's version already (it keeps the last table each job carried).
    */
   private comparisonsFor(slot: Slot, t: TargetState, job: FuzzJob): FuzzJob['comparisons'] {
-    const key = threadKey(slot, t);
-    if (this.tablesSent.get(key) === job.comparisonsVersion) return 'kept';
-    this.tablesSent.set(key, job.comparisonsVersion);
+    const held = this.sentTo(slot, t);
+    if (held.table === job.comparisonsVersion) return 'kept';
+    held.table = job.comparisonsVersion;
     return job.comparisons;
   }
 
   private makeJob(slot: Slot, jobId: number, t: TargetState, entry: CorpusEntry, seed: number, limit: number): FuzzJob {
-    const cursorKey = threadKey(slot, t);
-    const from = this.cursors.get(cursorKey) ?? 0;
-    this.cursors.set(cursorKey, t.coverageLog.length);
+    const held = this.sentTo(slot, t);
+    const from = held.coverage;
+    held.coverage = t.coverageLog.length;
     return {
       kind: 'fuzz',
       jobId,
@@ -591,6 +593,13 @@ export class Coordinator {
       })),
     };
   }
+}
+
+/** What one execution thread holds of a target: coverage log and corpus entries, table version (-1: none). */
+interface SentToThread {
+  coverage: number;
+  entries: number;
+  table: number;
 }
 
 /** Names one execution thread's view of a target: a new process or a replaced thread starts afresh. */

@@ -177,8 +177,7 @@ function splicePoolFor(job: FuzzJob): Value[][] {
   let pool = splicePools.get(job.target);
   if (!pool) splicePools.set(job.target, (pool = []));
   const { from, add, size } = job.splice;
-  if (from > pool.length) throw new Error(`internal: splice pool of ${pool.length} entries, job continues at ${from}`);
-  pool.length = from;
+  pool.length = from; // never longer than the pool (isStale)
   for (const v of add) pool.push(v);
   if (pool.length !== size) throw new Error(`internal: splice pool of ${pool.length} entries, job expects ${size}`);
   return pool;
@@ -224,10 +223,10 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   // The same table object as last time when it did not change, so the mutator's material
   // derived from it (cached per array) is reused instead of rebuilt for every batch.
   let held = tables.get(job.target);
-  if (!held || held.version !== job.comparisonsVersion) {
-    if (job.comparisons === 'kept') throw new Error(`internal: comparison table ${job.comparisonsVersion} of ${job.target} is not held by this thread`);
+  if (job.comparisons !== 'kept' && held?.version !== job.comparisonsVersion) {
     tables.set(job.target, (held = { version: job.comparisonsVersion, comparisons: job.comparisons }));
   }
+  if (!held) throw new Error('internal: no comparison table'); // 'kept' with no table is stale (isStale)
   const options = jobMutatorOptions(job, held.comparisons);
   const splicePool = splicePoolFor(job);
   paths?.takeBatchNovelty(); // this batch's novelty starts from nothing
