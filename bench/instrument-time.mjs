@@ -2,7 +2,9 @@
 // process: the first time (cold cache) and then from the on-disk cache. Prints JSON.
 // With --parse-only it times only meriyah's parse of the same file, also in a fresh process: the
 // floor under the first-time number (no instrumenter can be faster than its parser), so that a
-// slow machine can be told from a slow transform.
+// slow machine can be told from a slow transform. With --parse-warm it times the parse as the
+// research note (../shared/reference/instrument-deps.md) did: the median of 5 parses after one
+// discarded warm-up, to compare this machine's speed with the one the note measured.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -11,11 +13,22 @@ import { createRequire } from 'node:module';
 const file = createRequire(import.meta.url).resolve('typescript/lib/typescript.js');
 const source = fs.readFileSync(file, 'utf8');
 
+const PARSE = { ranges: { start: true, end: true, range: false }, next: true, webcompat: true, globalReturn: true };
 if (process.argv.includes('--parse-only')) {
   const { parseScript } = await import('meriyah');
   const t = process.hrtime.bigint();
-  parseScript(source, { ranges: { start: true, end: true, range: false }, next: true, webcompat: true, globalReturn: true });
+  parseScript(source, PARSE);
   console.log(JSON.stringify({ bytes: source.length, parseMs: Number(process.hrtime.bigint() - t) / 1e6 }));
+} else if (process.argv.includes('--parse-warm')) {
+  const { parseScript } = await import('meriyah');
+  parseScript(source, PARSE);
+  const ms = [];
+  for (let i = 0; i < 5; i++) {
+    const t = process.hrtime.bigint();
+    parseScript(source, PARSE);
+    ms.push(Number(process.hrtime.bigint() - t) / 1e6);
+  }
+  console.log(JSON.stringify({ bytes: source.length, parseMs: ms.sort((a, b) => a - b)[2] }));
 } else {
   const { transformCached } = await import('../dist/instrument/transform-cached.js');
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsfuzz-bench-instr-'));

@@ -236,7 +236,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   trace?.reset();
   /** Compare operands recorded during this job, sent with job-done for later batches' tables. */
   const batchPairs: ComparePair[] = [];
-  /** Executions outside the mutator's sequence (I2S candidates); they come out of the limit. */
+  /** Executions outside the mutator's sequence (new-input minimization, I2S); they come out of the limit. */
   let extra = 0;
   const safe = job.safeFile ? new SafeFile(job.safeFile) : undefined;
   const t = new TContext(target.name);
@@ -307,7 +307,13 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
       Atomics.store(inflight, SLOT_MINIMIZING, 1);
       let input = values;
       // (An input new only by value profile is kept as is: shrinking it would lose its closeness.)
-      if (job.minimizeNew && newEdges) input = await shrinkInteresting(target, cov!, values, found!, announce);
+      if (job.minimizeNew && newEdges) {
+        // Its executions are counted like any other (so are Go's) and come out of the batch's limit;
+        // it gets its whole budget even near the limit (the batch may end up to that many over it).
+        const shrunk = await shrinkInteresting(target, cov!, values, found!, announce);
+        input = shrunk.values;
+        extra += shrunk.execs;
+      }
       post({ kind: 'interesting', jobId: job.jobId, index, values: input, coverage });
       if (trace) await solveComparisons(input);
       Atomics.store(inflight, SLOT_MINIMIZING, 0);

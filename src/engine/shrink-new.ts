@@ -16,8 +16,9 @@ import type { Value } from '../values/kinds.js';
 export const NEW_INPUT_BUDGET = 64;
 
 /**
- * Returns a smaller input reaching the same new coverage, or `values` itself. `found` holds
- * (local edge, bucket bit) pairs. Leaves the coverage counters reset.
+ * Returns a smaller input reaching the same new coverage (or `values` itself) and the executions
+ * spent (at most NEW_INPUT_BUDGET). `found` holds (local edge, bucket bit) pairs. Leaves the
+ * coverage counters reset.
  */
 export async function shrinkInteresting(
   target: RegisteredTarget,
@@ -25,7 +26,7 @@ export async function shrinkInteresting(
   values: Value[],
   found: readonly number[],
   announce: (candidate: Value[]) => void,
-): Promise<Value[]> {
+): Promise<{ values: Value[]; execs: number }> {
   const accept = async (candidate: Value[]): Promise<boolean> => {
     cov.reset();
     const r = await runInThread(target, candidate, announce);
@@ -45,7 +46,7 @@ export async function shrinkInteresting(
     return ok;
   };
   const res = await minimizeInput(target.kinds, values, accept, { maxExecs: NEW_INPUT_BUDGET });
-  return res.values;
+  return { values: res.values, execs: res.execs };
 }
 
 /**

@@ -20,11 +20,18 @@ function cachedSizes(dir) {
 
 async function run(extra) {
   const dir = fixture('shrink-new');
+  const calls = path.join(dir, 'calls');
   // No compare tracing: input-to-state would insert the letters into short inputs by itself.
-  const r = await runTsfuzz({ cwd: dir, args: ['fuzz', FILE, '--fuzztime=20000x', '--parallel=1', '--seed=1', '--no-cmp-trace', ...extra] });
+  const r = await runTsfuzz({
+    cwd: dir, args: ['fuzz', FILE, '--fuzztime=20000x', '--parallel=1', '--seed=1', '--no-cmp-trace', ...extra], env: { LETTERS_CALLS: calls },
+  });
   assert.equal(r.code, 0, show(r));
   const s = summaryTargets(r.stdout).Letters;
   assert.ok(s.new >= 3, `at least three letters found\n${show(r)}`);
+  // Every call of the target is an execution the run counts, minimization candidates included;
+  // --fuzztime=Nx bounds them all, give or take one minimization (64) per new input at the end.
+  assert.equal(fs.statSync(calls).size, s.execs, `calls of the target vs executions reported\n${show(r)}`);
+  assert.ok(s.execs >= 20000 && s.execs <= 20000 + 64 * s.new, show(r));
   return { r, sizes: cachedSizes(dir) };
 }
 
