@@ -26,7 +26,7 @@ import { Findings, type Finding } from './findings.js';
 import { SafeFile } from './inflight.js';
 import { WorkerPool, assertTargetsValid, type JobEnd, type Slot } from './pool.js';
 import type { WorkerDeath } from './worker-handle.js';
-import { jobMutatorOptions, type FailureInfo, type FromWorker, type FuzzJob, type TargetInfo, type WorkerConfig } from './protocol.js';
+import { ASYNC_SETTLE_MS, jobMutatorOptions, type FailureInfo, type FromWorker, type FuzzJob, type TargetInfo, type WorkerConfig } from './protocol.js';
 import { batchSize, pickEntry, pickTarget, timedBatchSize } from './schedule.js';
 import { TargetState, type CorpusEntry } from './target-state.js';
 
@@ -110,6 +110,8 @@ function autoDictionary(literals: readonly string[]): Uint8Array[] {
 }
 /** How many inputs before the one a crash was recorded at are re-run to find the real cause. */
 const KILLER_LOOKBACK = 256;
+/** Inputs before the point an asynchronous failure surfaced that are searched first for its cause. */
+const ASYNC_LOOKBACK = 4096;
 
 export class Coordinator {
   private pool!: WorkerPool;
@@ -426,6 +428,7 @@ export class Coordinator {
         this.count(t, end.execs);
         if (end.comparisons.length) t.foldComparisons(end.comparisons);
         for (const [sig, n] of Object.entries(end.repeats)) this.findings.addRepeats(t, sig, n);
+        if (end.asyncFailure) await this.onAsyncFailure(t, job, end.asyncFailure, end.asyncSuspects ?? []);
         return;
       case 'thread-lost': {
         this.count(t, end.index + 1);
@@ -473,6 +476,60 @@ export class Coordinator {
     }
     const named = await this.nameKiller(t, job, index, finalFailure);
     await this.findings.submit({ target: t, values: named.values, failure: named.failure, source: 'fuzzing', verified: named.verified });
+  }
+
+  /**
+   * A batch reported an asynchronous failure (FailureInfo.async): an error raised after some
+   * input's call had returned, so the input running when it surfaced is not its cause. Replay the
+   * batch with a turn of the event loop after each input to learn where it surfaces (a rejection
+   * right after its input, a timer up to its delay later), then bisect the inputs before that
+   * point: replaying a tail of them and waiting fails exactly when the tail holds the culprit.
+   * The culprit is then re-checked and reported like any failure. When the batch's sequence
+   * does not reproduce it, the inputs it ran outside the sequence (`suspects`) are re-checked.
+   */
+  private async onAsyncFailure(t: TargetState, job: FuzzJob, failure: FailureInfo, suspects: Value[][]): Promise<void> {
+    if (this.findings.knows(t, failure.signature)) {
+      this.findings.addRepeats(t, failure.signature, 1);
+      return;
+    }
+    /** Replays inputs from..to (each followed by a turn, then a pause): where an asynchronous failure surfaced, if one did. */
+    const surfaces = async (from: number, to: number): Promise<number | undefined> => {
+      let at: number | undefined;
+      await this.pool.exec(
+        (slot, jobId) => ({
+          ...job, jobId, limit: to + 1, asyncCheck: { from, endMs: ASYNC_SETTLE_MS }, safeFile: undefined, stopOnFailure: true,
+          maskDelta: [], coverage: false, minimizeNew: false, solveBase: false,
+          splice: this.spliceFor(slot, t, job.splice.size), comparisons: this.comparisonsFor(slot, t, job),
+        }),
+        (m) => {
+          if (m.kind === 'failure') at ??= m.index;
+        },
+      );
+      return at;
+    };
+    const last = await surfaces(0, job.limit - 1);
+    if (last === undefined) {
+      // Not an input of the sequence: one the batch ran outside it (minimization, input-to-state)?
+      for (let i = suspects.length - 1; i >= 0 && !this.stopping; i--) {
+        const again = await this.findings.recheck(t, suspects[i], failure, false);
+        if (again.kind !== 'flaky') {
+          await this.findings.submit({ target: t, values: suspects[i], failure: again, source: 'fuzzing', verified: true });
+          return;
+        }
+      }
+      const headline = this.stopping ? failure.headline : `${failure.headline}; replaying the batch did not reproduce it, so the input is unknown`;
+      await this.findings.submit({ target: t, values: undefined, failure: { ...failure, headline }, source: 'fuzzing' });
+      return;
+    }
+    let lo = Math.max(0, last - ASYNC_LOOKBACK);
+    if (lo > 0 && (await surfaces(lo, last)) === undefined) lo = 0; // a late one: search the whole batch
+    let hi = last;
+    while (lo < hi && !this.stopping) {
+      const mid = lo + Math.ceil((hi - lo) / 2);
+      if ((await surfaces(mid, last)) !== undefined) lo = mid;
+      else hi = mid - 1;
+    }
+    await this.findings.submit({ target: t, values: this.replay(t, job, lo), failure, source: 'fuzzing' });
   }
 
   /**

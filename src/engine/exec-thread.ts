@@ -9,6 +9,7 @@
  * Events go to the supervisor only when something happens: a failure, new coverage, job end.
  * Rule: this thread never decides that a failure is real or new; it reports, the coordinator judges.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RegisteredTarget } from '../api/registry.js';
 import { PathFrequency } from '../coverage/frequency.js';
@@ -17,7 +18,7 @@ import { registerLoader } from '../instrument/register.js';
 import { Mutator, replayInput } from '../mutator/mutator.js';
 import { loadFuzzFiles } from '../target/load.js';
 import {
-  TContext, Verdict, callTarget, describeError, isThenable, runCleanups, runSingleInput, verdictOfError,
+  TContext, Verdict, callTarget, describeAsyncError, describeError, isThenable, runCleanups, runSingleInput, verdictOfError,
 } from '../target/harness.js';
 import { errorMessage } from '../util/errors.js';
 import type { Value } from '../values/kinds.js';
@@ -40,10 +41,12 @@ const tables = new Map<string, HeldTable>();
 const I2S_CANDIDATES = 128;
 /** Levels of input-to-state applied to inputs that input-to-state itself found. */
 const I2S_DEPTH = 4;
+/** Inputs run outside a batch's sequence that job-done names when an asynchronous failure surfaced. */
+const ASYNC_SUSPECTS = 32;
 /** Compare operand pairs a job sends back at most. */
 const MAX_PAIRS_PER_JOB = 512;
 import {
-  jobMutatorOptions, targetKey, type FailureInfo, type FromWorker, type FuzzJob, type RunJob, type StableCoverage, type TargetInfo,
+  ASYNC_SETTLE_MS, jobMutatorOptions, targetKey, type FailureInfo, type FromWorker, type FuzzJob, type RunJob, type StableCoverage, type TargetInfo,
   type ToWorker, type WorkerConfig,
 } from './protocol.js';
 
@@ -62,6 +65,72 @@ process.abort = (() => {
   Atomics.store(inflight, SLOT_ABORTED, 1);
   process.exit(134);
 }) as typeof process.abort;
+
+/**
+ * Errors target code raises after its call returned — thrown in a timer or other callback, or a
+ * promise rejected with no handler — are caught here instead of ending the thread. The first one
+ * waits in `asyncError` until the job it surfaced in reports it: a single input as its own failure
+ * (after letting pending callbacks run), a batch with its job-done (the coordinator then finds the
+ * input, see FuzzJob.asyncCheck). tsfuzz's own errors are marked (`internal`) and still end the thread.
+ */
+let asyncError: FailureInfo | undefined;
+/**
+ * Where a callback was created, for inputs run one at a time (single inputs, asyncCheck; not the
+ * hot loop, where it would cost every execution): the job and the input's index in it (-1: the
+ * job's one input). An error raised by a callback of another job is a stray and is ignored; one
+ * of this job names its input exactly (`asyncOrigin`), however late it surfaces.
+ */
+interface Origin {
+  job: number;
+  index: number;
+}
+const origins = new AsyncLocalStorage<Origin>();
+/** The job whose single inputs run now (origins of other jobs are strays), if any. */
+let originJob: number | undefined;
+/** The origin of asyncError, when it came from a callback created by a single input. */
+let asyncOrigin: Origin | undefined;
+/** The target of the job running (or last run), whose expected errors an asynchronous one may be. */
+let currentTarget: RegisteredTarget | undefined;
+const ours = new WeakSet<object>();
+function internal(e: unknown): object {
+  const err = e !== null && typeof e === 'object' ? e : new Error(String(e));
+  ours.add(err);
+  return err;
+}
+/** Later asynchronous failures with asyncError's signature (counted as repeats; others are dropped). */
+let asyncRepeats = 0;
+function onAsyncError(e: unknown, rejected: boolean): void {
+  if (e !== null && typeof e === 'object' && ours.has(e)) throw e; // ends the thread, as before
+  // Code that listens for these itself has taken them over (Node would not end the process either).
+  if (process.listenerCount(rejected ? 'unhandledRejection' : 'uncaughtException') > 1) return;
+  // While inputs run one at a time, only their own callbacks count; in a batch, none of an
+  // earlier job's single inputs. The rest are strays: their inputs' runs have ended.
+  const origin = origins.getStore();
+  if (originJob !== undefined ? origin?.job !== originJob : origin !== undefined) return;
+  const f = describeAsyncError(currentTarget, e, rejected);
+  if (asyncError === undefined) {
+    asyncError = f;
+    asyncOrigin = origin;
+    asyncRepeats = 0;
+  } else if (f?.signature === asyncError.signature) asyncRepeats++;
+}
+process.on('uncaughtException', (e) => onAsyncError(e, false));
+process.on('unhandledRejection', (e) => onAsyncError(e, true));
+/** Resolves once the callbacks pending now (and rejections without a handler) have run. */
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Timers keeping this thread's event loop alive (unref'd ones are not counted). */
+const activeTimers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
+/**
+ * After a single input: lets the callbacks it left pending run, then waits (up to `capMs`) while
+ * it left timers (`before`: the count before it ran), so that what they throw is its failure.
+ * Costs nothing for an input that leaves no timer.
+ */
+async function settleInput(before: number, capMs: number): Promise<void> {
+  await nextTurn();
+  const deadline = Date.now() + capMs;
+  while (asyncError === undefined && activeTimers() > before && Date.now() < deadline) await sleep(1);
+}
 
 const cov: CoverageRuntime | undefined = config.instrument ? installCoverageRuntime() : undefined;
 /** Compare operands (input-to-state), recorded through the runtime's compare hook. */
@@ -218,6 +287,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     post({ kind: 'stale', jobId: job.jobId });
     return;
   }
+  currentTarget = target;
   useMask(job.target);
   if (job.coverage) applyMaskDelta(job.target, job.maskFrom, job.maskDelta);
   // The same table object as last time when it did not change, so the mutator's material
@@ -229,6 +299,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   if (!held) throw new Error('internal: no comparison table'); // 'kept' with no table is stale (isStale)
   const options = jobMutatorOptions(job, held.comparisons);
   const splicePool = splicePoolFor(job);
+  if (job.asyncCheck) return runAsyncCheck(job, target, options, splicePool, job.asyncCheck);
   paths?.takeBatchNovelty(); // this batch's novelty starts from nothing
   const mutator = new Mutator(target.kinds, options);
   mutator.setSplicePool(splicePool);
@@ -239,6 +310,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   /** Executions outside the mutator's sequence (new-input minimization, I2S); they come out of the limit. */
   let extra = 0;
   const safe = job.safeFile ? new SafeFile(job.safeFile) : undefined;
+  const timersAtStart = activeTimers();
   const t = new TContext(target.name);
   const fn = target.fn;
   const limit = job.limit;
@@ -319,7 +391,12 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
       Atomics.store(inflight, SLOT_MINIMIZING, 0);
     })();
   };
-  const announce = (candidate: Value[]) => post({ kind: 'candidate', values: candidate });
+  /** The last inputs run outside the sequence: where to look when an asynchronous failure is not in it. */
+  const suspects: Value[][] = [];
+  const announce = (candidate: Value[]) => {
+    post({ kind: 'candidate', values: candidate });
+    if (suspects.push(candidate) > ASYNC_SUSPECTS) suspects.shift();
+  };
 
   /**
    * The input-to-state stage (RedQueen's idea), run right away for each new input: learn what it
@@ -370,14 +447,23 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
 
   /** When the batch's first execution started (after the job's setup), for runMs. */
   let startedAt = 0;
-  const finish = () => {
+  const finish = async (): Promise<void> => {
+    const runMs = performance.now() - startedAt;
     safe?.close();
+    // Callbacks and rejections the batch left pending run first, and timers already due when
+    // it left some, so that their errors surface in this batch (a turn of the event loop, and
+    // ~1 ms only for targets that leave timers).
+    await nextTurn();
+    if (activeTimers() > timersAtStart) await sleep(1);
     const repeats: Record<string, number> = {};
     for (const [sig, n] of reported) if (n > 0) repeats[sig] = n;
+    const asyncFailure = asyncError;
+    asyncError = undefined;
+    if (asyncFailure && asyncRepeats > 0) repeats[asyncFailure.signature] = (repeats[asyncFailure.signature] ?? 0) + asyncRepeats;
     post({
-      kind: 'job-done', jobId: job.jobId, execs: mutator.count + extra, runMs: performance.now() - startedAt, failures, repeats,
+      kind: 'job-done', jobId: job.jobId, execs: mutator.count + extra, runMs, failures, repeats,
       edges: cov?.totalEdges ?? 0, comparisons: trace ? pairsToSend([...batchPairs, ...trace.takeNew()], held) : [],
-      novelty: paths?.takeBatchNovelty(),
+      novelty: paths?.takeBatchNovelty(), asyncFailure, asyncSuspects: asyncFailure ? suspects : undefined,
     });
   };
 
@@ -427,7 +513,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
       const a = afterExec(i);
       if (a) return a.then(() => loop(i + 1));
     }
-    finish();
+    return finish();
   };
   startedAt = performance.now();
   if (job.solveBase && trace && useCov) {
@@ -442,16 +528,77 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   return loop(0);
 }
 
+/**
+ * FuzzJob.asyncCheck: inputs `from`..limit-1 of the batch, one at a time, each followed by a turn
+ * of the event loop (so a rejection it leaves unhandled, or a callback it scheduled right away,
+ * surfaces before the next input runs); then `endMs` more. The first asynchronous failure is
+ * reported as a failure of the input it followed; synchronous failures are not reported again.
+ */
+async function runAsyncCheck(
+  job: FuzzJob, target: RegisteredTarget, options: ReturnType<typeof jobMutatorOptions>, pool: Value[][], check: { from: number; endMs: number },
+): Promise<void> {
+  const started = performance.now();
+  const m = new Mutator(target.kinds, options);
+  m.setSplicePool(pool);
+  m.start(job.base, job.seed);
+  m.skip(check.from);
+  originJob = job.jobId;
+  await settleInput(0, ASYNC_SETTLE_MS);
+  asyncError = undefined; // what surfaced until now belongs to earlier jobs
+  let failures = 0;
+  // The input named by the failure's origin, else the one it surfaced after (`at`).
+  const report = (at: number, values: Value[]) => {
+    failures++;
+    const index = asyncOrigin?.index ?? at;
+    if (index !== at) values = replayInput(target.kinds, options, pool, job.base, job.seed, index);
+    post({ kind: 'failure', jobId: job.jobId, index, values, failure: asyncError! });
+    asyncError = undefined;
+  };
+  let i = check.from;
+  for (; i < job.limit && failures === 0; i++) {
+    const values = m.next();
+    Atomics.store(inflight, SLOT_INDEX, i + 1);
+    const timers = activeTimers();
+    await origins.run({ job: job.jobId, index: i }, () => runSingleInput(target, values));
+    await settleInput(timers, ASYNC_SETTLE_MS);
+    if (asyncError) report(i, values);
+  }
+  if (failures === 0 && check.endMs > 0 && job.limit > check.from) {
+    await sleep(check.endMs);
+    if (asyncError) report(job.limit - 1, replayInput(target.kinds, options, pool, job.base, job.seed, job.limit - 1));
+  }
+  asyncError = undefined;
+  originJob = undefined;
+  post({
+    kind: 'job-done', jobId: job.jobId, execs: i - check.from, runMs: performance.now() - started, failures, repeats: {},
+    edges: cov?.totalEdges ?? 0, comparisons: [],
+  });
+}
+
 // ---------------------------------------------------------------------------------------------
 // Single inputs
 
 async function runOneJob(job: RunJob): Promise<void> {
   const target = targets.get(job.target);
   if (!target) throw new Error(`internal: unknown target ${job.target}`);
+  currentTarget = target;
   useMask(job.target);
   if (cov) cov.reset();
   Atomics.store(inflight, SLOT_INDEX, 1);
-  const { failure, skipped } = await runSingleInput(target, job.values);
+  asyncError = undefined; // surfaced between jobs: not this input's (its job has ended)
+  originJob = job.jobId;
+  const timers = activeTimers();
+  let { failure, skipped } = await origins.run({ job: job.jobId, index: -1 }, () => runSingleInput(target, job.values));
+  // Callbacks, rejections and timers the input left pending run before it is judged; a re-run
+  // of an input whose failure was asynchronous also waits a fixed while (unref'd timers, I/O).
+  await settleInput(timers, ASYNC_SETTLE_MS);
+  if (!failure && !asyncError && job.settleMs) await sleep(job.settleMs);
+  if (!failure && asyncError) {
+    failure = asyncError;
+    skipped = false;
+  }
+  asyncError = undefined;
+  originJob = undefined;
   let coverage: StableCoverage | undefined;
   if (job.coverage && cov) coverage = stable(cov.takeAll(), true);
   post({ kind: 'run-result', jobId: job.jobId, failure, skipped, coverage });
@@ -466,11 +613,11 @@ port.on('message', (msg: ToWorker) => {
   const done = () => Atomics.store(inflight, SLOT_BUSY, 0);
   try {
     const r = job.kind === 'fuzz' ? runFuzzJob(job) : runOneJob(job);
-    if (r) r.then(done, (e) => { done(); throw e; });
+    if (r) r.then(done, (e) => { done(); throw internal(e); });
     else done();
   } catch (e) {
     done();
-    throw e;
+    throw internal(e);
   }
 });
 

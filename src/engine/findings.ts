@@ -15,7 +15,7 @@ import type { Budget } from '../util/limits.js';
 import { minimizeFailure } from './minimize-failure.js';
 import { outcomeOf } from './outcome.js';
 import type { WorkerPool } from './pool.js';
-import type { FailureInfo } from './protocol.js';
+import { ASYNC_SETTLE_MS, type FailureInfo } from './protocol.js';
 import type { TargetState } from './target-state.js';
 
 export interface Candidate {
@@ -104,6 +104,12 @@ export class Findings {
       this.pendingSigs.delete(key);
     });
     return this.pending;
+  }
+
+  /** Whether a failure of `t` with `signature` is already known or being handled. */
+  knows(t: TargetState, signature: string): boolean {
+    const key = this.sigKey(t, signature);
+    return this.bySignature.has(key) || this.pendingSigs.has(key);
   }
 
   /** Counts `n` more inputs of `t` that failed with `signature` (not sent one by one). */
@@ -203,7 +209,8 @@ export class Findings {
 
   /** Runs the input once more in a fresh worker; returns the failure it gives now, or a flaky one. */
   async recheck(t: TargetState, values: Value[], original: FailureInfo, count = true): Promise<FailureInfo> {
-    const end = await this.opts.verifier.exec((_slot, jobId) => ({ kind: 'run', jobId, target: t.key, values, coverage: false }));
+    const settleMs = original.async ? ASYNC_SETTLE_MS : undefined;
+    const end = await this.opts.verifier.exec((_slot, jobId) => ({ kind: 'run', jobId, target: t.key, values, coverage: false, settleMs }));
     if (count) this.opts.countExec(t);
     const r = outcomeOf(end, this.opts.memoryLimitMb);
     if (r.kind === 'fail') return r.failure;

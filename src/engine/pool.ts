@@ -12,7 +12,11 @@ import { UserError } from '../util/errors.js';
 import { WorkerHandle, type WorkerDeath } from './worker-handle.js';
 
 export type JobEnd =
-  | { kind: 'done'; execs: number; runMs: number; failures: number; repeats: Record<string, number>; comparisons: ComparePair[]; novelty?: number }
+  | {
+      kind: 'done'; execs: number; runMs: number; failures: number; repeats: Record<string, number>; comparisons: ComparePair[]; novelty?: number;
+      asyncFailure?: FailureInfo;
+      asyncSuspects?: Value[][];
+    }
   | { kind: 'run'; failure: FailureInfo | undefined; skipped: boolean; coverage: StableCoverage | undefined }
   | { kind: 'thread-lost'; index: number; failure: FailureInfo; values?: Value[] }
   | { kind: 'died'; death: WorkerDeath }
@@ -104,7 +108,10 @@ export class WorkerPool {
           switch (m.kind) {
             case 'job-done':
               this.edges = Math.max(this.edges, m.edges);
-              resolve({ kind: 'done', execs: m.execs, runMs: m.runMs, failures: m.failures, repeats: m.repeats, comparisons: m.comparisons, novelty: m.novelty });
+              resolve({
+                kind: 'done', execs: m.execs, runMs: m.runMs, failures: m.failures, repeats: m.repeats, comparisons: m.comparisons, novelty: m.novelty,
+                asyncFailure: m.asyncFailure, asyncSuspects: m.asyncSuspects,
+              });
               break;
             case 'run-result':
               resolve({ kind: 'run', failure: m.failure, skipped: m.skipped, coverage: m.coverage });

@@ -75,7 +75,15 @@ export interface FailureInfo {
   output: string;
   /** How long the input ran until the supervisor stopped it (hangs, memory), when it did. */
   ranMs?: number;
+  /**
+   * Raised after the target returned: thrown in a callback (a timer, an event) or a promise
+   * rejected with no handler. Re-runs of such an input wait a little for it (RunJob.settleMs).
+   */
+  async?: boolean;
 }
+
+/** How long a re-run of an input with an asynchronous failure waits for it to surface. */
+export const ASYNC_SETTLE_MS = 100;
 
 export interface FuzzJob {
   kind: 'fuzz';
@@ -118,6 +126,13 @@ export interface FuzzJob {
   solveBase: boolean;
   /** Stop at the first failure (replay, or not --keep-going). */
   stopOnFailure: boolean;
+  /**
+   * Looking for the input behind an asynchronous failure (coordinator's findAsyncCulprit): run
+   * inputs `from`..limit-1 one at a time, letting callbacks and rejections run after each, then
+   * wait `endMs`; report the first asynchronous failure as a failure of the input it followed,
+   * and nothing else (no coverage, no synchronous failures: the batch already reported those).
+   */
+  asyncCheck?: { from: number; endMs: number };
 }
 
 /**
@@ -137,6 +152,11 @@ export interface RunJob {
   coverage: boolean;
   /** Timeout for this input instead of the worker's (minimizing a hang uses a shorter one). */
   timeoutMs?: number;
+  /**
+   * After the input returns, wait this long for an asynchronous failure of it (FailureInfo.async)
+   * to surface; without it, only until pending callbacks of the current turn have run.
+   */
+  settleMs?: number;
 }
 
 export type Job = FuzzJob | RunJob;
@@ -167,6 +187,13 @@ export type FromWorker =
       comparisons: ComparePair[];
       /** How rare the paths of the batch's inputs were (coverage/frequency.ts); undefined: none sampled. */
       novelty?: number;
+      /**
+       * An asynchronous failure (FailureInfo.async) that surfaced during the batch, of an unknown
+       * input: the coordinator replays the batch to find it.
+       */
+      asyncFailure?: FailureInfo;
+      /** With asyncFailure: the last inputs the batch ran outside its sequence (minimization, input-to-state), oldest first. */
+      asyncSuspects?: Value[][];
     }
   /** The execution thread died or was stopped during a job; the supervisor restarts it. */
   /** `values`: the input that was running, when it is not input `index` of the batch (a candidate). */

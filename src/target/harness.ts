@@ -142,6 +142,21 @@ export function describeError(t: TContext, e: unknown, rejected: boolean): Failu
   };
 }
 
+/**
+ * Describes an error target code raised after its call returned (a throw in a timer or other
+ * callback: `rejected` false; a promise rejected with no handler: true), for the input it came
+ * from; undefined when it does not fail the input (a skip, or an error `target` declared expected).
+ */
+export function describeAsyncError(target: RegisteredTarget | undefined, e: unknown, rejected: boolean): FailureInfo | undefined {
+  if (e instanceof SkipSignal) return undefined;
+  if (target && !(e instanceof FailSignal) && isExpected(target.expect, e)) return undefined;
+  const f = describeError(new TContext(target?.name ?? ''), e, rejected);
+  const what = f.headline.replace(/^promise rejected: /, '');
+  f.headline = rejected ? `unhandled promise rejection: ${what}` : `uncaught ${what} (thrown after the target returned)`;
+  f.async = true;
+  return f;
+}
+
 /** A failure that has no stack (exit, abort, timeout, oom, crash). */
 export function simpleFailure(kind: FailureKind, headline: string, detail = headline, signatureExtra = ''): FailureInfo {
   return { kind, headline, detail, signature: `${kind}|${signatureExtra}|`, output: '' };
