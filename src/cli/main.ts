@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import { DictFormatError, formatDictionary, parseDictionary } from '../corpus/dict.js';
-import { cacheRoot, removeDir } from '../corpus/store.js';
+import { INSTRUMENT_DIR, cacheRoot, isCacheEntry, removeDir } from '../corpus/store.js';
 import { Coordinator } from '../engine/coordinator.js';
 import type { WorkerConfig } from '../engine/protocol.js';
 import { runRegression } from '../engine/regress.js';
@@ -54,7 +54,7 @@ function workerConfig(p: ParsedCommand, files: string[], root: string): WorkerCo
     instrument: false,
     include: list(p, 'include'),
     exclude: list(p, 'exclude'),
-    instrumentCacheDir: path.join(root, 'instrument'),
+    instrumentCacheDir: path.join(root, INSTRUMENT_DIR),
     timeoutMs: timeout ? parseDuration('--timeout', timeout) : 10_000,
     memoryLimitMb: mem !== undefined ? parseCount('--memory-limit', mem, 0) : 2048,
     streamOutput: p.values['stream-output'] === true,
@@ -233,10 +233,24 @@ async function cmdDistill(p: ParsedCommand): Promise<number> {
   return r.interrupted ? EXIT_INTERRUPTED : EXIT_OK;
 }
 
+/** Removes what tsfuzz keeps in the cache root (isCacheEntry), and the root if nothing else is there. */
 function cmdClean(): number {
   const root = cacheRoot(process.cwd());
-  removeDir(root);
-  process.stderr.write(`tsfuzz: removed the cache at ${path.relative(process.cwd(), root) || root}\n`);
+  const shown = path.relative(process.cwd(), root) || '.';
+  let names: string[];
+  try {
+    names = fs.readdirSync(root);
+  } catch {
+    process.stderr.write(`tsfuzz: no cache at ${shown}: nothing to remove\n`);
+    return EXIT_OK;
+  }
+  const ours = names.filter((n) => isCacheEntry(root, n));
+  for (const n of ours) removeDir(path.join(root, n));
+  const others = names.length - ours.length;
+  if (others === 0) removeDir(root);
+  const what = `removed the cache at ${shown} (${ours.length} entr${ours.length === 1 ? 'y' : 'ies'})`;
+  const kept = others === 0 ? '' : `; kept ${others} other entr${others === 1 ? 'y' : 'ies'} there, which tsfuzz did not make`;
+  process.stderr.write(`tsfuzz: ${what}${kept}\n`);
   return EXIT_OK;
 }
 

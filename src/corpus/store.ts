@@ -127,6 +127,19 @@ export function cacheRoot(cwd: string): string {
   return join(start, 'node_modules', '.cache', 'tsfuzz');
 }
 
+/** Name of the instrumentation cache inside the cache root. */
+export const INSTRUMENT_DIR = 'instrument';
+
+/**
+ * Whether an entry of the cache root is one tsfuzz makes there: the instrumentation cache or a
+ * target's directory (cacheDirFor). `tsfuzz clean` removes only these, so a TSFUZZ_CACHE that
+ * names a folder holding anything else never loses it.
+ */
+export function isCacheEntry(root: string, name: string): boolean {
+  if (!isDir(join(root, name))) return false;
+  return name === INSTRUMENT_DIR || /(^|-)[0-9a-f]{12}$/.test(name);
+}
+
 /**
  * The cache directory of one target. `targetKey` identifies it, e.g.
  * `src/parse.fuzz.ts#FuzzParse` (use `/` separators so the key is the same on every OS); it
