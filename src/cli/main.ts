@@ -226,7 +226,7 @@ async function cmdDistill(p: ParsedCommand): Promise<number> {
   const root = cacheRoot(process.cwd());
   const r = await runDistill({
     worker: workerConfig(p, files, root), match: regex('fuzz', str(p, 'fuzz') ?? '.'), parallel: parallelOf(p),
-    cacheRoot: root, reporter, signal: interruptSignal(),
+    cacheRoot: root, reporter, signal: interruptSignal(), explicitInstrument: list(p, 'include').length + list(p, 'exclude').length > 0,
   });
   const lines = r.targets.map((t) => `${t.name}: ${t.before} → ${t.after} cached inputs (${t.removed} removed, ${t.features} coverage features kept)`);
   reporter.summary(`${r.interrupted ? 'INTERRUPTED' : 'ok'}  corpus-min\n${lines.join('\n')}`, r);

@@ -141,6 +141,46 @@ export function isCacheEntry(root: string, name: string): boolean {
 }
 
 /**
+ * What a fuzz run instrumented (its --include/--exclude globs), kept beside a target's cached
+ * inputs: those inputs were kept for coverage of exactly those files, so `tsfuzz corpus-min`
+ * must measure them the same way (measured without a dependency, inputs that only reached it
+ * would all look redundant). A dot file: never read as a corpus entry.
+ */
+export interface InstrumentSettings {
+  include: string[];
+  exclude: string[];
+}
+const SETTINGS_FILE = '.instrumented.json';
+
+export function writeInstrumentSettings(targetCacheDir: string, s: InstrumentSettings): void {
+  mkdirSync(targetCacheDir, { recursive: true });
+  writeFileAtomic(join(targetCacheDir, SETTINGS_FILE), JSON.stringify({ include: s.include, exclude: s.exclude }) + '\n');
+}
+
+/** The settings a fuzz run recorded for this cache; undefined when none (or unreadable). */
+export function readInstrumentSettings(targetCacheDir: string): InstrumentSettings | undefined {
+  try {
+    const v = JSON.parse(readFileSync(join(targetCacheDir, SETTINGS_FILE), 'utf8')) as Partial<InstrumentSettings>;
+    const strings = (a: unknown): a is string[] => Array.isArray(a) && a.every((x) => typeof x === 'string');
+    if (strings(v.include) && strings(v.exclude)) return { include: v.include, exclude: v.exclude };
+  } catch {
+    // none
+  }
+  return undefined;
+}
+
+export function sameInstrumentSettings(a: InstrumentSettings, b: InstrumentSettings): boolean {
+  const key = (s: InstrumentSettings) => JSON.stringify([[...s.include].sort(), [...s.exclude].sort()]);
+  return key(a) === key(b);
+}
+
+/** The flags that give `s`, for messages (`(default files only)` when there are none). */
+export function describeInstrumentSettings(s: InstrumentSettings): string {
+  const flags = [...s.include.map((g) => `--include=${g}`), ...s.exclude.map((g) => `--exclude=${g}`)];
+  return flags.length ? flags.join(' ') : '(no --include or --exclude)';
+}
+
+/**
  * The cache directory of one target. `targetKey` identifies it, e.g.
  * `src/parse.fuzz.ts#FuzzParse` (use `/` separators so the key is the same on every OS); it
  * becomes a readable, sanitized tail of the key plus 12 hex digits of its SHA-256.

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { marshalCorpusFile } from '../corpus/encoding.js';
-import { cacheDirFor, corpusFileId, readCorpusDir, readRawSamples, testdataDir, writeFileAtomic } from '../corpus/store.js';
+import { cacheDirFor, corpusFileId, readCorpusDir, readRawSamples, testdataDir, writeFileAtomic, writeInstrumentSettings } from '../corpus/store.js';
 import { Mutator, replayInput } from '../mutator/mutator.js';
 import type { CmpValue, ComparePair } from '../coverage/trace.js';
 import type { Reporter } from '../report/reporter.js';
@@ -179,6 +179,8 @@ export class Coordinator {
         if (!o.keepGoing) this.stop();
       };
       for (const t of this.targets) this.loadCorpus(t);
+      // What this run measures coverage of, beside each cache it adds to (for corpus-min).
+      if (o.coverage) for (const t of this.targets) writeInstrumentSettings(t.cacheDir, o.worker);
       this.phase = 'baseline';
       this.startedAt = Date.now();
       await this.runBaseline();

@@ -8,7 +8,9 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { cacheDirFor, readCorpusDir, testdataDir } from '../corpus/store.js';
+import {
+  cacheDirFor, describeInstrumentSettings, readCorpusDir, readInstrumentSettings, sameInstrumentSettings, testdataDir, type InstrumentSettings,
+} from '../corpus/store.js';
 import type { Reporter } from '../report/reporter.js';
 import { UserError } from '../util/errors.js';
 import { valueSize, type Value } from '../values/kinds.js';
@@ -22,6 +24,8 @@ export interface DistillOptions {
   cacheRoot: string;
   reporter: Reporter;
   signal: AbortSignal;
+  /** --include or --exclude was given (else the ones recorded with the cache are used). */
+  explicitInstrument: boolean;
 }
 
 export interface DistillResult {
@@ -39,11 +43,45 @@ interface Item {
   fails: boolean;
 }
 
-export function runDistill(o: DistillOptions): Promise<DistillResult> {
-  return withPool({ ...o.worker, instrument: true }, o.parallel, o.signal, async (pool, infos, interrupted) => {
+/**
+ * Coverage is measured as the fuzz runs that filled the caches measured it (the --include and
+ * --exclude they recorded, store.ts InstrumentSettings): unless the command gives its own, the
+ * recorded ones are used; given ones that differ are used with a warning.
+ */
+export async function runDistill(o: DistillOptions): Promise<DistillResult> {
+  const first = await distillWith(o, o.worker, !o.explicitInstrument);
+  if ('result' in first) return first.result;
+  o.reporter.info(`corpus-min: instrumenting as the fuzz run that filled the cache did: ${describeInstrumentSettings(first.use)}`);
+  const again = await distillWith(o, { ...o.worker, include: first.use.include, exclude: first.use.exclude }, false);
+  if (!('result' in again)) throw new Error('internal: corpus-min settings changed twice');
+  return again.result;
+}
+
+function distillWith(o: DistillOptions, worker: WorkerConfig, adopt: boolean): Promise<{ result: DistillResult } | { use: InstrumentSettings }> {
+  return withPool({ ...worker, instrument: true }, o.parallel, o.signal, async (pool, infos, interrupted) => {
     const picked = infos.filter((t) => o.match.test(t.name));
     if (picked.length === 0) {
       throw new UserError(`--fuzz=${o.match.source} matches no fuzz target; the targets are: ${infos.map((t) => t.name).join(', ')}`);
+    }
+    const recorded = picked
+      .map((t) => ({ t, s: readInstrumentSettings(targetCacheDir(o, t)) }))
+      .filter((r): r is { t: TargetInfo; s: InstrumentSettings } => r.s !== undefined);
+    const differing = recorded.filter((r) => !sameInstrumentSettings(r.s, worker));
+    if (adopt && differing.length > 0) {
+      const other = recorded.find((r) => !sameInstrumentSettings(r.s, differing[0].s));
+      if (other) {
+        throw new UserError(
+          `the caches of ${differing[0].t.name} and ${other.t.name} were filled with different flags ` +
+            `(${describeInstrumentSettings(differing[0].s)}; ${describeInstrumentSettings(other.s)}): distill them one at a time with --fuzz=NAME`,
+        );
+      }
+      return { use: differing[0].s };
+    }
+    for (const { t, s } of differing) {
+      o.reporter.info(
+        `corpus-min: warning: ${t.name}'s cache was filled by a run with ${describeInstrumentSettings(s)}; measured with ${describeInstrumentSettings(worker)}, ` +
+          `inputs that reached only code instrumented then will be removed`,
+      );
     }
     const result: DistillResult = { targets: [], interrupted: false };
     for (const t of picked) {
@@ -51,13 +89,17 @@ export function runDistill(o: DistillOptions): Promise<DistillResult> {
       result.targets.push(await distillTarget(o, pool, t, interrupted));
     }
     result.interrupted = interrupted();
-    return result;
+    return { result };
   });
 }
 
-async function distillTarget(o: DistillOptions, pool: WorkerPool, t: TargetInfo, stopped: () => boolean) {
+function targetCacheDir(o: DistillOptions, t: TargetInfo): string {
   const rel = path.relative(process.cwd(), t.file).split(path.sep).join('/');
-  const dir = cacheDirFor(o.cacheRoot, `${rel}#${t.name}`);
+  return cacheDirFor(o.cacheRoot, `${rel}#${t.name}`);
+}
+
+async function distillTarget(o: DistillOptions, pool: WorkerPool, t: TargetInfo, stopped: () => boolean) {
+  const dir = targetCacheDir(o, t);
   const size = (v: Value[]) => v.reduce<number>((n, x) => n + valueSize(x), 0);
   const base: Item[] = [
     ...t.seeds.map((values, i) => ({ values, size: size(values), id: `seed#${i}`, file: undefined, features: [], fails: false })),

@@ -48,5 +48,13 @@ describe('a third-party parser in node_modules (TypeScript)', () => {
     assert.ok(m && Number(m[2]) > 5000, `typescript.js's edges are instrumented\n${show(deep)}`);
     const t = summaryTargets(deep.stdout).ParseTypeScript;
     assert.ok(t.edges > Number(m[1]) && t.new > 10, `coverage grew beyond the baseline inside the parser\n${show(deep)}`);
+
+    // Distilling that cache measures coverage as the run that filled it did (with the parser
+    // instrumented), even without the flag: measured without it, every input would look redundant.
+    const min = await runTsfuzz({ cwd: dir, args: ['corpus-min', '--timeout=60s'] });
+    assert.equal(min.code, 0, show(min));
+    assert.match(min.stderr, /instrumenting as the fuzz run that filled the cache did: --include=\*\*\/node_modules\/typescript\/lib\/typescript\.js/, show(min));
+    const d = /^ParseTypeScript: (\d+) → (\d+) cached inputs/m.exec(min.stdout);
+    assert.ok(d && Number(d[2]) >= 10, `the inputs that reached the parser are kept\n${show(min)}`);
   });
 });
