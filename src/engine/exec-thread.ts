@@ -467,16 +467,36 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     });
   };
 
+  /**
+   * Runs the input's cleanups (when it registered any), whatever the input did; one that throws
+   * fails the input unless it failed already (`failed`).
+   */
+  const cleanup = (index: number, failed: boolean): void | Promise<void> => {
+    if (!t.cleanups) return;
+    try {
+      const c = runCleanups(t);
+      if (c) {
+        return c.then(undefined, (e: unknown) => {
+          if (!failed) onFailure(index, describeError(t, e, true));
+        });
+      }
+    } catch (e) {
+      if (!failed) onFailure(index, describeError(t, e, false));
+    }
+  };
+
   // Settles an input whose target returned a promise, then continues the loop asynchronously.
   const settleAsync = async (index: number, pending: PromiseLike<unknown>): Promise<void> => {
+    let failed = false;
     try {
       await pending;
-      const c = runCleanups(t);
-      if (c) await c;
-      if (t.state === 1) onFailure(index, describeError(t, undefined, true));
     } catch (e) {
-      if (verdictOfError(t, target, e) === Verdict.Fail) onFailure(index, describeError(t, e, true));
+      failed = verdictOfError(t, target, e) === Verdict.Fail;
+      if (failed) onFailure(index, describeError(t, e, true));
     }
+    const before = failures;
+    await cleanup(index, failed);
+    if (!failed && failures === before && t.state === 1) onFailure(index, describeError(t, undefined, true));
     await afterExec(index);
   };
 
@@ -491,9 +511,10 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
       try {
         r = callTarget(fn, t, args);
       } catch (e) {
-        if (verdictOfError(t, target, e) === Verdict.Fail) onFailure(i, describeError(t, e, false));
+        const failed = verdictOfError(t, target, e) === Verdict.Fail;
+        if (failed) onFailure(i, describeError(t, e, false));
         if (t.cleanups) {
-          const c = runCleanups(t);
+          const c = cleanup(i, failed);
           if (c) return c.then(() => afterExec(i)).then(() => loop(i + 1));
         }
         const a = afterExec(i);
@@ -502,11 +523,18 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
       }
       if (isThenable(r)) return settleAsync(i, r).then(() => loop(i + 1));
       if (t.cleanups) {
-        try {
-          const c = runCleanups(t);
-          if (c) return settleAsync(i, c).then(() => loop(i + 1));
-        } catch (e) {
-          onFailure(i, describeError(t, e, false));
+        const before = failures;
+        const c = cleanup(i, false);
+        if (c) {
+          return c.then(() => {
+            if (failures === before && t.state === 1) onFailure(i, describeError(t, undefined, false));
+            return afterExec(i);
+          }).then(() => loop(i + 1));
+        }
+        if (failures !== before) {
+          const a = afterExec(i);
+          if (a) return a.then(() => loop(i + 1));
+          continue;
         }
       }
       if (t.state === 1) onFailure(i, describeError(t, undefined, false));

@@ -208,23 +208,32 @@ export async function runSingleInput(
   const args = values.map((v) => (v instanceof Uint8Array ? v.slice() : v));
   let failure: FailureInfo | undefined;
   let skipped = false;
+  const judge = (e: unknown, rejected: boolean) => {
+    const v = verdictOfError(t, target, e);
+    if (v === Verdict.Fail) failure = describeError(t, e, rejected);
+    else if (v === Verdict.Skip) skipped = true;
+  };
   try {
     const r = callTarget(target.fn, t, args);
     if (isThenable(r)) {
       try {
         await r;
       } catch (e) {
-        const v = verdictOfError(t, target, e);
-        if (v === Verdict.Fail) failure = describeError(t, e, true);
-        else if (v === Verdict.Skip) skipped = true;
+        judge(e, true);
       }
     }
-    await runCleanups(t);
-    if (!failure && t.state === 1) failure = describeError(t, undefined, false);
   } catch (e) {
-    const v = verdictOfError(t, target, e);
-    if (v === Verdict.Fail) failure = describeError(t, e, false);
-    else if (v === Verdict.Skip) skipped = true;
+    judge(e, false);
   }
-  return { failure, skipped };
+  // Cleanups run whatever the input did; one that throws fails an input that had not failed.
+  try {
+    await runCleanups(t);
+  } catch (e) {
+    if (!failure) {
+      skipped = false;
+      failure = describeError(t, e, false);
+    }
+  }
+  if (!failure && t.state === 1) failure = describeError(t, undefined, false);
+  return { failure, skipped: skipped && !failure };
 }
