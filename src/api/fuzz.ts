@@ -48,6 +48,10 @@ function isErrorClass(x: unknown): boolean {
 
 const utf8 = new TextEncoder();
 
+function isKind(k: unknown): k is Kind {
+  return !!k && typeof k === 'object' && typeof (k as Kind).kind === 'string';
+}
+
 /**
  * Declares a fuzz target.
  *
@@ -71,7 +75,10 @@ export function fuzz<const A extends readonly Kind[]>(
     errors.push(`${label}: declare at least one argument kind, e.g. fuzz(name, [bytes()], fn)`);
   } else {
     kinds.forEach((k, i) => {
-      if (!k || typeof k !== 'object' || typeof (k as Kind).kind !== 'string') {
+      if (typeof k === 'function') {
+        const fname = (k as { name?: string }).name || 'kind';
+        errors.push(`${label}: argument ${i + 1} is the function ${fname}, not a kind; call it: ${fname}()`);
+      } else if (!isKind(k)) {
         errors.push(`${label}: argument ${i + 1} is not a kind; use bytes(), string(), int32() …`);
       }
     });
@@ -81,7 +88,8 @@ export function fuzz<const A extends readonly Kind[]>(
   const target: RegisteredTarget = {
     name,
     file: reg.currentFile ?? '',
-    kinds: Array.isArray(kinds) ? [...kinds] : [],
+    // Only real kinds (a target with errors is never run; the rest must stay cloneable).
+    kinds: Array.isArray(kinds) ? kinds.filter(isKind) : [],
     fn: fn as RegisteredTarget['fn'],
     seeds: [],
     expect: [],
@@ -112,6 +120,8 @@ export function fuzz<const A extends readonly Kind[]>(
     expect(error: ExpectedError, message?: RegExp) {
       if (typeof error !== 'function') {
         errors.push(`${label}: expect() takes an error class or a predicate function`);
+      } else if (message !== undefined && !(message instanceof RegExp)) {
+        errors.push(`${label}: expect()'s message pattern must be a RegExp, e.g. /too long/, not ${typeof message === 'string' ? JSON.stringify(message) : typeof message}`);
       } else {
         target.expect.push({ match: error, isClass: isErrorClass(error), message });
       }

@@ -68,6 +68,19 @@ function parallelOf(p: ParsedCommand): number {
   return v !== undefined ? parseCount('--parallel', v, 1, 256) : Math.max(1, os.availableParallelism());
 }
 
+/** A --corpus folder, checked now so that a mistake is one line. */
+function sampleDir(d: string): string {
+  const abs = path.resolve(d);
+  let st: fs.Stats;
+  try {
+    st = fs.statSync(abs);
+  } catch {
+    throw new UserError(`--corpus=${d}: no such folder`);
+  }
+  if (!st.isDirectory()) throw new UserError(`--corpus=${d}: not a folder (give a folder of sample files)`);
+  return abs;
+}
+
 /** Reads a --dict file; a malformed line is one error naming the file and line. */
 function readDictionary(file: string): Uint8Array[] {
   let text: Buffer;
@@ -165,7 +178,7 @@ async function cmdFuzz(p: ParsedCommand): Promise<number> {
     coverage: p.values['no-coverage'] !== true,
     cacheRoot: root,
     dictionary: list(p, 'dict').flatMap(readDictionary),
-    sampleDirs: list(p, 'corpus').map((d) => path.resolve(d)),
+    sampleDirs: list(p, 'corpus').map(sampleDir),
     minimize: minimizeBudget(str(p, 'minimize-time')),
     reporter,
     command: RERUN_COMMAND,

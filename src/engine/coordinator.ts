@@ -20,7 +20,7 @@ import { UserError } from '../util/errors.js';
 import type { Budget } from '../util/limits.js';
 import { formatElapsed } from '../util/limits.js';
 import { Rng } from '../util/rng.js';
-import { zeroValue, type Value } from '../values/kinds.js';
+import { zeroValue, type Kind, type Value } from '../values/kinds.js';
 import { describeDeath } from './death.js';
 import { Findings, type Finding } from './findings.js';
 import { SafeFile } from './inflight.js';
@@ -178,6 +178,9 @@ export class Coordinator {
       this.findings.onNew = () => {
         if (!o.keepGoing) this.stop();
       };
+      if (o.sampleDirs.length > 0 && !this.targets.some((t) => takesSamples(t.info.kinds))) {
+        o.reporter.info('fuzz: --corpus is not used: no selected target takes one bytes or string argument');
+      }
       for (const t of this.targets) this.loadCorpus(t);
       // What this run measures coverage of, beside each cache it adds to (for corpus-min).
       if (o.coverage) for (const t of this.targets) writeInstrumentSettings(t.cacheDir, o.worker);
@@ -234,7 +237,7 @@ export class Coordinator {
     }
     for (const e of td.entries) t.addEntry({ id: e.id, values: e.values, source: 'testdata' });
     for (const dir of this.o.sampleDirs) {
-      if (kinds.length !== 1 || (kinds[0].kind !== 'bytes' && kinds[0].kind !== 'string')) continue;
+      if (!takesSamples(kinds)) continue;
       for (const e of readRawSamples(dir, kinds[0])) t.addEntry({ id: e.id, values: e.values, source: 'cache' });
     }
     const cache = readCorpusDir(t.cacheDir, kinds, { strict: false });
@@ -662,6 +665,11 @@ interface SentToThread {
 }
 
 /** Names one execution thread's view of a target: a new process or a replaced thread starts afresh. */
+/** Whether raw sample files (--corpus) can seed a target of these kinds: one bytes or string argument. */
+function takesSamples(kinds: readonly Kind[]): boolean {
+  return kinds.length === 1 && (kinds[0].kind === 'bytes' || kinds[0].kind === 'string');
+}
+
 function threadKey(slot: Slot, t: TargetState): string {
   return `${slot.id}:${slot.generation}:${slot.thread}:${t.key}`;
 }
