@@ -143,8 +143,10 @@ async function cmdTest(p: ParsedCommand): Promise<number> {
   const took = `${((Date.now() - started) / 1000).toFixed(2)}s`;
   const status = s.interrupted ? 'INTERRUPTED' : s.failed ? 'FAIL' : 'ok';
   const skipped = s.skipped ? `, ${s.skipped} skipped` : '';
+  const unrun = s.inputs - s.passed - s.failed - s.skipped;
+  const notRun = unrun > 0 ? `, ${unrun} not run` : '';
   reporter.summary(
-    `${status}  ${s.targets} target${s.targets === 1 ? '' : 's'}, ${s.inputs} input${s.inputs === 1 ? '' : 's'}: ${s.inputs - s.failed} passed, ${s.failed} failed${skipped} (${s.distinct} distinct failure${s.distinct === 1 ? '' : 's'}) in ${took}`,
+    `${status}  ${s.targets} target${s.targets === 1 ? '' : 's'}, ${s.inputs} input${s.inputs === 1 ? '' : 's'}: ${s.passed} passed, ${s.failed} failed${skipped}${notRun} (${s.distinct} distinct failure${s.distinct === 1 ? '' : 's'}) in ${took}`,
     { status, ...s },
   );
   if (s.failed) return EXIT_FAIL;

@@ -45,8 +45,12 @@ export interface RegressOptions {
 }
 
 export interface RegressSummary {
+  /** Inputs selected (seeds and testdata of the selected targets). */
   inputs: number;
+  /** Targets selected (by --run, else all), with or without inputs. */
   targets: number;
+  /** Inputs that ran and passed (skipped ones are counted apart; an interrupted run may leave some unrun). */
+  passed: number;
   failed: number;
   distinct: number;
   skipped: number;
@@ -104,6 +108,7 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
     const groups = new Map<string, Group>();
     let failed = 0;
     let skipped = 0;
+    let passed = 0;
     let next = 0;
     const lane = async (p: WorkerPool) => {
       while (!isInterrupted() && next < work.length) {
@@ -113,6 +118,7 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
         if (r.kind === 'stopped') return;
         if (r.kind === 'pass') {
           if (r.skipped) skipped++;
+          else passed++;
           continue;
         }
         const failure = r.failure;
@@ -135,7 +141,8 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
         rerun: `${o.command} test ${rel} --run=${t.name}/${g.work.id}`,
       });
     }
-    const selected = new Set(work.map((w) => w.target));
-    return { inputs: work.length, targets: selected.size, failed, distinct: groups.size, skipped, interrupted: isInterrupted() };
+    const targetOk = o.run ? matcher(o.run.target, targets.map((t) => t.name)) : () => true;
+    const selected = o.run?.input !== undefined ? new Set(work.map((w) => w.target)).size : targets.filter((t) => targetOk(t.name)).length;
+    return { inputs: work.length, targets: selected, passed, failed, distinct: groups.size, skipped, interrupted: isInterrupted() };
   });
 }

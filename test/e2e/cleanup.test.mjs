@@ -26,6 +26,9 @@ describe('t.cleanup', { concurrency: 2 }, () => {
       const { calls, cleanups } = logOf(log);
       assert.ok(calls.includes('call 9'), show(r));
       assert.deepEqual(cleanups.map((l) => l.slice(8)).sort(), calls.map((l) => l.slice(5)).sort(), `${calls}\n${cleanups}\n${show(r)}`);
+      // The summary counts each input once: a skipped one is not also a passed one.
+      const counts = target === 'Sync' ? '3 inputs: 1 passed, 1 failed, 1 skipped' : '2 inputs: 1 passed, 1 failed';
+      assert.match(r.stdout, new RegExp(`^FAIL {2}1 target, ${counts} \\(1 distinct failure\\)`, 'm'), show(r));
     });
 
     test(`${target}: while fuzzing, every call is followed by its cleanup, failing inputs included`, async () => {
@@ -51,6 +54,13 @@ describe('t.cleanup', { concurrency: 2 }, () => {
     assert.equal(reports.length, 1, show(r));
     assert.equal(reports[0].headline, 'Error: body broke', show(r));
     assert.ok(summaryTargets(r.stdout).BothThrow.execs >= 19000, show(r));
+  });
+
+  test('tsfuzz test counts every selected target, with or without inputs', async () => {
+    const dir = fixture('cleanup');
+    const r = await runTsfuzz({ cwd: dir, args: ['test', FILE] });
+    assert.equal(r.code, 0, show(r));
+    assert.match(r.stdout, /^ok {2}4 targets, 3 inputs: 2 passed, 0 failed, 1 skipped \(0 distinct failures\)/m, show(r));
   });
 
   test('a cleanup that throws fails an input that passed', async () => {
