@@ -118,6 +118,8 @@ export class Coordinator {
   private verifier!: WorkerPool;
   private findings!: Findings;
   private targets: TargetState[] = [];
+  /** The re-check reserve of an execution budget is given to fuzzing (see lane()). */
+  private reserveReleased = false;
   private readonly rng: Rng;
   private execs = 0;
   private promised = 0;
@@ -323,17 +325,21 @@ export class Coordinator {
         if (this.promised === 0) this.stop();
         return;
       }
+      // With an execution budget and --keep-going, a few executions stay in reserve for re-running
+      // failures while batches run; once none runs and every failure has been re-checked, the
+      // last lane fuzzes what is left of it.
+      const reserve = this.o.budget?.kind === 'execs' && this.o.keepGoing && !this.reserveReleased ? RECHECK_RESERVE : 0;
+      if (left <= reserve) {
+        if (this.promised > 0) return; // a running batch may still need the reserve
+        await this.findings.settled();
+        this.reserveReleased = true;
+        continue;
+      }
       const t = pickTarget(this.targets);
       const entry = pickEntry(t, this.rng, !this.o.seedGiven);
       entry.picks++;
       const n = this.batchCount.get(t.key) ?? 0;
       this.batchCount.set(t.key, n + 1);
-      // With an execution budget, a few executions stay in reserve for re-running failures.
-      const reserve = this.o.budget?.kind === 'execs' && this.o.keepGoing ? RECHECK_RESERVE : 0;
-      if (left <= reserve) {
-        if (this.promised === 0) this.stop();
-        return;
-      }
       const limit = Math.min(this.o.seedGiven ? batchSize(n) : timedBatchSize(t.execsPerMs), left - reserve);
       const seed = this.rng.u32();
       this.promised += limit;
@@ -341,7 +347,7 @@ export class Coordinator {
       let job: FuzzJob | undefined;
       const end = await this.pool.exec(
         (slot, jobId) => {
-          job = this.makeJob(slot, jobId, t, entry, seed, limit);
+          job = { ...this.makeJob(slot, jobId, t, entry, seed, limit), lastOfBudget: this.o.budget?.kind === 'execs' && limit === left };
           return { ...job, comparisons: this.comparisonsFor(slot, t, job) };
         },
         (m) => this.onEvent(t, entry, m),

@@ -23,7 +23,7 @@ import {
 import { errorMessage } from '../util/errors.js';
 import type { Value } from '../values/kinds.js';
 import { SLOT_ABORTED, SLOT_BUSY, SLOT_INDEX, SLOT_JOB, SLOT_MINIMIZING, SafeFile } from './inflight.js';
-import { runInThread, shrinkInteresting } from './shrink-new.js';
+import { NEW_INPUT_BUDGET, runInThread, shrinkInteresting } from './shrink-new.js';
 import { CompareTrace, type ComparePair } from '../coverage/trace.js';
 import { ValueProfileMap, localValueProfileFeature, valueProfileKey } from '../coverage/value-profile.js';
 import { pairKey } from '../mutator/cmp-encode.js';
@@ -381,8 +381,10 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
       // (An input new only by value profile is kept as is: shrinking it would lose its closeness.)
       if (job.minimizeNew && newEdges) {
         // Its executions are counted like any other (so are Go's) and come out of the batch's limit;
-        // it gets its whole budget even near the limit (the batch may end up to that many over it).
-        const shrunk = await shrinkInteresting(target, cov!, values, found!, announce);
+        // it gets its whole budget even near the limit (the batch may end up to that many over
+        // it), except in the batch that spends the rest of an execution budget.
+        const room = job.lastOfBudget ? limit - mutator.count - extra : NEW_INPUT_BUDGET;
+        const shrunk = await shrinkInteresting(target, cov!, values, found!, announce, room);
         input = shrunk.values;
         extra += shrunk.execs;
       }
@@ -409,6 +411,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     // up to I2S_DEPTH levels, all within the batch's limit.
     const work: Array<{ input: Value[]; depth: number }> = [{ input: first, depth: 0 }];
     while (work.length > 0 && !stopped) {
+      if (job.lastOfBudget && limit - mutator.count - extra <= 0) return; // not one execution past the budget
       const { input, depth } = work.shift()!;
       batchPairs.push(...trace!.takeNew());
       trace!.reset();

@@ -94,6 +94,11 @@ export interface FuzzJob {
   seed: number;
   /** Executions in this batch (bounded, so a replay is bounded too). */
   limit: number;
+  /**
+   * The batch spends the rest of an execution budget (--fuzztime=Nx): nothing it runs may go
+   * past `limit`, not even the minimization of a new input (which may otherwise finish past it).
+   */
+  lastOfBudget?: boolean;
   maxLen: number;
   /** Dictionary tokens (fuzz-file tokens + --dict). */
   dictionary: Uint8Array[];

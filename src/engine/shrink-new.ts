@@ -17,7 +17,7 @@ export const NEW_INPUT_BUDGET = 64;
 
 /**
  * Returns a smaller input reaching the same new coverage (or `values` itself) and the executions
- * spent (at most NEW_INPUT_BUDGET). `found` holds (local edge, bucket bit) pairs. Leaves the
+ * spent (at most `budget`, at most NEW_INPUT_BUDGET). `found` holds (local edge, bucket bit) pairs. Leaves the
  * coverage counters reset.
  */
 export async function shrinkInteresting(
@@ -26,6 +26,7 @@ export async function shrinkInteresting(
   values: Value[],
   found: readonly number[],
   announce: (candidate: Value[]) => void,
+  budget = NEW_INPUT_BUDGET,
 ): Promise<{ values: Value[]; execs: number }> {
   const accept = async (candidate: Value[]): Promise<boolean> => {
     cov.reset();
@@ -45,7 +46,8 @@ export async function shrinkInteresting(
     cov.reset();
     return ok;
   };
-  const res = await minimizeInput(target.kinds, values, accept, { maxExecs: NEW_INPUT_BUDGET });
+  if (budget <= 0) return { values, execs: 0 };
+  const res = await minimizeInput(target.kinds, values, accept, { maxExecs: Math.min(budget, NEW_INPUT_BUDGET) });
   return { values: res.values, execs: res.execs };
 }
 

@@ -88,4 +88,14 @@ describe('--keep-going', { concurrency: 2 }, () => {
     assert.equal(failureReports(r.stdout).length, 3, show(r));
     assert.ok(summaryExecs(r.stdout) <= 5000, `--fuzztime=5000x ran ${summaryExecs(r.stdout)} executions\n${show(r)}`);
   });
+
+  // What the re-run reserve kept back is fuzzed once no batch runs and no failure awaits a re-run.
+  test('an Nx budget with nothing failing is used exactly', async () => {
+    const dir = fixture('corpus-min');
+    for (const n of [10, 100]) {
+      const r = await runTsfuzz({ cwd: dir, args: ['fuzz', 'classify.fuzz.ts', '--keep-going', `--fuzztime=${n}x`, '--parallel=2', '--seed=1'] });
+      assert.equal(r.code, 0, show(r));
+      assert.equal(summaryExecs(r.stdout), n, show(r));
+    }
+  });
 });
