@@ -7,6 +7,7 @@
  */
 import * as path from 'node:path';
 import { readCorpusDir, testdataDir } from '../corpus/store.js';
+import { marshalCorpusFile } from '../corpus/encoding.js';
 import type { Reporter } from '../report/reporter.js';
 import { UserError } from '../util/errors.js';
 import type { Value } from '../values/kinds.js';
@@ -67,6 +68,8 @@ interface Group {
   work: Work;
   failure: FailureInfo;
   others: string[];
+  /** Size of work's corpus file (the smallest input of the group stands for it). */
+  size: number;
 }
 
 /** Builds the list of inputs to run; malformed testdata is a UserError naming the file and line. */
@@ -125,8 +128,13 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
         failed++;
         const key = `${w.target.file}#${w.target.name}\0${failure.signature}`;
         const g = groups.get(key);
-        if (g) g.others.push(w.id);
-        else groups.set(key, { work: w, failure, others: [] });
+        const size = marshalCorpusFile(w.target.kinds, w.values).length;
+        if (!g) groups.set(key, { work: w, failure, others: [], size });
+        else if (size < g.size) {
+          // The smallest failing input stands for its group (the others are listed).
+          g.others.push(g.work.id);
+          Object.assign(g, { work: w, failure, size });
+        } else g.others.push(w.id);
       }
     };
     o.signal.addEventListener('abort', () => more.kill(), { once: true });
@@ -135,10 +143,9 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
     for (const g of [...groups.values()].sort((a, b) => work.indexOf(a.work) - work.indexOf(b.work))) {
       const t = g.work.target;
       const rel = path.relative(process.cwd(), t.file);
-      if (g.others.length) g.failure.output = [g.failure.output, `also fails the same way: ${g.others.map((id) => `${t.name}/${id}`).join(', ')}`].filter(Boolean).join('\n');
       o.reporter.failure({
         target: t.name, file: t.file, kinds: t.kinds, values: g.work.values, failure: g.failure, source: g.work.id,
-        rerun: `${o.command} test ${rel} --run=${t.name}/${g.work.id}`,
+        rerun: `${o.command} test ${rel} --run=${t.name}/${g.work.id}`, alsoFails: g.others.map((id) => `${t.name}/${id}`),
       });
     }
     const targetOk = o.run ? matcher(o.run.target, targets.map((t) => t.name)) : () => true;

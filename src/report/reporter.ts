@@ -27,6 +27,8 @@ export interface FailureReport {
   source?: string;
   /** Other inputs that failed with the same signature. */
   repeats?: number;
+  /** Names of the other inputs (regression runs) that failed the same way. */
+  alsoFails?: string[];
 }
 
 export interface Progress {
@@ -96,6 +98,7 @@ export class Reporter {
         rerun: r.rerun ?? null,
         runSeed: r.runSeed ?? null,
         source: r.source ?? null,
+        alsoFails: r.alsoFails ?? [],
       });
       return;
     }
@@ -119,6 +122,7 @@ export class Reporter {
       lines.push('    output:');
       lines.push(indent(r.failure.output.trimEnd(), '        '));
     }
+    if (r.alsoFails?.length) lines.push(`    also fails the same way: ${r.alsoFails.join(', ')}`);
     if (r.writtenTo) lines.push(`    Failing input written to ${path.relative(process.cwd(), r.writtenTo) || r.writtenTo}`);
     if (r.originalAt) lines.push(`    (minimized; the input as found is kept at ${path.relative(process.cwd(), r.originalAt) || r.originalAt})`);
     if (r.rerun) {
