@@ -116,7 +116,12 @@ export function parseCommand(spec: CommandSpec, argv: string[]): ParsedCommand {
       throw new UserError(`unknown flag ${flag} for "tsfuzz ${spec.name}"; see tsfuzz ${spec.name} --help`);
     }
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      throw new UserError(`${msg.replace(/^Option '([^']+)'.*$/, '$1')} ${/argument missing/.test(msg) ? 'needs a value' : 'does not take a value'}; see tsfuzz ${spec.name} --help`);
+      const flag = /'(--[\w-]+)/.exec(msg)?.[1] ?? msg;
+      const f = spec.flags.find((x) => `--${x.name}` === flag);
+      // A flag that takes a value got none ("argument missing"), or what follows it looks like
+      // another flag ("ambiguous"); a boolean flag got one.
+      const why = f?.type === 'string' ? `needs a value, e.g. ${flag}=${f.value ?? 'X'}` : 'does not take a value';
+      throw new UserError(`${flag} ${why}; see tsfuzz ${spec.name} --help`);
     }
     throw new UserError(`${msg}; see tsfuzz ${spec.name} --help`);
   }

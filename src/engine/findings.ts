@@ -203,7 +203,9 @@ export class Findings {
     });
     if (!m.changed) return undefined;
     const after = marshalCorpusFile(t.info.kinds, m.values).length;
-    this.opts.reporter.info(`fuzz: minimized ${t.name}'s failing input from ${size} to ${after} bytes in ${m.execs} executions`);
+    // Simpler values can take more characters (bool false, a longer but lower code point).
+    const how = after < size ? `minimized ${t.name}'s failing input from ${size} to ${after} bytes` : `simplified ${t.name}'s failing input (its file: ${size} → ${after} bytes)`;
+    this.opts.reporter.info(`fuzz: ${how} in ${m.execs} executions`);
     return m;
   }
 

@@ -14,6 +14,7 @@ const CASES = [
   { name: 'an unknown flag (test)', args: ['test', 'good', '--fuzztime=10x'], line: /unknown flag --fuzztime\b/ },
   { name: 'an unknown command', args: ['fuz', 'good'], line: /unknown command "fuz"/ },
   { name: '--fuzztime=abc', args: ['fuzz', 'good', '--fuzztime=abc', '--parallel=1'], line: /--fuzztime=abc\b/ },
+  { name: '--fuzztime followed by another flag', args: ['fuzz', 'good', '--fuzztime', '--parallel=1'], line: /--fuzztime needs a value\b/ },
   { name: '--fuzztime=0x', args: ['fuzz', 'good', '--fuzztime=0x', '--parallel=1'], line: /--fuzztime=0x\b/ },
   { name: '--parallel=0', args: ['fuzz', 'good', '--parallel=0', '--fuzztime=10x'], line: /--parallel=0\b/ },
   { name: '--no-coverage with --include (a flag it would ignore)', args: ['fuzz', 'good', '--no-coverage', '--include=**/x/**', ...FUZZ], line: /--include acts on instrumented code.*--no-coverage/ },
