@@ -11,6 +11,7 @@
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { marshalCorpusFile } from '../corpus/encoding.js';
 import { cacheDirFor, corpusFileId, readCorpusDir, readRawSamples, testdataDir, writeFileAtomic, writeInstrumentSettings } from '../corpus/store.js';
 import { Mutator, replayInput } from '../mutator/mutator.js';
@@ -26,6 +27,7 @@ import { Findings, type Finding } from './findings.js';
 import { SafeFile } from './inflight.js';
 import { WorkerPool, assertTargetsValid, type JobEnd, type Slot } from './pool.js';
 import type { WorkerDeath } from './worker-handle.js';
+import { globToRegExp } from '../instrument/filter.js';
 import { ASYNC_SETTLE_MS, jobMutatorOptions, type FailureInfo, type FromWorker, type FuzzJob, type TargetInfo, type WorkerConfig } from './protocol.js';
 import { batchSize, pickEntry, pickTarget, timedBatchSize } from './schedule.js';
 import { TargetState, type CorpusEntry } from './target-state.js';
@@ -201,6 +203,7 @@ export class Coordinator {
         await Promise.all(this.pool.slots.map(() => this.lane()));
       }
       await this.findings.settled();
+      this.warnUnusedIncludes();
       return this.summary();
     } finally {
       clearInterval(status);
@@ -648,6 +651,21 @@ export class Coordinator {
     return out.sort((a, b) => b.length - a.length).slice(0, RECOMMENDED_MAX);
   }
 
+  /**
+   * An --include that matched no file the targets loaded is most likely a typo (the dependency
+   * then runs uninstrumented and nothing says so): say it once the run has loaded what it loads.
+   */
+  private warnUnusedIncludes(): void {
+    if (!this.o.coverage) return;
+    const files = [...this.pool.instrumented].map((f) => (f.startsWith('file:') ? fileURLToPath(f) : f));
+    for (const glob of this.o.worker.include) {
+      const re = globToRegExp(glob);
+      if (!files.some((f) => re.test(f.replace(/\\/g, '/')))) {
+        this.o.reporter.info(`fuzz: warning: --include=${glob} matched no file the fuzz targets loaded; check the pattern (e.g. --include='**/node_modules/my-parser/**')`);
+      }
+    }
+  }
+
   private summary(): FuzzSummary {
     return {
       findings: this.findings?.list ?? [],
@@ -670,12 +688,12 @@ interface SentToThread {
   table: number;
 }
 
-/** Names one execution thread's view of a target: a new process or a replaced thread starts afresh. */
 /** Whether raw sample files (--corpus) can seed a target of these kinds: one bytes or string argument. */
 function takesSamples(kinds: readonly Kind[]): boolean {
   return kinds.length === 1 && (kinds[0].kind === 'bytes' || kinds[0].kind === 'string');
 }
 
+/** Names one execution thread's view of a target: a new process or a replaced thread starts afresh. */
 function threadKey(slot: Slot, t: TargetState): string {
   return `${slot.id}:${slot.generation}:${slot.thread}:${t.key}`;
 }

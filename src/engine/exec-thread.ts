@@ -177,6 +177,16 @@ function takeValueProfile(markSeen: boolean): string[] {
 const targets = new Map<string, RegisteredTarget>();
 const NO_FEATURES: readonly string[] = [];
 
+/** Coverage modules already named to the coordinator (ready, job-done). */
+let modulesSaid = 0;
+/** Files instrumented since the last call, if any. */
+function newlyInstrumented(): string[] | undefined {
+  if (!cov || cov.modules.length === modulesSaid) return undefined;
+  const keys = cov.modules.slice(modulesSaid).map((m) => m.key);
+  modulesSaid = cov.modules.length;
+  return keys;
+}
+
 async function start(): Promise<void> {
   try {
     registerLoader({
@@ -194,7 +204,10 @@ async function start(): Promise<void> {
       });
     }
     cov?.reset(); // edges hit while modules loaded are not coverage of any input
-    post({ kind: 'ready', targets: infos, edges: cov?.totalEdges ?? 0, literals: cov ? [...new Set([...cov.literals.values()].flat())] : [] });
+    post({
+      kind: 'ready', targets: infos, edges: cov?.totalEdges ?? 0, literals: cov ? [...new Set([...cov.literals.values()].flat())] : [],
+      instrumented: newlyInstrumented() ?? [],
+    });
   } catch (e) {
     post({ kind: 'load-error', message: errorMessage(e) });
   }
@@ -466,7 +479,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     post({
       kind: 'job-done', jobId: job.jobId, execs: mutator.count + extra, runMs, failures, repeats,
       edges: cov?.totalEdges ?? 0, comparisons: trace ? pairsToSend([...batchPairs, ...trace.takeNew()], held) : [],
-      novelty: paths?.takeBatchNovelty(), asyncFailure, asyncSuspects: asyncFailure ? suspects : undefined,
+      novelty: paths?.takeBatchNovelty(), asyncFailure, asyncSuspects: asyncFailure ? suspects : undefined, instrumented: newlyInstrumented(),
     });
   };
 

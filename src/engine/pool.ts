@@ -44,6 +44,8 @@ export class WorkerPool {
   literals: string[] = [];
   /** Instrumented edges reported by the workers (the largest seen). */
   edges = 0;
+  /** Every file a worker reported instrumenting (coverage module keys: absolute paths or URLs). */
+  readonly instrumented = new Set<string>();
 
   constructor(private readonly config: WorkerConfig, size: number) {
     for (let i = 0; i < size; i++) this.slots.push({ id: i, generation: 0, thread: 0, worker: undefined, busy: false });
@@ -67,6 +69,7 @@ export class WorkerPool {
     slot.worker = w;
     slot.generation++;
     this.edges = Math.max(this.edges, w.edges);
+    for (const f of w.instrumented) this.instrumented.add(f);
     if (this.stopped) await w.stop();
   }
 
@@ -108,6 +111,7 @@ export class WorkerPool {
           switch (m.kind) {
             case 'job-done':
               this.edges = Math.max(this.edges, m.edges);
+              for (const f of m.instrumented ?? []) this.instrumented.add(f);
               resolve({
                 kind: 'done', execs: m.execs, runMs: m.runMs, failures: m.failures, repeats: m.repeats, comparisons: m.comparisons, novelty: m.novelty,
                 asyncFailure: m.asyncFailure, asyncSuspects: m.asyncSuspects,

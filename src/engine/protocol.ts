@@ -172,7 +172,8 @@ export type ToWorker = { kind: 'job'; job: Job } | { kind: 'stop' };
 /** Execution thread → supervisor → coordinator. */
 export type FromWorker =
   /** `literals`: string and number literals of the instrumented code (automatic dictionary). */
-  | { kind: 'ready'; targets: TargetInfo[]; edges: number; literals: string[] }
+  /** `instrumented`: the files instrumented so far (coverage module keys). */
+  | { kind: 'ready'; targets: TargetInfo[]; edges: number; literals: string[]; instrumented: string[] }
   | { kind: 'load-error'; message: string }
   | { kind: 'interesting'; jobId: number; index: number; values: Value[]; coverage: StableCoverage }
   | { kind: 'failure'; jobId: number; index: number; values: Value[] | undefined; failure: FailureInfo }
@@ -199,6 +200,8 @@ export type FromWorker =
       asyncFailure?: FailureInfo;
       /** With asyncFailure: the last inputs the batch ran outside its sequence (minimization, input-to-state), oldest first. */
       asyncSuspects?: Value[][];
+      /** Files instrumented since the thread last said (loaded by the targets as they ran). */
+      instrumented?: string[];
     }
   /** The execution thread died or was stopped during a job; the supervisor restarts it. */
   /** `values`: the input that was running, when it is not input `index` of the batch (a candidate). */

@@ -32,6 +32,8 @@ export class WorkerHandle {
   targets: TargetInfo[] = [];
   edges = 0;
   literals: string[] = [];
+  /** Files its execution thread had instrumented when it was ready. */
+  instrumented: string[] = [];
   /** Job in flight, if any. */
   job: Job | undefined;
 
@@ -66,6 +68,7 @@ export class WorkerHandle {
             w.targets = m.targets;
             w.edges = m.edges;
             w.literals = m.literals;
+            w.instrumented = m.instrumented;
             resolve(w);
           } else if (m.kind === 'load-error') {
             ready = true;

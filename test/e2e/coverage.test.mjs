@@ -104,3 +104,17 @@ describe('coverage of loading', () => {
     assert.equal(busy.edges, plain.edges, `load-time branches counted as coverage\n${show(busy.r)}`);
   });
 });
+
+describe('--include', () => {
+  // A pattern that matches nothing loaded leaves the dependency uninstrumented; the run says so.
+  test('a pattern matching no loaded file is reported once the run ends; one that matches is not', async () => {
+    const dir = fixture('shrink-new');
+    const args = ['fuzz', 'letters.fuzz.ts', '--fuzztime=200x', '--parallel=1', '--seed=1'];
+    const typo = await runTsfuzz({ cwd: dir, args: [...args, '--include=**/node_modules/no-such-parser/**', '--include=**/letters.fuzz.ts'] });
+    assert.equal(typo.code, 0, show(typo));
+    const warnings = typo.stderr.split('\n').filter((l) => /warning/.test(l));
+    assert.deepEqual(warnings, [
+      "fuzz: warning: --include=**/node_modules/no-such-parser/** matched no file the fuzz targets loaded; check the pattern (e.g. --include='**/node_modules/my-parser/**')",
+    ], show(typo));
+  });
+});
