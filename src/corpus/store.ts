@@ -136,8 +136,21 @@ export const INSTRUMENT_DIR = 'instrument';
  * names a folder holding anything else never loses it.
  */
 export function isCacheEntry(root: string, name: string): boolean {
-  if (!isDir(join(root, name))) return false;
-  return name === INSTRUMENT_DIR || /(^|-)[0-9a-f]{12}$/.test(name);
+  const dir = join(root, name);
+  if (!isDir(dir)) return false;
+  // Named as tsfuzz names them, and holding only what tsfuzz puts there.
+  if (name === INSTRUMENT_DIR) return holdsOnly(dir, (n) => /^[0-9a-f]{2}$/.test(n));
+  if (!/(^|-)[0-9a-f]{12}$/.test(name)) return false;
+  return holdsOnly(dir, (n) => /^[0-9a-f]{16}$/.test(n) || n === 'originals' || n === 'flaky');
+}
+
+/** Whether every entry of `dir` is a dot file or satisfies `ok`. */
+function holdsOnly(dir: string, ok: (name: string) => boolean): boolean {
+  try {
+    return readdirSync(dir).every((n) => n.startsWith('.') || ok(n));
+  } catch {
+    return false;
+  }
 }
 
 /**
@@ -172,6 +185,11 @@ export function readInstrumentSettings(targetCacheDir: string): InstrumentSettin
 export function sameInstrumentSettings(a: InstrumentSettings, b: InstrumentSettings): boolean {
   const key = (s: InstrumentSettings) => JSON.stringify([[...s.include].sort(), [...s.exclude].sort()]);
   return key(a) === key(b);
+}
+
+/** Settings that instrument everything either does: includes of both, excludes common to both. */
+export function mergeInstrumentSettings(a: InstrumentSettings, b: InstrumentSettings): InstrumentSettings {
+  return { include: [...new Set([...a.include, ...b.include])], exclude: a.exclude.filter((g) => b.exclude.includes(g)) };
 }
 
 /** The flags that give `s`, for messages (`(default files only)` when there are none). */

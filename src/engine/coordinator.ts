@@ -13,7 +13,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { marshalCorpusFile } from '../corpus/encoding.js';
-import { cacheDirFor, corpusFileId, readCorpusDir, readRawSamples, testdataDir, writeFileAtomic, writeInstrumentSettings } from '../corpus/store.js';
+import {
+  cacheDirFor, corpusFileId, describeInstrumentSettings, mergeInstrumentSettings, readCorpusDir, readInstrumentSettings, readRawSamples,
+  sameInstrumentSettings, testdataDir, writeFileAtomic, writeInstrumentSettings,
+} from '../corpus/store.js';
 import { Mutator, replayInput } from '../mutator/mutator.js';
 import type { CmpValue, ComparePair } from '../coverage/trace.js';
 import type { Reporter } from '../report/reporter.js';
@@ -122,6 +125,10 @@ export class Coordinator {
   private targets: TargetState[] = [];
   /** The re-check reserve of an execution budget is given to fuzzing (see lane()). */
   private reserveReleased = false;
+  /** Asynchronous failures being traced to their input (target key and signature), so each is traced once. */
+  private readonly asyncSearches = new Set<string>();
+  /** The last batches each worker slot ran, newest last (where a late callback may come from). */
+  private readonly recentBatches = new Map<number, BatchRecord[]>();
   private readonly rng: Rng;
   private execs = 0;
   private promised = 0;
@@ -186,8 +193,19 @@ export class Coordinator {
         o.reporter.info('fuzz: --corpus is not used: no selected target takes one bytes or string argument');
       }
       for (const t of this.targets) this.loadCorpus(t);
-      // What this run measures coverage of, beside each cache it adds to (for corpus-min).
-      if (o.coverage) for (const t of this.targets) writeInstrumentSettings(t.cacheDir, o.worker);
+      // What this run measures coverage of, beside each cache it adds to (for corpus-min): the
+      // union of what the runs that filled it instrumented, so that no input is measured without
+      // the files it was kept for.
+      if (o.coverage) {
+        for (const t of this.targets) {
+          const before = readInstrumentSettings(t.cacheDir);
+          const merged = before ? mergeInstrumentSettings(before, o.worker) : o.worker;
+          if (before && !sameInstrumentSettings(before, o.worker)) {
+            o.reporter.info(`fuzz: note: ${t.name}'s cache was filled by runs with ${describeInstrumentSettings(before)}; corpus-min will measure it with ${describeInstrumentSettings(merged)}`);
+          }
+          writeInstrumentSettings(t.cacheDir, merged);
+        }
+      }
       this.phase = 'baseline';
       this.startedAt = Date.now();
       await this.runBaseline();
@@ -348,9 +366,11 @@ export class Coordinator {
       this.promised += limit;
       t.promised += limit;
       let job: FuzzJob | undefined;
+      let slotId = -1;
       const end = await this.pool.exec(
         (slot, jobId) => {
-          job = { ...this.makeJob(slot, jobId, t, entry, seed, limit), lastOfBudget: this.o.budget?.kind === 'execs' && limit === left };
+          slotId = slot.id;
+          job = { ...this.makeJob(slot, jobId, t, entry, seed, limit), lastOfBudget: this.o.budget?.kind === 'execs' && limit >= left - reserve };
           return { ...job, comparisons: this.comparisonsFor(slot, t, job) };
         },
         (m) => this.onEvent(t, entry, m),
@@ -361,7 +381,11 @@ export class Coordinator {
       // short and their setup (deriving mutation material, first compilations) long, so wall time
       // kept sizes small for a dozen batches (~2 s at two thirds speed on the trivial benchmark).
       if (end.kind === 'done') t.noteBatch(entry, end.execs, end.runMs, end.novelty);
-      await this.onJobEnd(t, job!, end);
+      const recent = this.recentBatches.get(slotId) ?? [];
+      recent.push({ t, job: job! });
+      if (recent.length > RECENT_BATCHES) recent.shift();
+      this.recentBatches.set(slotId, recent);
+      await this.onJobEnd(t, job!, end, slotId);
     }
   }
 
@@ -436,13 +460,13 @@ export class Coordinator {
     }
   }
 
-  private async onJobEnd(t: TargetState, job: FuzzJob, end: JobEnd): Promise<void> {
+  private async onJobEnd(t: TargetState, job: FuzzJob, end: JobEnd, slotId = -1): Promise<void> {
     switch (end.kind) {
       case 'done':
         this.count(t, end.execs);
         if (end.comparisons.length) t.foldComparisons(end.comparisons);
         for (const [sig, n] of Object.entries(end.repeats)) this.findings.addRepeats(t, sig, n);
-        if (end.asyncFailure) await this.onAsyncFailure(t, job, end.asyncFailure, end.asyncSuspects ?? []);
+        if (end.asyncFailure) await this.onAsyncFailure(t, job, end.asyncFailure, end.asyncSuspects ?? [], [...(this.recentBatches.get(slotId) ?? [])].reverse().slice(1));
         return;
       case 'thread-lost': {
         this.count(t, end.index + 1);
@@ -494,56 +518,82 @@ export class Coordinator {
 
   /**
    * A batch reported an asynchronous failure (FailureInfo.async): an error raised after some
-   * input's call had returned, so the input running when it surfaced is not its cause. Replay the
-   * batch with a turn of the event loop after each input to learn where it surfaces (a rejection
-   * right after its input, a timer up to its delay later), then bisect the inputs before that
-   * point: replaying a tail of them and waiting fails exactly when the tail holds the culprit.
-   * The culprit is then re-checked and reported like any failure. When the batch's sequence
-   * does not reproduce it, the inputs it ran outside the sequence (`suspects`) are re-checked.
+   * input's call had returned, so the input running when it surfaced is not its cause. The batch
+   * is replayed on the verifier in async-check mode (FuzzJob.asyncCheck): inputs one at a time,
+   * each in a context that names it, so the error names its input however late it fires. If it
+   * surfaces without a name (code that loses the context), the inputs before that point are
+   * bisected: replaying a tail of them and waiting fails exactly when the tail holds the culprit.
+   * A callback that fired after its batch had ended surfaces in a later one: the thread's earlier
+   * batches (`earlier`, newest first) are searched next, then the inputs the batch ran outside
+   * its sequence (`suspects`). The culprit is then re-checked and reported like any failure.
    */
-  private async onAsyncFailure(t: TargetState, job: FuzzJob, failure: FailureInfo, suspects: Value[][]): Promise<void> {
-    if (this.findings.knows(t, failure.signature)) {
+  private async onAsyncFailure(t: TargetState, job: FuzzJob, failure: FailureInfo, suspects: Value[][], earlier: BatchRecord[]): Promise<void> {
+    const key = `${t.key}\0${failure.signature}`;
+    if (this.findings.knows(t, failure.signature) || this.asyncSearches.has(key)) {
       this.findings.addRepeats(t, failure.signature, 1);
       return;
     }
-    /** Replays inputs from..to (each followed by a turn, then a pause): where an asynchronous failure surfaced, if one did. */
-    const surfaces = async (from: number, to: number): Promise<number | undefined> => {
-      let at: number | undefined;
-      await this.pool.exec(
-        (slot, jobId) => ({
-          ...job, jobId, limit: to + 1, asyncCheck: { from, endMs: ASYNC_SETTLE_MS }, safeFile: undefined, stopOnFailure: true,
-          maskDelta: [], coverage: false, minimizeNew: false, solveBase: false,
-          splice: this.spliceFor(slot, t, job.splice.size), comparisons: this.comparisonsFor(slot, t, job),
-        }),
-        (m) => {
-          if (m.kind === 'failure') at ??= m.index;
-        },
-      );
-      return at;
-    };
-    const last = await surfaces(0, job.limit - 1);
-    if (last === undefined) {
-      // Not an input of the sequence: one the batch ran outside it (minimization, input-to-state)?
-      for (let i = suspects.length - 1; i >= 0 && !this.stopping; i--) {
+    this.asyncSearches.add(key);
+    try {
+      for (const b of [{ t, job }, ...earlier]) {
+        const found = await this.findAsyncCulprit(b.t, b.job);
+        if (found === 'stopped') break;
+        if (found !== 'none') {
+          await this.findings.submit({ target: b.t, values: found, failure, source: 'fuzzing' });
+          return;
+        }
+      }
+      for (let i = suspects.length - 1; i >= 0 && !this.interrupted; i--) {
         const again = await this.findings.recheck(t, suspects[i], failure, false);
         if (again.kind !== 'flaky') {
           await this.findings.submit({ target: t, values: suspects[i], failure: again, source: 'fuzzing', verified: true });
           return;
         }
       }
-      const headline = this.stopping ? failure.headline : `${failure.headline}; replaying the batch did not reproduce it, so the input is unknown`;
-      await this.findings.submit({ target: t, values: undefined, failure: { ...failure, headline }, source: 'fuzzing' });
-      return;
+      const why = this.interrupted ? 'the run was interrupted before its input was found' : 'replaying the batch did not reproduce it, so the input is unknown';
+      await this.findings.submit({ target: t, values: undefined, failure: { ...failure, headline: `${failure.headline}; ${why}` }, source: 'fuzzing' });
+    } finally {
+      this.asyncSearches.delete(key);
     }
+  }
+
+  /** The input of batch `job` behind an asynchronous failure: 'none' if replaying it raises none. */
+  private async findAsyncCulprit(t: TargetState, job: FuzzJob): Promise<Value[] | 'none' | 'stopped'> {
+    // On the verifier (never stopped before the findings are settled), sent whole: its thread
+    // holds nothing of this target's corpus or table.
+    const surfaces = async (from: number, to: number): Promise<{ index: number; exact: boolean } | 'none' | 'stopped'> => {
+      let found: { index: number; exact: boolean } | undefined;
+      const end = await this.verifier.exec(
+        (_slot, jobId) => ({
+          ...job, jobId, limit: to + 1, asyncCheck: { from, endMs: ASYNC_SETTLE_MS }, safeFile: undefined, stopOnFailure: true,
+          maskDelta: [], maskFrom: 0, coverage: false, minimizeNew: false, solveBase: false, lastOfBudget: false,
+          splice: { from: 0, add: splicePoolOf(t, job), size: job.splice.size }, comparisons: tableOf(job),
+        }),
+        (m) => {
+          if (m.kind === 'failure') found ??= { index: m.index, exact: m.exact === true };
+        },
+      );
+      return found ?? (end.kind === 'stopped' ? 'stopped' : 'none');
+    };
+    const whole = await surfaces(0, job.limit - 1);
+    if (whole === 'none' || whole === 'stopped') return whole;
+    if (whole.exact) return this.replay(t, job, whole.index)!;
+    const last = whole.index;
     let lo = Math.max(0, last - ASYNC_LOOKBACK);
-    if (lo > 0 && (await surfaces(lo, last)) === undefined) lo = 0; // a late one: search the whole batch
+    if (lo > 0) {
+      const tail = await surfaces(lo, last);
+      if (tail === 'stopped') return this.replay(t, job, last)!;
+      if (tail === 'none') lo = 0; // a late one: search the whole batch
+    }
     let hi = last;
-    while (lo < hi && !this.stopping) {
+    while (lo < hi) {
       const mid = lo + Math.ceil((hi - lo) / 2);
-      if ((await surfaces(mid, last)) !== undefined) lo = mid;
+      const r = await surfaces(mid, last);
+      if (r === 'stopped') return this.replay(t, job, last)!; // interrupted: the best guess, re-checked by submit
+      if (r !== 'none') lo = mid;
       else hi = mid - 1;
     }
-    await this.findings.submit({ target: t, values: this.replay(t, job, lo), failure, source: 'fuzzing' });
+    return this.replay(t, job, lo)!;
   }
 
   /**
@@ -680,6 +730,14 @@ export class Coordinator {
     };
   }
 }
+
+/** A batch a worker slot ran, kept while it may still be searched for a late callback's input. */
+interface BatchRecord {
+  t: TargetState;
+  job: FuzzJob;
+}
+/** Batches kept per slot (the one just ended and the ones before it). */
+const RECENT_BATCHES = 3;
 
 /** What one execution thread holds of a target: coverage log and corpus entries, table version (-1: none). */
 interface SentToThread {

@@ -75,10 +75,11 @@ process.abort = (() => {
  */
 let asyncError: FailureInfo | undefined;
 /**
- * Where a callback was created, for inputs run one at a time (single inputs, asyncCheck; not the
- * hot loop, where it would cost every execution): the job and the input's index in it (-1: the
- * job's one input). An error raised by a callback of another job is a stray and is ignored; one
- * of this job names its input exactly (`asyncOrigin`), however late it surfaces.
+ * Where a callback was created, for inputs judged on their own (RunJob.isolate, asyncCheck; never
+ * in fuzz batches: once a context has been entered, Node 20 runs a hook for every promise): the
+ * job and the input's index in it (-1: the job's one input). An error raised by a callback of
+ * another job is a stray and is ignored; one of this job names its input exactly (`asyncOrigin`),
+ * however late it surfaces; one without a context is taken as the current input's.
  */
 interface Origin {
   job: number;
@@ -103,10 +104,9 @@ function onAsyncError(e: unknown, rejected: boolean): void {
   if (e !== null && typeof e === 'object' && ours.has(e)) throw e; // ends the thread, as before
   // Code that listens for these itself has taken them over (Node would not end the process either).
   if (process.listenerCount(rejected ? 'unhandledRejection' : 'uncaughtException') > 1) return;
-  // While inputs run one at a time, only their own callbacks count; in a batch, none of an
-  // earlier job's single inputs. The rest are strays: their inputs' runs have ended.
+  // A callback of another job's input is a stray: that input's run has ended.
   const origin = origins.getStore();
-  if (originJob !== undefined ? origin?.job !== originJob : origin !== undefined) return;
+  if (origin !== undefined && origin.job !== originJob) return;
   const f = describeAsyncError(currentTarget, e, rejected);
   if (asyncError === undefined) {
     asyncError = f;
@@ -511,7 +511,8 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
       if (failed) onFailure(index, describeError(t, e, true));
     }
     const before = failures;
-    await cleanup(index, failed);
+    const c = cleanup(index, failed);
+    if (c) await c;
     if (!failed && failures === before && t.state === 1) onFailure(index, describeError(t, undefined, true));
     await afterExec(index);
   };
@@ -590,21 +591,22 @@ async function runAsyncCheck(
   await settleInput(0, ASYNC_SETTLE_MS);
   asyncError = undefined; // what surfaced until now belongs to earlier jobs
   let failures = 0;
-  // The input named by the failure's origin, else the one it surfaced after (`at`).
+  // The input named by the failure's origin (exact), else the one it surfaced after (`at`).
   const report = (at: number, values: Value[]) => {
     failures++;
     const index = asyncOrigin?.index ?? at;
     if (index !== at) values = replayInput(target.kinds, options, pool, job.base, job.seed, index);
-    post({ kind: 'failure', jobId: job.jobId, index, values, failure: asyncError! });
+    post({ kind: 'failure', jobId: job.jobId, index, values, failure: asyncError!, exact: asyncOrigin !== undefined });
     asyncError = undefined;
   };
+  // One turn after each input (its rejections and immediate callbacks); its timers need no wait:
+  // whenever they fire, their context names it.
   let i = check.from;
   for (; i < job.limit && failures === 0; i++) {
     const values = m.next();
     Atomics.store(inflight, SLOT_INDEX, i + 1);
-    const timers = activeTimers();
     await origins.run({ job: job.jobId, index: i }, () => runSingleInput(target, values));
-    await settleInput(timers, ASYNC_SETTLE_MS);
+    await nextTurn();
     if (asyncError) report(i, values);
   }
   if (failures === 0 && check.endMs > 0 && job.limit > check.from) {
@@ -630,13 +632,15 @@ async function runOneJob(job: RunJob): Promise<void> {
   if (cov) cov.reset();
   Atomics.store(inflight, SLOT_INDEX, 1);
   asyncError = undefined; // surfaced between jobs: not this input's (its job has ended)
-  originJob = job.jobId;
+  const isolate = job.isolate === true;
+  if (isolate) originJob = job.jobId;
   const timers = activeTimers();
-  let { failure, skipped } = await origins.run({ job: job.jobId, index: -1 }, () => runSingleInput(target, job.values));
-  // Callbacks, rejections and timers the input left pending run before it is judged; a re-run
-  // of an input whose failure was asynchronous also waits a fixed while (unref'd timers, I/O).
-  await settleInput(timers, ASYNC_SETTLE_MS);
-  if (!failure && !asyncError && job.settleMs) await sleep(job.settleMs);
+  const run = () => runSingleInput(target, job.values);
+  let { failure, skipped } = await (isolate ? origins.run({ job: job.jobId, index: -1 }, run) : run());
+  // Callbacks and rejections the input left pending run before it is judged, and (isolated)
+  // the timers it left, up to ASYNC_SETTLE_MS.
+  if (isolate) await settleInput(timers, ASYNC_SETTLE_MS);
+  else await nextTurn();
   if (!failure && asyncError) {
     failure = asyncError;
     skipped = false;

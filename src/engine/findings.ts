@@ -15,7 +15,7 @@ import type { Budget } from '../util/limits.js';
 import { minimizeFailure } from './minimize-failure.js';
 import { outcomeOf } from './outcome.js';
 import type { WorkerPool } from './pool.js';
-import { ASYNC_SETTLE_MS, type FailureInfo } from './protocol.js';
+import type { FailureInfo } from './protocol.js';
 import type { TargetState } from './target-state.js';
 
 export interface Candidate {
@@ -211,8 +211,7 @@ export class Findings {
 
   /** Runs the input once more in a fresh worker; returns the failure it gives now, or a flaky one. */
   async recheck(t: TargetState, values: Value[], original: FailureInfo, count = true): Promise<FailureInfo> {
-    const settleMs = original.async ? ASYNC_SETTLE_MS : undefined;
-    const end = await this.opts.verifier.exec((_slot, jobId) => ({ kind: 'run', jobId, target: t.key, values, coverage: false, settleMs }));
+    const end = await this.opts.verifier.exec((_slot, jobId) => ({ kind: 'run', jobId, target: t.key, values, coverage: false, isolate: true }));
     if (count) this.opts.countExec(t);
     const r = outcomeOf(end, this.opts.memoryLimitMb);
     if (r.kind === 'fail') return r.failure;

@@ -46,7 +46,7 @@ export function runMinimize(o: MinimizeCommandOptions): Promise<MinimizeCommandR
       const t = w.target;
       const name = `${t.name}/${w.id}`;
       const first = outcomeOf(
-        await pool.exec((_s, jobId) => ({ kind: 'run', jobId, target: targetKey(t.file, t.name), values: w.values, coverage: false })),
+        await pool.exec((_s, jobId) => ({ kind: 'run', jobId, target: targetKey(t.file, t.name), values: w.values, coverage: false, isolate: true })),
         o.worker.memoryLimitMb,
       );
       if (first.kind === 'stopped') break;

@@ -14,7 +14,7 @@ import type { Budget } from '../util/limits.js';
 import type { Value } from '../values/kinds.js';
 import { outcomeOf } from './outcome.js';
 import type { WorkerPool } from './pool.js';
-import { ASYNC_SETTLE_MS, type FailureInfo } from './protocol.js';
+import type { FailureInfo } from './protocol.js';
 import type { TargetState } from './target-state.js';
 
 /** Time a memory-failure candidate gets: this many times the original's time to the limit, plus slack. */
@@ -49,13 +49,11 @@ export async function minimizeFailure(o: MinimizeFailureOptions): Promise<Minimi
     : o.failure.kind === 'oom' && o.failure.ranMs !== undefined
       ? Math.min(o.timeoutMs, Math.round(OOM_TIME_FACTOR * o.failure.ranMs + OOM_TIME_SLACK_MS))
       : undefined;
-  // An asynchronous failure surfaces after the call: each candidate waits a little for it.
-  const settleMs = o.failure.async ? ASYNC_SETTLE_MS : undefined;
   let last = o.failure;
   let execs = 0;
   const run = async (values: Value[], timeoutMs: number | undefined) => {
     execs++;
-    const end = await o.verifier.exec((_s, jobId) => ({ kind: 'run', jobId, target: o.target.key, values, coverage: false, timeoutMs, settleMs }));
+    const end = await o.verifier.exec((_s, jobId) => ({ kind: 'run', jobId, target: o.target.key, values, coverage: false, timeoutMs, isolate: true }));
     return outcomeOf(end, o.memoryLimitMb);
   };
   const accept = async (candidate: Value[]): Promise<boolean> => {

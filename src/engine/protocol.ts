@@ -77,12 +77,12 @@ export interface FailureInfo {
   ranMs?: number;
   /**
    * Raised after the target returned: thrown in a callback (a timer, an event) or a promise
-   * rejected with no handler. Re-runs of such an input wait a little for it (RunJob.settleMs).
+   * rejected with no handler (see RunJob.isolate).
    */
   async?: boolean;
 }
 
-/** How long a re-run of an input with an asynchronous failure waits for it to surface. */
+/** How long an input's timers are waited for, and an async-check run waits after its last input. */
 export const ASYNC_SETTLE_MS = 100;
 
 export interface FuzzJob {
@@ -158,10 +158,13 @@ export interface RunJob {
   /** Timeout for this input instead of the worker's (minimizing a hang uses a shorter one). */
   timeoutMs?: number;
   /**
-   * After the input returns, wait this long for an asynchronous failure of it (FailureInfo.async)
-   * to surface; without it, only until pending callbacks of the current turn have run.
+   * Judge the input on its own: its callbacks run in a context naming it (errors of other jobs'
+   * callbacks are ignored) and, after it returns, the timers it left are waited for (up to
+   * ASYNC_SETTLE_MS). Without it (the baseline), only callbacks pending in the current turn run
+   * before it is judged. Set for re-checks, minimization and regression runs, on workers that
+   * run no fuzz batches (the context tracking would cost every promise of a batch).
    */
-  settleMs?: number;
+  isolate?: boolean;
 }
 
 export type Job = FuzzJob | RunJob;
@@ -176,7 +179,8 @@ export type FromWorker =
   | { kind: 'ready'; targets: TargetInfo[]; edges: number; literals: string[]; instrumented: string[] }
   | { kind: 'load-error'; message: string }
   | { kind: 'interesting'; jobId: number; index: number; values: Value[]; coverage: StableCoverage }
-  | { kind: 'failure'; jobId: number; index: number; values: Value[] | undefined; failure: FailureInfo }
+  /** `exact`: (async-check) the failure named its input itself (its callback's context), not just where it surfaced. */
+  | { kind: 'failure'; jobId: number; index: number; values: Value[] | undefined; failure: FailureInfo; exact?: boolean }
   | { kind: 'run-result'; jobId: number; failure: FailureInfo | undefined; skipped: boolean; coverage: StableCoverage | undefined }
   /**
    * The execution thread lacks what a fuzz job's deltas assume it holds (mask, splice pool or

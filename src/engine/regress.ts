@@ -116,7 +116,7 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
     const lane = async (p: WorkerPool) => {
       while (!isInterrupted() && next < work.length) {
         const w = work[next++];
-        const end = await p.exec((_s, jobId) => ({ kind: 'run', jobId, target: targetKey(w.target.file, w.target.name), values: w.values, coverage: false }));
+        const end = await p.exec((_s, jobId) => ({ kind: 'run', jobId, target: targetKey(w.target.file, w.target.name), values: w.values, coverage: false, isolate: true }));
         const r = outcomeOf(end, o.worker.memoryLimitMb);
         if (r.kind === 'stopped') return;
         if (r.kind === 'pass') {

@@ -179,20 +179,42 @@ export function hangFailure(headline: string, stacks: readonly string[], answere
   return simpleFailure('timeout', headline, `${headline}\n${note}`, answered ? 'idle' : 'blocked');
 }
 
-/** Runs registered cleanups in reverse order; a throwing cleanup fails the input. */
+/**
+ * Runs registered cleanups in reverse order, every one of them even when one throws; then
+ * throws the first error (a throwing cleanup fails the input). Synchronous while they are.
+ */
 export function runCleanups(t: TContext): void | Promise<void> {
   const list = t.cleanups;
   if (!list) return;
   t.cleanups = null;
+  let error: { e: unknown } | undefined;
   for (let i = list.length - 1; i >= 0; i--) {
-    const r = list[i]();
+    let r: void | Promise<void>;
+    try {
+      r = list[i]();
+    } catch (e) {
+      error ??= { e };
+      continue;
+    }
     if (isThenable(r)) {
       return (async () => {
-        await r;
-        for (let j = i - 1; j >= 0; j--) await list[j]();
+        try {
+          await r;
+        } catch (e) {
+          error ??= { e };
+        }
+        for (let j = i - 1; j >= 0; j--) {
+          try {
+            await list[j]();
+          } catch (e) {
+            error ??= { e };
+          }
+        }
+        if (error) throw error.e;
       })();
     }
   }
+  if (error) throw error.e;
 }
 
 /**

@@ -31,11 +31,17 @@ describe('tsfuzz clean', { concurrency: 2 }, () => {
   test('keeps what it did not make, even when TSFUZZ_CACHE names the project itself', async () => {
     const dir = fixture('shrink-new');
     await fuzzOnce(dir, dir);
+    // A folder of the project that looks like one of tsfuzz's by name, but holds other things.
+    fs.mkdirSync(path.join(dir, 'instrument2'));
+    fs.renameSync(path.join(dir, 'instrument'), path.join(dir, 'instrument2', 'cache'));
+    fs.mkdirSync(path.join(dir, 'instrument'));
+    fs.writeFileSync(path.join(dir, 'instrument', 'notes.txt'), 'mine');
     const r = await runTsfuzz({ cwd: dir, args: ['clean'], env: { TSFUZZ_CACHE: '.' } });
     assert.equal(r.code, 0, show(r));
-    assert.match(r.stderr, /removed the cache at \. \(2 entries\); kept \d+ other entries there, which tsfuzz did not make/, show(r));
+    assert.match(r.stderr, /removed the cache at \. \(1 entry\); kept \d+ other entries there, which tsfuzz did not make/, show(r));
     assert.ok(fs.existsSync(path.join(dir, 'letters.fuzz.ts')), 'the fuzz file is still there');
     assert.ok(fs.existsSync(path.join(dir, 'node_modules', 'tsfuzz')), 'node_modules is still there');
-    assert.deepEqual(fs.readdirSync(dir).filter((e) => e === 'instrument' || /-[0-9a-f]{12}$/.test(e)), []);
+    assert.ok(fs.existsSync(path.join(dir, 'instrument', 'notes.txt')), "the project's own instrument/ folder is still there");
+    assert.deepEqual(fs.readdirSync(dir).filter((e) => /-[0-9a-f]{12}$/.test(e)), []);
   });
 });
