@@ -61,10 +61,17 @@ const post = (m: FromWorker) => port.postMessage(m);
 
 // process.abort() only throws inside a worker thread; make it end the thread and say so, even when
 // the target catches errors.
+const realExit = process.exit.bind(process);
 process.abort = (() => {
   Atomics.store(inflight, SLOT_ABORTED, 1);
-  process.exit(134);
+  realExit(134);
 }) as typeof process.abort;
+// process.exit() ends the thread; say where it was called from first (messages posted before
+// the thread exits reach the supervisor before its exit event), so the report shows the call.
+process.exit = ((code?: number | string | null) => {
+  post({ kind: 'exiting', stack: new Error('process.exit').stack ?? '' });
+  realExit(code ?? undefined);
+}) as typeof process.exit;
 
 /**
  * Errors target code raises after its call returned — thrown in a timer or other callback, or a

@@ -212,6 +212,8 @@ export type FromWorker =
   | { kind: 'thread-lost'; jobId: number; index: number; failure: FailureInfo; processExiting: boolean; values?: Value[] }
   /** A minimization candidate about to run (kept by the supervisor, not forwarded). */
   | { kind: 'candidate'; values: Value[] }
+  /** The target called process.exit(); `stack` is where (kept by the supervisor for the report). */
+  | { kind: 'exiting'; stack: string }
   /** The execution thread is about to import this fuzz file (kept by the supervisor, not forwarded). */
   | { kind: 'loading'; file: string };
 

@@ -60,6 +60,8 @@ let stopping: { failure: FailureInfo | undefined; index: number } | undefined;
 /** Set while a hung thread's stack is being sampled (the watchdog waits). */
 let sampling = false;
 let lastError: unknown;
+/** Where the thread called process.exit() (its 'exiting' message), until the thread is replaced. */
+let exitStack: string | undefined;
 let output: string[] = [];
 let outputBytes = 0;
 const OUTPUT_CAP = 64 * 1024;
@@ -83,6 +85,7 @@ function startThread(): void {
   inflight = createInflight();
   loaded = false;
   lastError = undefined;
+  exitStack = undefined;
   stopping = undefined;
   const limit = config!.memoryLimitMb;
   const t = new Worker(THREAD_ENTRY, {
@@ -99,6 +102,10 @@ function startThread(): void {
     if (t !== thread) return;
     if (m.kind === 'loading') {
       loadingFile = m.file;
+      return;
+    }
+    if (m.kind === 'exiting') {
+      exitStack = m.stack;
       return;
     }
     if (m.kind === 'candidate') {
@@ -154,7 +161,15 @@ function describeExit(code: number): FailureInfo {
       output: '',
     };
   }
-  return simpleFailure('exit', `the target called process.exit(${code})`, undefined, String(code));
+  const headline = `the target called process.exit(${code})`;
+  if (exitStack) {
+    // Keyed by where it was called, like a thrown error; the report shows the call's stack.
+    const frames = cleanStack(exitStack).split('\n').filter((l) => l.startsWith('    '));
+    return {
+      kind: 'exit', headline, detail: [headline, ...frames].join('\n'), signature: failureSignature('exit', String(code), exitStack), output: '',
+    };
+  }
+  return simpleFailure('exit', headline, undefined, String(code));
 }
 
 function onThreadExit(code: number): void {
