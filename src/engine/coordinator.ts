@@ -667,15 +667,18 @@ export class Coordinator {
 
   /**
    * The recommended dictionary: tokens (from the fuzz files, --dict, the code's literals and the
-   * compare operands seen) that occur in inputs found in this run, i.e. tokens that led to new
-   * coverage. Capped at RECOMMENDED_MAX, longest first.
+   * compare operands seen) that occur in inputs found in this run but not in those it started
+   * from, i.e. tokens that led to new coverage. Capped at RECOMMENDED_MAX, most used first.
    */
   private recommendDictionary(): Uint8Array[] {
     const pool = new Map<string, Uint8Array>();
     const add = (tok: Uint8Array) => {
       if (tok.length >= 2 && tok.length <= 64) pool.set(Buffer.from(tok).toString('latin1'), tok);
     };
-    for (const tok of [...this.o.dictionary, ...this.autoDictionary]) add(tok);
+    for (const tok of this.o.dictionary) add(tok);
+    // Numbers among the code's literals (table sizes, character codes) end up in inputs by being
+    // inserted, rarely because they matter; compared numbers come in below as operands.
+    for (const tok of this.autoDictionary) if (!/^[-+]?[0-9.]+$/.test(Buffer.from(tok).toString('latin1'))) add(tok);
     for (const t of this.targets) {
       for (const tok of t.info.dictionary) add(tok);
       for (const v of programSideOperands(t.comparisons)) {
@@ -683,22 +686,30 @@ export class Coordinator {
         else if (v instanceof Uint8Array) add(v);
       }
     }
-    const haystacks: Buffer[] = [];
+    // Inputs this run found, and what it started from (seeds, testdata, cache, samples).
+    const found: Buffer[] = [];
+    const given: Buffer[] = [];
     for (const t of this.targets) {
       for (const e of t.entries) {
-        if (e.source !== 'new') continue;
         for (const v of e.values) {
-          if (v instanceof Uint8Array) haystacks.push(Buffer.from(v));
-          else if (typeof v === 'string') haystacks.push(Buffer.from(v, 'utf8'));
+          const b = v instanceof Uint8Array ? Buffer.from(v) : typeof v === 'string' ? Buffer.from(v, 'utf8') : undefined;
+          if (b) (e.source === 'new' ? found : given).push(b);
         }
       }
     }
-    const out: Uint8Array[] = [];
+    // A token counts when inputs found in this run hold it and the inputs it started from do
+    // not (those it had already); short runs of digits are left out: they turn up by chance in
+    // any input with numbers. The tokens in most found inputs come first, longer ones on ties.
+    const ranked: Array<{ tok: Uint8Array; n: number }> = [];
     for (const tok of pool.values()) {
+      if (tok.length < 3 && /^[0-9]+$/.test(Buffer.from(tok).toString('latin1'))) continue;
       const needle = Buffer.from(tok);
-      if (haystacks.some((h) => h.includes(needle))) out.push(tok);
+      if (given.some((h) => h.includes(needle))) continue;
+      const n = found.reduce((k, h) => k + (h.includes(needle) ? 1 : 0), 0);
+      if (n > 0) ranked.push({ tok, n });
     }
-    return out.sort((a, b) => b.length - a.length).slice(0, RECOMMENDED_MAX);
+    ranked.sort((a, b) => b.n - a.n || b.tok.length - a.tok.length);
+    return ranked.slice(0, RECOMMENDED_MAX).map((r) => r.tok);
   }
 
   /**
