@@ -30,7 +30,13 @@ function loadErrorLine(file: string, e: unknown): string {
     const nodes = /^((?:file:\/\/)?\/[^\n]*?:\d+)\n/.exec(stack);
     const loc = ours ? ours[1] : nodes ? nodes[1].replace(/^file:\/\//, '') : undefined;
     const shownWhere = loc ? ` (${path.relative(process.cwd(), loc) || loc})` : '';
-    return `${rel}: syntax error: ${msg}${shownWhere}`;
+    // ESM syntax where Node's rules say CommonJS (an extension or package "type" decides).
+    const hint = /Cannot use import statement outside a module|module goal/.test(msg)
+      ? /\.c[jt]s$/i.test(file)
+        ? '; .cts and .cjs files are CommonJS: use require() (in TypeScript also import x = require(...)), or rename the file to .mts/.mjs'
+        : '; the file is CommonJS by Node\'s rules: add "type": "module" to package.json, or rename it to .mts/.mjs'
+      : '';
+    return `${rel}: syntax error: ${msg}${shownWhere}${hint}`;
   }
   const where = frames[0] ? ` (${path.relative(process.cwd(), frames[0].file)}:${frames[0].line}:${frames[0].col})` : '';
   return `${rel}: failed to load: ${e.name}: ${msg}${where}`;
