@@ -9,7 +9,7 @@
  * Events go to the supervisor only when something happens: a failure, new coverage, job end.
  * Rule: this thread never decides that a failure is real or new; it reports, the coordinator judges.
  */
-import { AsyncLocalStorage } from 'node:async_hooks';
+import { AsyncLocalStorage, createHook, type AsyncHook } from 'node:async_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { RegisteredTarget } from '../api/registry.js';
 import { PathFrequency } from '../coverage/frequency.js';
@@ -129,14 +129,32 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 /** Timers keeping this thread's event loop alive (unref'd ones are not counted). */
 const activeTimers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 /**
- * After a single input: lets the callbacks it left pending run, then waits (up to `capMs`) while
- * it left timers (`before`: the count before it ran), so that what they throw is its failure.
- * Costs nothing for an input that leaves no timer.
+ * Timers (async ids) that the isolated input running now created, unref'd ones included, until
+ * they fire or are cleared: what settleInput waits for. Tracked by an async hook installed with
+ * the first isolated input (only on workers that judge inputs alone, never on fuzz workers).
  */
-async function settleInput(before: number, capMs: number): Promise<void> {
+const inputTimers = new Set<number>();
+let timerHook: AsyncHook | undefined;
+function trackInputTimers(): void {
+  timerHook ??= createHook({
+    init(id, type) {
+      if (type === 'Timeout' && originJob !== undefined && origins.getStore()?.job === originJob) inputTimers.add(id);
+    },
+    destroy(id) {
+      inputTimers.delete(id);
+    },
+  }).enable();
+}
+/**
+ * After an isolated input: lets the callbacks it left pending run, then waits (up to `capMs`)
+ * while timers it created are pending, so that what they throw is its failure. Costs nothing for
+ * an input that leaves no timer.
+ */
+async function settleInput(capMs: number): Promise<void> {
   await nextTurn();
   const deadline = Date.now() + capMs;
-  while (asyncError === undefined && activeTimers() > before && Date.now() < deadline) await sleep(1);
+  while (asyncError === undefined && inputTimers.size > 0 && Date.now() < deadline) await sleep(1);
+  inputTimers.clear();
 }
 
 const cov: CoverageRuntime | undefined = config.instrument ? installCoverageRuntime() : undefined;
@@ -595,7 +613,9 @@ async function runAsyncCheck(
   m.start(job.base, job.seed);
   m.skip(check.from);
   originJob = job.jobId;
-  await settleInput(0, ASYNC_SETTLE_MS);
+  // Timers still pending from earlier jobs fire (and are ignored) before the first input.
+  const deadline = Date.now() + ASYNC_SETTLE_MS;
+  while (activeTimers() > 0 && Date.now() < deadline) await sleep(1);
   asyncError = undefined; // what surfaced until now belongs to earlier jobs
   let failures = 0;
   // The input named by the failure's origin (exact), else the one it surfaced after (`at`).
@@ -640,13 +660,15 @@ async function runOneJob(job: RunJob): Promise<void> {
   Atomics.store(inflight, SLOT_INDEX, 1);
   asyncError = undefined; // surfaced between jobs: not this input's (its job has ended)
   const isolate = job.isolate === true;
-  if (isolate) originJob = job.jobId;
-  const timers = activeTimers();
+  if (isolate) {
+    originJob = job.jobId;
+    trackInputTimers();
+  }
   const run = () => runSingleInput(target, job.values);
   let { failure, skipped } = await (isolate ? origins.run({ job: job.jobId, index: -1 }, run) : run());
   // Callbacks and rejections the input left pending run before it is judged, and (isolated)
-  // the timers it left, up to ASYNC_SETTLE_MS.
-  if (isolate) await settleInput(timers, ASYNC_SETTLE_MS);
+  // the timers it created, up to ASYNC_SETTLE_MS.
+  if (isolate) await settleInput(ASYNC_SETTLE_MS);
   else await nextTurn();
   if (!failure && asyncError) {
     failure = asyncError;

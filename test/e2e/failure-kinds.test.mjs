@@ -34,6 +34,10 @@ const CASES = [
     target: 'TimerThrows', async: true, kind: 'throw', headline: /^uncaught Error: timer at (2\d\d) \(thrown after the target returned\)$/,
     stack: /at Timeout\._onTimeout \(bugs\.fuzz\.ts:70:\d+\)/,
   },
+  {
+    target: 'UnrefTimerThrows', async: true, kind: 'throw', headline: /^uncaught Error: unref timer at (2\d\d) \(thrown after the target returned\)$/,
+    stack: /at Timeout\._onTimeout \(bugs\.fuzz\.ts:80:\d+\)/,
+  },
 ];
 
 describe('every failure kind is found, reported, written and reproduced', { concurrency: 2 }, () => {
