@@ -61,6 +61,62 @@ const post = (m: FromWorker) => port.postMessage(m);
 
 // process.abort() only throws inside a worker thread; make it end the thread and say so, even when
 // the target catches errors.
+/**
+ * What the running input printed (process.stdout/stderr writes, console included), captured here
+ * for its failure report: the thread's stdio reaches the supervisor asynchronously, after the
+ * report itself, so output captured there came late or not at all. Keyed by the in-flight job
+ * and index (a write from another input starts over); the last OUTPUT_CAP characters are kept.
+ * The writes still go through (--stream-output shows them live). Costs nothing unless the
+ * target writes.
+ */
+const OUTPUT_CAP = 64 * 1024;
+let outputOf = { job: -1, index: -1 };
+let output: string[] = [];
+let outputChars = 0;
+function capture(text: string): void {
+  const job = inflight[SLOT_JOB];
+  const index = inflight[SLOT_INDEX];
+  if (job !== outputOf.job || index !== outputOf.index) {
+    outputOf = { job, index };
+    output = [];
+    outputChars = 0;
+  }
+  output.push(text);
+  outputChars += text.length;
+  while (outputChars > OUTPUT_CAP && output.length > 1) outputChars -= output.shift()!.length;
+}
+function captureWrites(stream: NodeJS.WriteStream): void {
+  const write = stream.write.bind(stream) as (...a: unknown[]) => boolean;
+  stream.write = ((chunk: unknown, ...rest: unknown[]) => {
+    try {
+      capture(typeof chunk === 'string' ? chunk : chunk instanceof Uint8Array ? Buffer.from(chunk).toString('utf8') : String(chunk));
+    } catch {
+      // capturing must never break a write
+    }
+    return write(chunk, ...rest);
+  }) as typeof stream.write;
+}
+captureWrites(process.stdout);
+captureWrites(process.stderr);
+// t.log lines join what the input printed, in the order they were written.
+TContext.sink = (line) => {
+  capture(line + '\n');
+  return true;
+};
+/** What input `index` (1-based, as in the in-flight slot) of job `job` printed; then forgets it. */
+function takeOutputOf(job: number, index: number): string {
+  if (outputOf.job !== job || outputOf.index !== index) return '';
+  const s = output.join('');
+  output = [];
+  outputChars = 0;
+  return s.length > OUTPUT_CAP ? '…' + s.slice(-OUTPUT_CAP) : s;
+}
+const withOutput = (failure: FailureInfo, job: number, index: number): FailureInfo => {
+  const printed = takeOutputOf(job, index).replace(/\n$/, '');
+  if (printed) failure.output = failure.output ? `${failure.output}\n${printed}` : printed;
+  return failure;
+};
+
 const realExit = process.exit.bind(process);
 process.abort = (() => {
   Atomics.store(inflight, SLOT_ABORTED, 1);
@@ -380,7 +436,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     const seen = reported.get(failure.signature);
     if (seen === undefined) {
       reported.set(failure.signature, 0);
-      post({ kind: 'failure', jobId: job.jobId, index, values: replay(index), failure });
+      post({ kind: 'failure', jobId: job.jobId, index, values: replay(index), failure: withOutput(failure, job.jobId, index + 1) });
     } else {
       reported.set(failure.signature, seen + 1);
     }
@@ -471,7 +527,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
           failures++;
           if (!reported.has(r.failure.signature)) {
             reported.set(r.failure.signature, 0);
-            post({ kind: 'failure', jobId: job.jobId, index: -1, values: candidate, failure: r.failure });
+            post({ kind: 'failure', jobId: job.jobId, index: -1, values: candidate, failure: withOutput(r.failure, job.jobId, inflight[SLOT_INDEX]) });
           }
           if (job.stopOnFailure) stopped = true;
           cov!.reset();
@@ -678,7 +734,7 @@ async function runOneJob(job: RunJob): Promise<void> {
   originJob = undefined;
   let coverage: StableCoverage | undefined;
   if (job.coverage && cov) coverage = stable(cov.takeAll(), true);
-  post({ kind: 'run-result', jobId: job.jobId, failure, skipped, coverage });
+  post({ kind: 'run-result', jobId: job.jobId, failure: failure && withOutput(failure, job.jobId, 1), skipped, coverage });
 }
 
 port.on('message', (msg: ToWorker) => {

@@ -122,8 +122,9 @@ function startThread(): void {
       return;
     }
     if (m.kind === 'ready') loaded = true;
-    if (m.kind === 'run-result' && m.failure) m.failure.output = joinOutput(m.failure.output, takeOutput());
-    if (m.kind === 'failure') m.failure.output = joinOutput(m.failure.output, takeOutput());
+    // The thread reports what an input printed itself (its stdio arrives here late); what this
+    // side captured is only for the deaths it reports (exit, hang, memory).
+    if (m.kind === 'run-result' || m.kind === 'failure') takeOutput();
     if (m.kind === 'job-done' || m.kind === 'run-result' || m.kind === 'stale') currentJob = undefined;
     send(m);
   });

@@ -47,8 +47,15 @@ export class TContext implements T {
     throw new SkipSignal(reason);
   }
   log(...args: unknown[]): void {
-    (this.logs ??= []).push(args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 4 }))).join(' '));
+    const line = args.map((a) => (typeof a === 'string' ? a : inspect(a, { depth: 4 }))).join(' ');
+    if (TContext.sink?.(line)) return;
+    (this.logs ??= []).push(line);
   }
+  /**
+   * Where t.log lines go instead of `logs`, when set (the execution thread: with what the input
+   * printed, in order). Returns false to keep the line in `logs`.
+   */
+  static sink: ((line: string) => boolean) | undefined;
   cleanup(fn: () => void | Promise<void>): void {
     (this.cleanups ??= []).push(fn);
   }

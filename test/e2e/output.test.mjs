@@ -36,6 +36,16 @@ describe('target output', { concurrency: 2 }, () => {
     assert.doesNotMatch(r.stdout.replace(report.text, ''), NOISE, show(r));
   });
 
+  test('tsfuzz test: the report holds everything the failing input printed, in order', async () => {
+    const dir = fixture('output-order');
+    const r = await runTsfuzz({ cwd: dir, args: ['test', 'lines.fuzz.ts'] });
+    assert.equal(r.code, 1, show(r));
+    const [rep] = failureReports(r.stdout);
+    assert.deepEqual((rep?.output ?? '').split('\n'), [
+      ...[0, 1, 2, 3, 4].map((i) => `input 2 line ${i}`), 't.log 2', 'stderr 2', 'write 2',
+    ], show(r));
+  });
+
   test('--stream-output shows the output of every input as it is written', async () => {
     const dir = fixture('output');
     const r = await runTsfuzz({ cwd: dir, args: [...FUZZ, '--stream-output'] });
