@@ -227,8 +227,13 @@ async function cmdMinimize(p: ParsedCommand): Promise<number> {
     cacheRoot: root, reporter, command: RERUN_COMMAND, signal: interruptSignal(),
   });
   const lines = [
-    ...r.minimized.map((m) => `${m.target}/${m.from} → ${m.target}/${m.to}: ${m.fromBytes} → ${m.toBytes} bytes in ${m.execs} executions (the old file was replaced; a copy is in the cache)`),
+    ...r.minimized.map(
+      (m) =>
+        `${m.target}/${m.from} → ${m.target}/${m.to}: ${m.fromBytes} → ${m.toBytes} bytes in ${m.execs} executions (the old file was replaced; a copy is in the cache)` +
+        (m.exhausted ? '; the budget ran out: a larger --minimize-time may shrink it further' : ''),
+    ),
     ...r.unchanged.map((n) => `${n}: already minimal (nothing smaller fails the same way)`),
+    ...r.outOfBudget.map((o) => `${o.name}: not minimized: the budget ran out after ${o.execs} execution${o.execs === 1 ? '' : 's'} (try a larger --minimize-time)`),
     ...r.passing.map((n) => `${n}: does not fail; left alone`),
   ];
   reporter.summary(lines.join('\n'), r);

@@ -28,8 +28,12 @@ export interface MinimizeCommandOptions {
 }
 
 export interface MinimizeCommandResult {
-  minimized: Array<{ target: string; from: string; to: string; fromBytes: number; toBytes: number; execs: number }>;
+  /** `exhausted`: the budget ran out first (running again with more may shrink it further). */
+  minimized: Array<{ target: string; from: string; to: string; fromBytes: number; toBytes: number; execs: number; exhausted: boolean }>;
+  /** Nothing smaller fails the same way. */
   unchanged: string[];
+  /** Nothing smaller was found before the budget ran out (it may not be minimal). */
+  outOfBudget: Array<{ name: string; execs: number }>;
   /** Selected inputs that do not fail (left alone). */
   passing: string[];
 }
@@ -40,7 +44,7 @@ export function runMinimize(o: MinimizeCommandOptions): Promise<MinimizeCommandR
     if (work.length === 0) {
       throw new UserError(`--run=${o.run.target}${o.run.input !== undefined ? `/${o.run.input}` : ''} matches no testdata input; use --run=Target/ID with a file in testdata/fuzz/<Target>/`);
     }
-    const result: MinimizeCommandResult = { minimized: [], unchanged: [], passing: [] };
+    const result: MinimizeCommandResult = { minimized: [], unchanged: [], outOfBudget: [], passing: [] };
     for (const w of work) {
       if (stopped()) break;
       const t = w.target;
@@ -63,7 +67,8 @@ export function runMinimize(o: MinimizeCommandOptions): Promise<MinimizeCommandR
         timeoutMs: o.worker.timeoutMs, memoryLimitMb: o.worker.memoryLimitMb, stopped,
       });
       if (!m.changed) {
-        result.unchanged.push(name);
+        if (m.exhausted) result.outOfBudget.push({ name, execs: m.execs });
+        else result.unchanged.push(name);
         continue;
       }
       const oldPath = path.join(state.testdataDir, w.id);
@@ -72,7 +77,7 @@ export function runMinimize(o: MinimizeCommandOptions): Promise<MinimizeCommandR
       writeFileAtomic(path.join(state.cacheDir, 'originals', corpusFileId(oldText)), oldText);
       if (written.id !== w.id) fs.rmSync(oldPath, { force: true });
       result.minimized.push({
-        target: t.name, from: w.id, to: written.id, execs: m.execs,
+        target: t.name, from: w.id, to: written.id, execs: m.execs, exhausted: m.exhausted,
         fromBytes: oldText.length, toBytes: marshalCorpusFile(t.kinds, m.values).length,
       });
     }

@@ -39,6 +39,8 @@ export interface MinimizedFailure {
   failure: FailureInfo;
   execs: number;
   changed: boolean;
+  /** The budget ran out (or the run was stopped) before no smaller candidate was left to try. */
+  exhausted: boolean;
 }
 
 export async function minimizeFailure(o: MinimizeFailureOptions): Promise<MinimizedFailure> {
@@ -68,13 +70,14 @@ export async function minimizeFailure(o: MinimizeFailureOptions): Promise<Minimi
     deadline: o.budget.kind === 'time' ? Date.now() + o.budget.ms : undefined,
     stopped: o.stopped,
   });
-  if (res.accepted === 0) return { values: o.values, failure: o.failure, execs, changed: false };
+  const exhausted = res.exhausted;
+  if (res.accepted === 0) return { values: o.values, failure: o.failure, execs, changed: false, exhausted };
   if (hang) {
     const confirm = await run(res.values, undefined);
     if (confirm.kind !== 'fail' || confirm.failure.signature !== signature) {
-      return { values: o.values, failure: o.failure, execs, changed: false };
+      return { values: o.values, failure: o.failure, execs, changed: false, exhausted };
     }
     last = confirm.failure;
   }
-  return { values: res.values, failure: last, execs, changed: true };
+  return { values: res.values, failure: last, execs, changed: true, exhausted };
 }

@@ -356,6 +356,16 @@ describe('minimization of failing inputs', { concurrency: 2 }, () => {
     assert.deepEqual(testdataFiles(dir, 'Marker'), [id], show(twice));
   });
 
+  test('tsfuzz minimize with too small a budget says so (it does not call the input minimal)', async () => {
+    const dir = fixture('minimize');
+    const id = plant({ dir, target: 'Marker', values: MARKER_4K });
+    const r = await runTsfuzz({ cwd: dir, args: ['minimize', 'marker.fuzz.ts', `--run=Marker/${id}`, '--minimize-time=1x'] });
+    assert.equal(r.code, 0, show(r));
+    assert.match(r.stdout, new RegExp(`^Marker/${id}: not minimized: the budget ran out after 1 execution \\(try a larger --minimize-time\\)$`, 'm'), show(r));
+    assert.doesNotMatch(r.stdout, /already minimal/, show(r));
+    assert.deepEqual(testdataFiles(dir, 'Marker'), [id]);
+  });
+
   test('tsfuzz minimize on an input that does not fail: exit 2 with one line, the file left alone', async () => {
     const dir = fixture('minimize');
     const id = plant({ dir, target: 'Marker', values: [{ bytes: 'no marker here' }] });
