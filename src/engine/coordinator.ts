@@ -189,6 +189,7 @@ export class Coordinator {
       this.findings.onNew = () => {
         if (!o.keepGoing) this.stop();
       };
+      this.findings.onError = () => this.stop();
       if (o.sampleDirs.length > 0 && !this.targets.some((t) => takesSamples(t.info.kinds))) {
         o.reporter.info('fuzz: --corpus is not used: no selected target takes one bytes or string argument');
       }
@@ -221,6 +222,7 @@ export class Coordinator {
         await Promise.all(this.pool.slots.map(() => this.lane()));
       }
       await this.findings.settled();
+      if (this.findings.error) throw this.findings.error.e;
       this.warnUnusedIncludes();
       return this.summary();
     } finally {

@@ -71,6 +71,9 @@ export class Findings {
   private readonly earlyRepeats = new Map<string, number>();
   /** Set once the first distinct failure has been written. */
   onNew: (f: Finding) => void = () => {};
+  /** The first error that stopped a candidate from being handled (the run should end with it). */
+  error: { e: unknown } | undefined;
+  onError: (e: unknown) => void = () => {};
 
   constructor(private readonly opts: FindingsOptions) {}
 
@@ -99,10 +102,20 @@ export class Findings {
       else c = { ...c, budgetSpent: true };
     }
     this.queued++;
-    this.pending = this.pending.then(() => this.process(c)).finally(() => {
-      this.queued--;
-      this.pendingSigs.delete(key);
-    });
+    // A failure of the handling itself (the verifier cannot start: a fuzz file broke on disk)
+    // stops the run with that error (error, onError) instead of escaping as an unhandled rejection.
+    this.pending = this.pending
+      .then(() => this.process(c))
+      .catch((e: unknown) => {
+        if (this.error === undefined) {
+          this.error = { e };
+          this.onError(e);
+        }
+      })
+      .finally(() => {
+        this.queued--;
+        this.pendingSigs.delete(key);
+      });
     return this.pending;
   }
 
