@@ -110,6 +110,32 @@ function isStackOverflow(e: unknown): boolean {
   return e instanceof RangeError && e.message.includes('Maximum call stack size exceeded');
 }
 
+/**
+ * What an error wraps, for its report: its `cause` chain and an AggregateError's errors, each
+ * with its message and stack (at most a few levels and entries; the signature stays the outer
+ * error's).
+ */
+function causes(e: Error, depth = 0): string {
+  if (depth >= 4) return '';
+  const parts: string[] = [];
+  const show = (label: string, x: unknown): void => {
+    if (x instanceof Error) {
+      let stack: string;
+      try {
+        stack = cleanStack(String(x.stack ?? `${x.name}: ${x.message}`));
+      } catch {
+        stack = `${x.name}: ${x.message}`;
+      }
+      parts.push(`${label} ${stack}${causes(x, depth + 1)}`);
+    } else parts.push(`${label} ${inspect(x, { depth: 2, breakLength: Infinity })}`);
+  };
+  if (e instanceof AggregateError && Array.isArray(e.errors)) {
+    e.errors.slice(0, 8).forEach((x: unknown, i: number) => show(`[error ${i + 1} of ${e.errors.length}]`, x));
+  }
+  if ('cause' in e && e.cause !== undefined) show('[cause]', e.cause);
+  return parts.length ? '\n' + parts.join('\n') : '';
+}
+
 /** Builds the failure description of a thrown or rejected value. */
 export function describeError(t: TContext, e: unknown, rejected: boolean): FailureInfo {
   let kind: FailureKind = rejected ? 'reject' : 'throw';
@@ -132,6 +158,7 @@ export function describeError(t: TContext, e: unknown, rejected: boolean): Failu
     }
     detail = cleanStack(stack);
     if (e instanceof FailSignal) detail = detail.split('\n').slice(1).join('\n');
+    detail += causes(e);
     if (kind === 'stack-overflow') headline = 'stack overflow: ' + headline;
   } else {
     name = `non-error ${typeof e}`;

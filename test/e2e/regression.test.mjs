@@ -113,3 +113,19 @@ describe('tsfuzz test (regression mode)', { concurrency: 2 }, () => {
     assert.match(again.stdout, /^FAIL {2}1 target, 1 input: 0 passed, 1 failed/m, show(again));
   });
 });
+
+describe('errors that wrap others', () => {
+  test("a report shows an error's cause chain and an AggregateError's errors, with their stacks", async () => {
+    const dir = fixture('cause');
+    const r = await runTsfuzz({ cwd: dir, args: ['test', 'cause.fuzz.ts'] });
+    assert.equal(r.code, 1, show(r));
+    const reports = failureReports(r.stdout);
+    const outer = reports.find((x) => x.source === 'seed#0');
+    assert.equal(outer?.headline, 'Error: outer', show(r));
+    assert.match(outer.text, /^ {4}\[cause\] RangeError: inner 5\n {8}at inner \(cause\.fuzz\.ts:4:\d+\)$/m, show(r));
+    const many = reports.find((x) => x.source === 'seed#1');
+    assert.equal(many?.headline, 'AggregateError: many', show(r));
+    assert.match(many.text, /^ {4}\[error 1 of 2\] TypeError: a$/m, show(r));
+    assert.match(many.text, /^ {4}\[error 2 of 2\] 'b'$/m, show(r));
+  });
+});
