@@ -190,12 +190,17 @@ async function cmdFuzz(p: ParsedCommand): Promise<number> {
   const distinct = s.findings.length;
   const total = s.findings.reduce((n, f) => n + f.count, 0);
   const status = distinct ? 'FAIL' : s.interrupted ? 'INTERRUPTED' : 'ok';
+  // Targets of the same name in different files are told apart by their file.
+  const shared = new Set(s.targets.filter((t, i) => s.targets.findIndex((o) => o.name === t.name) !== i).map((t) => t.name));
+  const label = (name: string, file: string) => (shared.has(name) ? `${name} (${path.relative(process.cwd(), file)})` : name);
   const perTarget = s.targets
-    .map((t) => `  ${t.name}: ${t.execs} execs, corpus ${t.corpus} (${t.newInteresting} new)${options.coverage ? `, ${t.edges} edges` : ''}`)
+    .map((t) => `  ${label(t.name, t.file)}: ${t.execs} execs, corpus ${t.corpus} (${t.newInteresting} new)${options.coverage ? `, ${t.edges} edges` : ''}`)
     .join('\n');
   const failures = distinct
     ? `\n${distinct} distinct failure${distinct === 1 ? '' : 's'}${total > distinct ? ` (${total} failing inputs in all)` : ''}:\n` +
-      s.findings.map((f) => `  ${f.target.name}: ${f.failure.headline}${f.count > 1 ? ` (×${f.count})` : ''}${f.writtenTo ? ` → ${path.relative(process.cwd(), f.writtenTo)}` : ''}`).join('\n')
+      s.findings
+        .map((f) => `  ${label(f.target.name, f.target.info.file)}: ${f.failure.headline}${f.count > 1 ? ` (×${f.count})` : ''}${f.writtenTo ? ` → ${path.relative(process.cwd(), f.writtenTo)}` : ''}`)
+        .join('\n')
     : '';
   const recommended = s.recommended.length
     ? `\nrecommended dictionary (tokens in inputs that reached new coverage; save it and pass it with --dict):\n${formatDictionary(s.recommended).trimEnd()}`

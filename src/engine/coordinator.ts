@@ -67,7 +67,7 @@ export interface FuzzSummary {
   /** Executions per second while fuzzing (after the baseline), or 0 if fuzzing never started. */
   fuzzExecsPerSec: number;
   interrupted: boolean;
-  targets: Array<{ name: string; execs: number; corpus: number; newInteresting: number; edges: number }>;
+  targets: Array<{ name: string; file: string; execs: number; corpus: number; newInteresting: number; edges: number }>;
 }
 
 const STATUS_INTERVAL_MS = 3000;
@@ -738,7 +738,7 @@ export class Coordinator {
       fuzzExecsPerSec: this.fuzzStart.at ? Math.round(((this.execs - this.fuzzStart.execs) * 1000) / Math.max(1, Date.now() - this.fuzzStart.at)) : 0,
       interrupted: this.interrupted,
       targets: this.targets.map((t) => ({
-        name: t.name, execs: t.execs, corpus: t.entries.length, newInteresting: t.newInteresting, edges: t.edgesCovered,
+        name: t.name, file: t.info.file, execs: t.execs, corpus: t.entries.length, newInteresting: t.newInteresting, edges: t.edgesCovered,
       })),
     };
   }

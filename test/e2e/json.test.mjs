@@ -45,7 +45,7 @@ describe('--json', { concurrency: 2 }, () => {
     assert.equal(last.interrupted, false);
     assert.ok(Number.isInteger(last.execs) && last.execs > 0);
     assert.ok(Number.isFinite(last.elapsedMs));
-    assert.deepEqual(Object.keys(last.targets[0]).sort(), ['corpus', 'edges', 'execs', 'name', 'newInteresting']);
+    assert.deepEqual(Object.keys(last.targets[0]).sort(), ['corpus', 'edges', 'execs', 'file', 'name', 'newInteresting']);
     assert.equal(last.targets[0].name, 'JsonBug');
     assert.equal(last.targets[0].execs, last.execs);
     assert.deepEqual(last.failures, [{ target: 'JsonBug', kind: 'throw', headline: f.headline, count: 1, writtenTo: f.writtenTo }]);

@@ -57,3 +57,16 @@ describe('workers', { concurrency: 2 }, () => {
     assert.equal(by.Rare, undefined);
   });
 });
+
+describe('targets of the same name in different files', () => {
+  test('the summary names each with its file', async () => {
+    const dir = fixture('samename');
+    const r = await runTsfuzz({ cwd: dir, args: ['fuzz', 'a', 'b', '--fuzztime=20000x', '--parallel=1', '--seed=1', '--keep-going'] });
+    assert.equal(r.code, 1, show(r));
+    for (const d of ['a', 'b']) {
+      assert.match(r.stdout, new RegExp(`^  Same \\(${d}/s\\.fuzz\\.ts\\): \\d+ execs`, 'm'), show(r));
+      assert.match(r.stdout, new RegExp(`^  Same \\(${d}/s\\.fuzz\\.ts\\): Error: ${d}\\b`, 'm'), show(r));
+    }
+  });
+});
+
