@@ -67,6 +67,7 @@ export interface FuzzSummary {
   /** Executions per second while fuzzing (after the baseline), or 0 if fuzzing never started. */
   fuzzExecsPerSec: number;
   interrupted: boolean;
+  /** `file`: the target's fuzz file, relative to the current folder. */
   targets: Array<{ name: string; file: string; execs: number; corpus: number; newInteresting: number; edges: number }>;
 }
 
@@ -738,7 +739,7 @@ export class Coordinator {
       fuzzExecsPerSec: this.fuzzStart.at ? Math.round(((this.execs - this.fuzzStart.execs) * 1000) / Math.max(1, Date.now() - this.fuzzStart.at)) : 0,
       interrupted: this.interrupted,
       targets: this.targets.map((t) => ({
-        name: t.name, file: t.info.file, execs: t.execs, corpus: t.entries.length, newInteresting: t.newInteresting, edges: t.edgesCovered,
+        name: t.name, file: path.relative(process.cwd(), t.info.file), execs: t.execs, corpus: t.entries.length, newInteresting: t.newInteresting, edges: t.edgesCovered,
       })),
     };
   }
