@@ -313,12 +313,18 @@ main(process.argv.slice(2)).then(
     process.exitCode = code;
   },
   (e: unknown) => {
-    if (e instanceof UserError) {
+    const usage = e instanceof UserError;
+    if (usage) {
       process.stderr.write(`tsfuzz: ${e.message}\n`);
       process.exitCode = EXIT_USAGE;
     } else {
       process.stderr.write(`tsfuzz: internal error (please report it): ${e instanceof Error ? e.stack : String(e)}\n`);
       process.exitCode = EXIT_INTERNAL;
+    }
+    // With --json, a program reading stdout learns of it too (the line on stderr is for people).
+    if (process.argv.includes('--json')) {
+      const message = usage ? e.message : `internal error: ${e instanceof Error ? e.message : String(e)}`;
+      process.stdout.write(JSON.stringify({ event: 'error', message, exitCode: process.exitCode }) + '\n');
     }
   },
 );

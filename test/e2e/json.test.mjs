@@ -97,11 +97,17 @@ describe('--json', { concurrency: 2 }, () => {
     assert.equal(summary.distinct, 1);
   });
 
-  test('a usage error stays off stdout', async () => {
+  // A program reading the JSON lines learns of it from one error event; people, from stderr.
+  test('a usage error is one error event on stdout and one line on stderr', async () => {
     const dir = fixture('json');
     const r = await runTsfuzz({ cwd: dir, args: ['fuzz', '--fuzz=Nope', '--json', '--fuzztime=10x'] });
     assert.equal(r.code, 2, show(r));
-    assert.equal(r.stdout, '', show(r));
+    const lines = r.stdout.trimEnd().split('\n');
+    assert.equal(lines.length, 1, show(r));
+    const ev = JSON.parse(lines[0]);
+    assert.equal(ev.event, 'error', show(r));
+    assert.equal(ev.exitCode, 2, show(r));
+    assert.match(ev.message, /^--fuzz=Nope matches no fuzz target/, show(r));
     assert.match(r.stderr, /^tsfuzz: --fuzz=Nope matches no fuzz target/, show(r));
   });
 });
