@@ -30,7 +30,7 @@ import { Findings, type Finding } from './findings.js';
 import { SafeFile } from './inflight.js';
 import { WorkerPool, assertTargetsValid, type JobEnd, type Slot } from './pool.js';
 import type { WorkerDeath } from './worker-handle.js';
-import { globToRegExp } from '../instrument/filter.js';
+import { globMatcher } from '../instrument/filter.js';
 import { ASYNC_SETTLE_MS, jobMutatorOptions, type FailureInfo, type FromWorker, type FuzzJob, type TargetInfo, type WorkerConfig } from './protocol.js';
 import { batchSize, pickEntry, pickTarget, timedBatchSize } from './schedule.js';
 import { TargetState, type CorpusEntry } from './target-state.js';
@@ -384,11 +384,13 @@ export class Coordinator {
       // short and their setup (deriving mutation material, first compilations) long, so wall time
       // kept sizes small for a dozen batches (~2 s at two thirds speed on the trivial benchmark).
       if (end.kind === 'done') t.noteBatch(entry, end.execs, end.runMs, end.novelty);
+      // This slot's batches before this one, newest first (where a late callback may come from).
       const recent = this.recentBatches.get(slotId) ?? [];
+      const earlier = [...recent].reverse();
       recent.push({ t, job: job! });
       if (recent.length > RECENT_BATCHES) recent.shift();
       this.recentBatches.set(slotId, recent);
-      await this.onJobEnd(t, job!, end, slotId);
+      await this.onJobEnd(t, job!, end, earlier);
     }
   }
 
@@ -463,13 +465,13 @@ export class Coordinator {
     }
   }
 
-  private async onJobEnd(t: TargetState, job: FuzzJob, end: JobEnd, slotId = -1): Promise<void> {
+  private async onJobEnd(t: TargetState, job: FuzzJob, end: JobEnd, earlier: BatchRecord[] = []): Promise<void> {
     switch (end.kind) {
       case 'done':
         this.count(t, end.execs);
         if (end.comparisons.length) t.foldComparisons(end.comparisons);
         for (const [sig, n] of Object.entries(end.repeats)) this.findings.addRepeats(t, sig, n);
-        if (end.asyncFailure) await this.onAsyncFailure(t, job, end.asyncFailure, end.asyncSuspects ?? [], [...(this.recentBatches.get(slotId) ?? [])].reverse().slice(1));
+        if (end.asyncFailure) await this.onAsyncFailure(t, job, end.asyncFailure, end.asyncSuspects ?? [], earlier);
         return;
       case 'thread-lost': {
         this.count(t, end.index + 1);
@@ -723,8 +725,7 @@ export class Coordinator {
     if (!this.o.coverage) return;
     const files = [...this.pool.instrumented].map((f) => (f.startsWith('file:') ? fileURLToPath(f) : f));
     for (const glob of this.o.worker.include) {
-      const re = globToRegExp(glob);
-      if (!files.some((f) => re.test(f.replace(/\\/g, '/')))) {
+      if (!files.some(globMatcher(glob))) {
         this.o.reporter.info(`fuzz: warning: --include=${glob} matched no file the fuzz targets loaded; check the pattern (e.g. --include='**/node_modules/my-parser/**')`);
       }
     }
@@ -750,8 +751,8 @@ interface BatchRecord {
   t: TargetState;
   job: FuzzJob;
 }
-/** Batches kept per slot (the one just ended and the ones before it). */
-const RECENT_BATCHES = 3;
+/** Batches kept per slot (searched after the one that reported a late callback). */
+const RECENT_BATCHES = 2;
 
 /** What one execution thread holds of a target: coverage log and corpus entries, table version (-1: none). */
 interface SentToThread {

@@ -23,7 +23,8 @@ import {
 import { errorMessage } from '../util/errors.js';
 import type { Value } from '../values/kinds.js';
 import { SLOT_ABORTED, SLOT_BUSY, SLOT_INDEX, SLOT_JOB, SLOT_MINIMIZING, SafeFile } from './inflight.js';
-import { NEW_INPUT_BUDGET, runInThread, shrinkInteresting } from './shrink-new.js';
+import { OutputTail, joinOutput } from './output-tail.js';
+import { runInThread, shrinkInteresting } from './shrink-new.js';
 import { CompareTrace, type ComparePair } from '../coverage/trace.js';
 import { ValueProfileMap, localValueProfileFeature, valueProfileKey } from '../coverage/value-profile.js';
 import { pairKey } from '../mutator/cmp-encode.js';
@@ -59,31 +60,23 @@ const { config, inflight } = workerData as ThreadData;
 const port = parentPort!;
 const post = (m: FromWorker) => port.postMessage(m);
 
-// process.abort() only throws inside a worker thread; make it end the thread and say so, even when
-// the target catches errors.
 /**
- * What the running input printed (process.stdout/stderr writes, console included), captured here
- * for its failure report: the thread's stdio reaches the supervisor asynchronously, after the
- * report itself, so output captured there came late or not at all. Keyed by the in-flight job
- * and index (a write from another input starts over); the last OUTPUT_CAP characters are kept.
- * The writes still go through (--stream-output shows them live). Costs nothing unless the
- * target writes.
+ * What the running input printed (process.stdout/stderr writes, console and t.log lines
+ * included, in order), kept here for its failure report: the thread's stdio reaches the
+ * supervisor asynchronously, after the report itself. Keyed by the in-flight job and index (a
+ * write from another input starts over). The writes still go through (--stream-output shows them
+ * live). Costs nothing unless the target writes.
  */
-const OUTPUT_CAP = 64 * 1024;
-let outputOf = { job: -1, index: -1 };
-let output: string[] = [];
-let outputChars = 0;
+const printed = new OutputTail();
+let printedBy = { job: -1, index: -1 };
 function capture(text: string): void {
   const job = inflight[SLOT_JOB];
   const index = inflight[SLOT_INDEX];
-  if (job !== outputOf.job || index !== outputOf.index) {
-    outputOf = { job, index };
-    output = [];
-    outputChars = 0;
+  if (job !== printedBy.job || index !== printedBy.index) {
+    printedBy = { job, index };
+    printed.clear();
   }
-  output.push(text);
-  outputChars += text.length;
-  while (outputChars > OUTPUT_CAP && output.length > 1) outputChars -= output.shift()!.length;
+  printed.push(text);
 }
 function captureWrites(stream: NodeJS.WriteStream): void {
   const write = stream.write.bind(stream) as (...a: unknown[]) => boolean;
@@ -98,26 +91,19 @@ function captureWrites(stream: NodeJS.WriteStream): void {
 }
 captureWrites(process.stdout);
 captureWrites(process.stderr);
-// t.log lines join what the input printed, in the order they were written.
 TContext.sink = (line) => {
   capture(line + '\n');
   return true;
 };
-/** What input `index` (1-based, as in the in-flight slot) of job `job` printed; then forgets it. */
-function takeOutputOf(job: number, index: number): string {
-  if (outputOf.job !== job || outputOf.index !== index) return '';
-  const s = output.join('');
-  output = [];
-  outputChars = 0;
-  return s.length > OUTPUT_CAP ? '…' + s.slice(-OUTPUT_CAP) : s;
-}
+/** `failure` with what input `index` (1-based, as in the in-flight slot) of job `job` printed. */
 const withOutput = (failure: FailureInfo, job: number, index: number): FailureInfo => {
-  const printed = takeOutputOf(job, index).replace(/\n$/, '');
-  if (printed) failure.output = failure.output ? `${failure.output}\n${printed}` : printed;
+  if (printedBy.job === job && printedBy.index === index) failure.output = joinOutput(failure.output, printed.take().replace(/\n$/, ''));
   return failure;
 };
 
 const realExit = process.exit.bind(process);
+// process.abort() only throws inside a worker thread; make it end the thread and say so, even when
+// the target catches errors.
 process.abort = (() => {
   Atomics.store(inflight, SLOT_ABORTED, 1);
   realExit(134);
@@ -477,7 +463,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
         // Its executions are counted like any other (so are Go's) and come out of the batch's limit;
         // it gets its whole budget even near the limit (the batch may end up to that many over
         // it), except in the batch that spends the rest of an execution budget.
-        const room = job.lastOfBudget ? limit - mutator.count - extra : NEW_INPUT_BUDGET;
+        const room = job.lastOfBudget ? limit - mutator.count - extra : Infinity;
         const shrunk = await shrinkInteresting(target, cov!, values, found!, announce, room);
         input = shrunk.values;
         extra += shrunk.execs;
@@ -565,21 +551,25 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   };
 
   /**
-   * Runs the input's cleanups (when it registered any), whatever the input did; one that throws
-   * fails the input unless it failed already (`failed`).
+   * After input `index` returned or threw (`failed`: it failed already): its cleanups, whatever
+   * it did (one that throws fails it unless it failed already), then a t.fail() the target
+   * swallowed. A promise only while cleanups are asynchronous.
    */
-  const cleanup = (index: number, failed: boolean): void | Promise<void> => {
-    if (!t.cleanups) return;
+  const ended = (index: number, failed: boolean, rejected: boolean): void | Promise<void> => {
+    if (t.cleanups) return endWithCleanups(index, failed, rejected);
+    if (!failed && t.state === 1) onFailure(index, describeError(t, undefined, rejected));
+  };
+  const endWithCleanups = (index: number, failed: boolean, rejected: boolean): void | Promise<void> => {
+    const cleanupFailed = (e: unknown, asyncCleanup: boolean) => {
+      if (!failed) onFailure(index, describeError(t, e, asyncCleanup));
+    };
     try {
       const c = runCleanups(t);
-      if (c) {
-        return c.then(undefined, (e: unknown) => {
-          if (!failed) onFailure(index, describeError(t, e, true));
-        });
-      }
+      if (c) return c.then(() => ended(index, failed, rejected), (e: unknown) => cleanupFailed(e, true));
     } catch (e) {
-      if (!failed) onFailure(index, describeError(t, e, false));
+      return cleanupFailed(e, false);
     }
+    return ended(index, failed, rejected);
   };
 
   // Settles an input whose target returned a promise, then continues the loop asynchronously.
@@ -591,10 +581,8 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
       failed = verdictOfError(t, target, e) === Verdict.Fail;
       if (failed) onFailure(index, describeError(t, e, true));
     }
-    const before = failures;
-    const c = cleanup(index, failed);
+    const c = ended(index, failed, true);
     if (c) await c;
-    if (!failed && failures === before && t.state === 1) onFailure(index, describeError(t, undefined, true));
     await afterExec(index);
   };
 
@@ -611,31 +599,15 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
       } catch (e) {
         const failed = verdictOfError(t, target, e) === Verdict.Fail;
         if (failed) onFailure(i, describeError(t, e, false));
-        if (t.cleanups) {
-          const c = cleanup(i, failed);
-          if (c) return c.then(() => afterExec(i)).then(() => loop(i + 1));
-        }
+        const c = ended(i, failed, false);
+        if (c) return c.then(() => afterExec(i)).then(() => loop(i + 1));
         const a = afterExec(i);
         if (a) return a.then(() => loop(i + 1));
         continue;
       }
       if (isThenable(r)) return settleAsync(i, r).then(() => loop(i + 1));
-      if (t.cleanups) {
-        const before = failures;
-        const c = cleanup(i, false);
-        if (c) {
-          return c.then(() => {
-            if (failures === before && t.state === 1) onFailure(i, describeError(t, undefined, false));
-            return afterExec(i);
-          }).then(() => loop(i + 1));
-        }
-        if (failures !== before) {
-          const a = afterExec(i);
-          if (a) return a.then(() => loop(i + 1));
-          continue;
-        }
-      }
-      if (t.state === 1) onFailure(i, describeError(t, undefined, false));
+      const c = ended(i, false, false);
+      if (c) return c.then(() => afterExec(i)).then(() => loop(i + 1));
       const a = afterExec(i);
       if (a) return a.then(() => loop(i + 1));
     }

@@ -94,11 +94,10 @@ export function regressionInputs(targets: TargetInfo[], run: RunFilter | undefin
 
 export function runRegression(o: RegressOptions): Promise<RegressSummary> {
   return withPool({ ...o.worker, instrument: false }, 1, o.signal, async (pool, targets, isInterrupted) => {
-    if (o.run) {
-      const ok = matcher(o.run.target, targets.map((t) => t.name));
-      if (!targets.some((t) => ok(t.name))) {
-        throw new UserError(`--run=${o.run.target} matches no fuzz target; the targets are: ${targets.map((t) => t.name).join(', ')}`);
-      }
+    const targetOk = o.run ? matcher(o.run.target, targets.map((t) => t.name)) : () => true;
+    const selected = targets.filter((t) => targetOk(t.name));
+    if (o.run && selected.length === 0) {
+      throw new UserError(`--run=${o.run.target} matches no fuzz target; the targets are: ${targets.map((t) => t.name).join(', ')}`);
     }
     const work = regressionInputs(targets, o.run);
     if (o.run?.input && work.length === 0) {
@@ -148,8 +147,8 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
         rerun: `${o.command} test ${rel} --run=${t.name}/${g.work.id}`, alsoFails: g.others.map((id) => `${t.name}/${id}`),
       });
     }
-    const targetOk = o.run ? matcher(o.run.target, targets.map((t) => t.name)) : () => true;
-    const selected = o.run?.input !== undefined ? new Set(work.map((w) => w.target)).size : targets.filter((t) => targetOk(t.name)).length;
-    return { inputs: work.length, targets: selected, passed, failed, distinct: groups.size, skipped, interrupted: isInterrupted() };
+    // With an input pattern, the targets that have a matching input; else every selected one.
+    const counted = o.run?.input !== undefined ? new Set(work.map((w) => w.target)).size : selected.length;
+    return { inputs: work.length, targets: counted, passed, failed, distinct: groups.size, skipped, interrupted: isInterrupted() };
   });
 }

@@ -14,9 +14,10 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { cleanStack, failureSignature } from '../report/signature.js';
-import { hangFailure, simpleFailure } from '../target/harness.js';
+import { hangFailure, simpleFailure, stackFailure } from '../target/harness.js';
 import { formatDuration } from '../util/limits.js';
 import { sampleHangStack } from './hang-stack.js';
+import { OutputTail, joinOutput } from './output-tail.js';
 import { SLOT_ABORTED, SLOT_BUSY, SLOT_INDEX, SLOT_JOB, SLOT_MINIMIZING, createInflight } from './inflight.js';
 import type { Value } from '../values/kinds.js';
 import type { FailureInfo, FromWorker, Job, ToWorker, WorkerConfig } from './protocol.js';
@@ -62,23 +63,17 @@ let sampling = false;
 let lastError: unknown;
 /** Where the thread called process.exit() (its 'exiting' message), until the thread is replaced. */
 let exitStack: string | undefined;
-let output: string[] = [];
-let outputBytes = 0;
-const OUTPUT_CAP = 64 * 1024;
+/** What the thread printed since the last report (for the deaths this side reports). */
+const output = new OutputTail();
 
 function captureOutput(chunk: Buffer | string): void {
   const s = String(chunk);
   if (config!.streamOutput) process.stderr.write(s);
   output.push(s);
-  outputBytes += s.length;
-  while (outputBytes > OUTPUT_CAP && output.length > 1) outputBytes -= output.shift()!.length;
 }
 
 function takeOutput(): string {
-  const s = output.join('');
-  output = [];
-  outputBytes = 0;
-  return s.length > OUTPUT_CAP ? '…' + s.slice(-OUTPUT_CAP) : s;
+  return output.take();
 }
 
 function startThread(): void {
@@ -138,10 +133,6 @@ function startThread(): void {
 }
 let loadStarted = 0;
 
-function joinOutput(a: string, b: string): string {
-  return [a, b].filter((s) => s.length > 0).join('\n');
-}
-
 function describeExit(code: number): FailureInfo {
   if (Atomics.load(inflight, SLOT_ABORTED) === 1) {
     return simpleFailure('abort', 'the target called process.abort()');
@@ -163,13 +154,8 @@ function describeExit(code: number): FailureInfo {
     };
   }
   const headline = `the target called process.exit(${code})`;
-  if (exitStack) {
-    // Keyed by where it was called, like a thrown error; the report shows the call's stack.
-    const frames = cleanStack(exitStack).split('\n').filter((l) => l.startsWith('    '));
-    return {
-      kind: 'exit', headline, detail: [headline, ...frames].join('\n'), signature: failureSignature('exit', String(code), exitStack), output: '',
-    };
-  }
+  // Keyed by where it was called, like a thrown error; the report shows the call's stack.
+  if (exitStack) return stackFailure('exit', headline, exitStack, failureSignature('exit', String(code), exitStack));
   return simpleFailure('exit', headline, undefined, String(code));
 }
 

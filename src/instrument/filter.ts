@@ -70,21 +70,27 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp('^' + re + '$', process.platform === 'win32' ? 'i' : '');
 }
 
+/** Whether an absolute file path matches `glob` (as --include and --exclude take it). */
+export function globMatcher(glob: string): (file: string) => boolean {
+  const re = globToRegExp(glob);
+  return (file) => re.test(toSlash(file));
+}
+
 export class FileFilter {
-  private readonly include: RegExp[];
-  private readonly exclude: RegExp[];
+  private readonly include: Array<(file: string) => boolean>;
+  private readonly exclude: Array<(file: string) => boolean>;
 
   constructor(readonly opts: LoaderOptions) {
-    this.include = (opts.include ?? []).map(globToRegExp);
-    this.exclude = (opts.exclude ?? []).map(globToRegExp);
+    this.include = (opts.include ?? []).map(globMatcher);
+    this.exclude = (opts.exclude ?? []).map(globMatcher);
   }
 
   /** Whether an absolute file path gets coverage instrumentation. */
   instrument(file: string): boolean {
     if (!this.opts.instrument) return false;
+    if (this.exclude.some((m) => m(file))) return false;
+    if (this.include.some((m) => m(file))) return true;
     const p = toSlash(file);
-    if (this.exclude.some((r) => r.test(p))) return false;
-    if (this.include.some((r) => r.test(p))) return true;
     if (p.includes('/node_modules/')) return false;
     return !OWN_DIRS.some((d) => p.startsWith(d));
   }

@@ -196,6 +196,12 @@ export function simpleFailure(kind: FailureKind, headline: string, detail = head
   return { kind, headline, detail, signature: `${kind}|${signatureExtra}|`, output: '' };
 }
 
+/** A failure shown by where it happened: the headline, then the frames of `stack` (cleaned). */
+export function stackFailure(kind: FailureKind, headline: string, stack: string, signature: string): FailureInfo {
+  const frames = cleanStack(stack).split('\n').filter((l) => l.startsWith('    '));
+  return { kind, headline, detail: [headline, ...frames].join('\n'), signature, output: '' };
+}
+
 /**
  * A hang, from the stacks sampled while it spun (engine/hang-stack.ts): keyed and shown by where
  * it was running. Without a user frame it is keyed "idle" when the thread answered (no JavaScript
@@ -203,10 +209,7 @@ export function simpleFailure(kind: FailureKind, headline: string, detail = head
  */
 export function hangFailure(headline: string, stacks: readonly string[], answered: boolean): FailureInfo {
   const signature = hangSignature(stacks);
-  if (signature !== undefined) {
-    const frames = cleanStack(stacks[0]).split('\n').filter((l) => l.startsWith('    '));
-    return { kind: 'timeout', headline, detail: [headline, ...frames].join('\n'), signature, output: '' };
-  }
+  if (signature !== undefined) return stackFailure('timeout', headline, stacks[0], signature);
   const note = answered
     ? 'no JavaScript was running when it was stopped: the input awaits something that never happens (a promise, a timer, I/O)'
     : 'the thread served no interrupt, so where it was is unknown: it was blocked in a system call, Atomics.wait or a long native call';
