@@ -172,15 +172,23 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 const activeTimers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 /**
  * Timers (async ids) that the isolated input running now created, unref'd ones included, until
- * they fire or are cleared: what settleInput waits for. Tracked by an async hook installed with
- * the first isolated input (only on workers that judge inputs alone, never on fuzz workers).
+ * they fire or are cleared: what settleInput waits for. Only timers due within ASYNC_SETTLE_MS
+ * count: one set for later (a cache's expiry, a retry in a minute) cannot fire while the input is
+ * judged, so waiting for it would only slow the run down (and, with a short --timeout, look like
+ * a hang). Tracked by an async hook installed with the first isolated input (only on workers
+ * that judge inputs alone, never on fuzz workers).
  */
 const inputTimers = new Set<number>();
 let timerHook: AsyncHook | undefined;
+/** Whether a Timeout resource is due within the settle time (its delay unknown: assume so). */
+function dueSoon(timer: object): boolean {
+  const delay = (timer as { _idleTimeout?: unknown })._idleTimeout; // Node's Timeout, since v0.x
+  return typeof delay !== 'number' || delay <= ASYNC_SETTLE_MS;
+}
 function trackInputTimers(): void {
   timerHook ??= createHook({
-    init(id, type) {
-      if (type === 'Timeout' && originJob !== undefined && origins.getStore()?.job === originJob) inputTimers.add(id);
+    init(id, type, _trigger, resource) {
+      if (type === 'Timeout' && originJob !== undefined && origins.getStore()?.job === originJob && dueSoon(resource)) inputTimers.add(id);
     },
     destroy(id) {
       inputTimers.delete(id);
@@ -665,7 +673,7 @@ async function runAsyncCheck(
     if (asyncError) report(i, values);
   }
   if (failures === 0 && check.endMs > 0 && job.limit > check.from) {
-    await sleep(check.endMs);
+    await sleep(Math.min(check.endMs, config.timeoutMs / 4)); // not mistaken for a hang (runOneJob)
     if (asyncError) report(job.limit - 1, replayInput(target.kinds, options, pool, job.base, job.seed, job.limit - 1));
   }
   asyncError = undefined;
@@ -695,8 +703,9 @@ async function runOneJob(job: RunJob): Promise<void> {
   const run = () => runSingleInput(target, job.values);
   let { failure, skipped } = await (isolate ? origins.run({ job: job.jobId, index: -1 }, run) : run());
   // Callbacks and rejections the input left pending run before it is judged, and (isolated)
-  // the timers it created, up to ASYNC_SETTLE_MS.
-  if (isolate) await settleInput(ASYNC_SETTLE_MS);
+  // the timers it created, up to ASYNC_SETTLE_MS and a quarter of the timeout (the wait counts
+  // as the input's time: the watchdog must not take it for a hang).
+  if (isolate) await settleInput(Math.min(ASYNC_SETTLE_MS, (job.timeoutMs ?? config.timeoutMs) / 4));
   else await nextTurn();
   if (!failure && asyncError) {
     failure = asyncError;

@@ -1,6 +1,7 @@
 // Story: a hang is reported with where it was spinning, and hangs are told apart by that place:
 // `tsfuzz test` groups hanging inputs of one loop as one failure and keeps another loop's apart
-// (fuzzing de-duplicates by the same signature); a target that awaits forever is reported as such.
+// (fuzzing de-duplicates by the same signature); a target that awaits forever is reported as such;
+// one that leaves a timer for later is not a hang.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { failureReports, fixture, plant, runTsfuzz, show } from '../helpers/run.mjs';
@@ -28,6 +29,17 @@ describe('hangs', { concurrency: 2 }, () => {
     // The other inputs of the group are named on their own line, not as the target's output.
     assert.match(crawl.text, /^ {4}also fails the same way: Loops\/[0-9a-f]{16}, Loops\/[0-9a-f]{16}$/m, show(r));
     assert.doesNotMatch(crawl.output ?? '', /also fails/, show(r));
+  });
+
+  test('an input that leaves a timer for later is not a hang, even with a short timeout', async () => {
+    // Re-runs wait for the timers an input created (what they throw is its failure), but only for
+    // those that can fire meanwhile: waiting for a one-minute timer made every such input look
+    // like a hang once --timeout was under 100 ms.
+    const dir = fixture('hangs');
+    for (const n of [1, 2, 3]) plant({ dir, target: 'LongTimer', values: [{ bytes: [n] }] });
+    const r = await runTsfuzz({ cwd: dir, args: ['test', 'hangs.fuzz.ts', '--run=^LongTimer$', '--timeout=20ms'] });
+    assert.equal(r.code, 0, show(r));
+    assert.match(r.stdout, /^ok {2}1 target, 4 inputs: 4 passed, 0 failed/m, show(r));
   });
 
   test('an input that awaits forever is a hang where no JavaScript was running', async () => {
