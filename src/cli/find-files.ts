@@ -4,9 +4,8 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { FUZZ_FILE_RE } from '../corpus/store.js';
 import { UserError } from '../util/errors.js';
-
-export const FUZZ_FILE_RE = /\.fuzz\.(ts|mts|cts|js|mjs|cjs)$/;
 
 export function findFuzzFiles(paths: string[], cwd = process.cwd()): string[] {
   const out = new Set<string>();

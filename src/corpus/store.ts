@@ -96,9 +96,40 @@ function dirNameFor(name: string): string {
   return name.replace(/[/\\:*?"<>|%\u0000-\u001f\u007f]/g, pct);
 }
 
+/** Names of fuzz files (`*.fuzz.{ts,mts,cts,js,mjs,cjs}`), whose folder holds their testdata. */
+export const FUZZ_FILE_RE = /\.fuzz\.(ts|mts|cts|js|mjs|cjs)$/;
+
 /** `<fuzzFileDir>/testdata/fuzz/<targetName>` (unsafe characters in the name are %-encoded). */
 export function testdataDir(fuzzFileDir: string, targetName: string): string {
   return join(fuzzFileDir, 'testdata', 'fuzz', dirNameFor(targetName));
+}
+
+/**
+ * Folders of `<fuzzFileDir>/testdata/fuzz/` that hold files but belong to none of `targetNames`
+ * (a target renamed or deleted: its inputs no longer run), with their file counts.
+ */
+export function orphanTestdata(fuzzFileDir: string, targetNames: readonly string[]): Array<{ dir: string; files: number }> {
+  const root = join(fuzzFileDir, 'testdata', 'fuzz');
+  let names: string[];
+  try {
+    names = readdirSync(root);
+  } catch {
+    return [];
+  }
+  const owned = new Set(targetNames.map(dirNameFor));
+  const out: Array<{ dir: string; files: number }> = [];
+  for (const name of names.sort()) {
+    if (owned.has(name) || name.startsWith('.')) continue;
+    const dir = join(root, name);
+    let files = 0;
+    try {
+      files = listFiles(dir)?.length ?? 0; // the files a run of that target would read
+    } catch {
+      continue; // not a folder
+    }
+    if (files > 0) out.push({ dir, files });
+  }
+  return out;
 }
 
 function isDir(p: string): boolean {

@@ -5,8 +5,9 @@
  * Failures are grouped by signature: one report per distinct failure, with the other inputs
  * that failed the same way listed under it.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { readCorpusDir, testdataDir } from '../corpus/store.js';
+import { FUZZ_FILE_RE, orphanTestdata, readCorpusDir, testdataDir } from '../corpus/store.js';
 import { marshalCorpusFile } from '../corpus/encoding.js';
 import type { Reporter } from '../report/reporter.js';
 import { UserError } from '../util/errors.js';
@@ -147,8 +148,39 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
         rerun: `${o.command} test ${rel} --run=${t.name}/${g.work.id}`, alsoFails: g.others.map((id) => `${t.name}/${id}`),
       });
     }
+    if (!o.run && !isInterrupted()) for (const line of orphanWarnings(targets, o.worker.files)) o.reporter.warn(line);
     // With an input pattern, the targets that have a matching input; else every selected one.
     const counted = o.run?.input !== undefined ? new Set(work.map((w) => w.target)).size : selected.length;
     return { inputs: work.length, targets: counted, passed, failed, distinct: groups.size, skipped, interrupted: isInterrupted() };
   });
+}
+
+/**
+ * Testdata folders no target owns (a renamed or deleted target: its inputs silently stopped
+ * running), in each folder whose fuzz files were all loaded (with only some loaded, the others'
+ * targets are unknown). One line each, saying how to fix it.
+ */
+function orphanWarnings(targets: readonly TargetInfo[], files: readonly string[]): string[] {
+  const loaded = new Set(files);
+  const names = new Map<string, string[]>();
+  for (const t of targets) {
+    const d = path.dirname(t.file);
+    names.set(d, [...(names.get(d) ?? []), t.name]);
+  }
+  const out: string[] = [];
+  for (const [dir, owned] of names) {
+    let all: string[];
+    try {
+      all = fs.readdirSync(dir).filter((n) => FUZZ_FILE_RE.test(n)).map((n) => path.join(dir, n));
+    } catch {
+      continue;
+    }
+    if (!all.every((f) => loaded.has(f))) continue;
+    for (const o of orphanTestdata(dir, owned)) {
+      const rel = path.relative(process.cwd(), o.dir) || o.dir;
+      const inputs = `${o.files} input${o.files === 1 ? '' : 's'}`;
+      out.push(`${rel}/ holds ${inputs} that no target runs: no fuzz target in ${path.relative(process.cwd(), dir) || '.'} is named ${path.basename(o.dir)} (renamed?); rename the folder after the target, or delete it`);
+    }
+  }
+  return out;
 }

@@ -1,7 +1,10 @@
 // Story: `tsfuzz test` is the CI gate. It passes on the seeds, fails on every planted testdata
 // input, groups inputs that fail the same way into one report, and `--run` selects targets and
-// inputs (a pattern matching nothing is a usage error of one line).
+// inputs (a pattern matching nothing is a usage error of one line); testdata that no target owns
+// any more (a renamed target) is named in a warning.
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import { failureReports, fixture, plant, rerunArgs, runTsfuzz, show } from '../helpers/run.mjs';
 
@@ -127,5 +130,30 @@ describe('errors that wrap others', () => {
     assert.equal(many?.headline, 'AggregateError: many', show(r));
     assert.match(many.text, /^ {4}\[error 1 of 2\] TypeError: a$/m, show(r));
     assert.match(many.text, /^ {4}\[error 2 of 2\] 'b'$/m, show(r));
+  });
+
+  test('testdata of a target that no longer exists (renamed) is named in a warning, not silently skipped', async () => {
+    const dir = fixture('regression');
+    plant({ dir, target: 'OldParse', values: [HIGH_A] });
+    plant({ dir, target: 'OldParse', values: [HIGH_B] });
+    const r = await runTsfuzz({ cwd: dir, args: ['test'] });
+    assert.equal(r.code, 0, show(r));
+    assert.match(r.stderr, /^tsfuzz: warning: testdata\/fuzz\/OldParse\/ holds 2 inputs that no target runs: no fuzz target in \. is named OldParse \(renamed\?\); rename the folder after the target, or delete it$/m, show(r));
+    assert.equal(r.stderr.match(/warning/g)?.length, 1, show(r));
+    // Renamed back, its inputs run (and fail) again.
+    fs.renameSync(path.join(dir, 'testdata', 'fuzz', 'OldParse'), path.join(dir, 'testdata', 'fuzz', 'Parse'));
+    const again = await runTsfuzz({ cwd: dir, args: ['test'] });
+    assert.equal(again.code, 1, show(again));
+    assert.doesNotMatch(again.stderr, /warning/, show(again));
+    // With only some of the folder's fuzz files selected, or a --run filter, the others' targets
+    // are unknown: no warning.
+    plant({ dir, target: 'Text', values: [{ string: 'ok' }] });
+    fs.renameSync(path.join(dir, 'testdata', 'fuzz', 'Parse'), path.join(dir, 'testdata', 'fuzz', 'OldParse'));
+    const one = await runTsfuzz({ cwd: dir, args: ['test', 'text.fuzz.ts'] });
+    assert.equal(one.code, 0, show(one));
+    assert.doesNotMatch(one.stderr, /warning/, show(one));
+    const filtered = await runTsfuzz({ cwd: dir, args: ['test', '--run=Text'] });
+    assert.equal(filtered.code, 0, show(filtered));
+    assert.doesNotMatch(filtered.stderr, /warning/, show(filtered));
   });
 });
