@@ -16,6 +16,7 @@ import { minimizeFailure } from './minimize-failure.js';
 import { outcomeOf } from './outcome.js';
 import type { WorkerPool } from './pool.js';
 import type { FailureInfo } from './protocol.js';
+import { errorMessage } from '../util/errors.js';
 import type { TargetState } from './target-state.js';
 
 export interface Candidate {
@@ -103,7 +104,8 @@ export class Findings {
     }
     this.queued++;
     // A failure of the handling itself (the verifier cannot start: a fuzz file broke on disk)
-    // stops the run with that error (error, onError) instead of escaping as an unhandled rejection.
+    // stops the run with that error (error, onError) instead of escaping as an unhandled rejection,
+    // and the input is written as it was found (nothing found is lost).
     this.pending = this.pending
       .then(() => this.process(c))
       .catch((e: unknown) => {
@@ -111,12 +113,31 @@ export class Findings {
           this.error = { e };
           this.onError(e);
         }
+        this.saveUnchecked(c, e);
       })
       .finally(() => {
         this.queued--;
         this.pendingSigs.delete(key);
       });
     return this.pending;
+  }
+
+  /**
+   * Writes a candidate whose handling failed to its target's testdata as found (not re-checked,
+   * not minimized; `tsfuzz test` judges it again) and says so in a warning.
+   */
+  private saveUnchecked(c: Candidate, e: unknown): void {
+    if (!c.values) return;
+    const t = c.target;
+    let where: string;
+    try {
+      where = path.relative(process.cwd(), writeCorpusEntry(t.testdataDir, t.info.kinds, c.values).path);
+    } catch (w) {
+      where = `nowhere: ${errorMessage(w)}`;
+    }
+    this.opts.reporter.warn(
+      `${t.name}: an input failed (${c.failure.headline}) but could not be re-checked (${errorMessage(e).split('\n')[0]}); written as found, not minimized, to ${where}`,
+    );
   }
 
   /** Whether a failure of `t` with `signature` is already known or being handled. */

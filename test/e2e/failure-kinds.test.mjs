@@ -105,4 +105,22 @@ describe('every failure kind is found, reported, written and reproduced', { conc
       fs.rmSync(dir, { recursive: true, force: true });
     });
   }
+
+  test('a failing input that cannot be re-checked (its fuzz file broke on disk) is still written', async () => {
+    const dir = fixture('breaks');
+    const file = path.join(dir, 'breaks.fuzz.ts');
+    const good = fs.readFileSync(file, 'utf8');
+    const r = await runTsfuzz({ cwd: dir, args: ['fuzz', 'breaks.fuzz.ts', '--fuzztime=200000x', '--parallel=1', '--seed=1'] });
+    assert.equal(r.code, 2, show(r));
+    const m = /^tsfuzz: warning: Breaks: an input failed \(Error: found B\) but could not be re-checked \(breaks\.fuzz\.ts: syntax error[^\n]*\); written as found, not minimized, to testdata\/fuzz\/Breaks\/([0-9a-f]{16})$/m.exec(r.stderr);
+    assert.ok(m, show(r));
+    assert.match(r.stderr, /^tsfuzz: breaks\.fuzz\.ts: syntax error/m, show(r));
+    const [value] = decodeCorpus(readTestdata(dir, 'Breaks', m[1]));
+    assert.equal(value.value[0], 0x42, show(r));
+    // Once the file is mended, the written input reproduces the failure.
+    fs.writeFileSync(file, good.replace("fs.appendFileSync(me, '\\nthis is not TypeScript (\\n');", ''));
+    const again = await runTsfuzz({ cwd: dir, args: ['test', 'breaks.fuzz.ts', `--run=Breaks/${m[1]}`] });
+    assert.equal(again.code, 1, show(again));
+    assert.match(again.stdout, /Error: found B/, show(again));
+  });
 });
