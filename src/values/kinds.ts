@@ -116,9 +116,17 @@ export function describeValue(v: unknown): string {
   if (typeof v === 'string') return `${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)} (string)`;
   if (typeof v === 'bigint') return `${v}n (bigint)`;
   if (typeof v === 'number') return `${Object.is(v, -0) ? '-0' : String(v)} (number)`;
-  if (v instanceof Uint8Array) return `${v.constructor.name}(${v.length})`;
+  if (ArrayBuffer.isView(v)) {
+    // Uint8Array, Buffer, the other typed arrays, DataView: by name, never by their contents.
+    const name = Object.getPrototypeOf(v)?.constructor?.name ?? 'ArrayBufferView';
+    return 'length' in v ? `${name}(${(v as { length: number }).length})` : `${name}(${v.byteLength} bytes)`;
+  }
   if (v === null) return 'null';
   if (Array.isArray(v)) return `array(${v.length})`;
+  if (typeof v === 'object') {
+    const name = Object.getPrototypeOf(v)?.constructor?.name;
+    return name && name !== 'Object' ? `a ${name} object` : 'an object';
+  }
   return `${String(v)} (${typeof v})`;
 }
 

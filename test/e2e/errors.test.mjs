@@ -31,6 +31,7 @@ const CASES = [
   { name: 'a fuzz file that registers no targets', args: ['test', 'empty'], line: /empty\/empty\.fuzz\.ts.*registers no fuzz targets/, both: true },
   { name: 'a malformed testdata file (names the file and line)', args: ['test', 'badtestdata'], line: /badtestdata\/testdata\/fuzz\/Ok\/0123456789abcdef:3\b/, both: true },
   { name: 'a seed of the wrong type (names the target and the seed)', args: ['test', 'seedtype'], line: /seedtype\/seed\.fuzz\.ts.*SeedType.*seed #1.*300/, both: true },
+  { name: 'a typed array of the wrong type as a bytes seed (names its type)', args: ['test', 'seedarray'], line: /seedarray\/seed\.fuzz\.ts.*SeedArray.*seed #0.*Uint16Array\(2\) is not a Uint8Array/, both: true },
   { name: 'one target name in two files of a folder (names both)', args: ['test', 'duplicate'], line: /\bSame\b.*duplicate\/a\.fuzz\.ts.*duplicate\/b\.fuzz\.ts/, both: true },
   // A SyntaxError thrown by code (JSON.parse) while the file loads is not a syntax error in it.
   { name: 'a fuzz file that throws while loading', args: ['test', 'loadthrows'], line: /^tsfuzz: loadthrows\/config\.fuzz\.ts: (?!.*syntax error).*JSON/, both: true },
