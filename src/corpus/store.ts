@@ -319,10 +319,11 @@ export function readCorpusDir(
 /**
  * Turns a folder of raw sample files (images, documents, ...) into inputs for a target whose one
  * argument is `bytes` (the file's bytes) or `string` (the file decoded as UTF-8, invalid
- * sequences becoming U+FFFD). Each entry's id is the corpusFileId of its marshalled text, as if it
- * had been stored. Non-recursive; dot-files skipped; sorted by name. A missing folder throws.
+ * sequences becoming U+FFFD; `onLossy` hears of each such file). Each entry's id is the
+ * corpusFileId of its marshalled text, as if it had been stored. Non-recursive; dot-files skipped;
+ * sorted by name. A missing folder throws.
  */
-export function readRawSamples(dir: string, kind: Kind): CorpusEntry[] {
+export function readRawSamples(dir: string, kind: Kind, onLossy?: (path: string) => void): CorpusEntry[] {
   if (kind.kind !== 'bytes' && kind.kind !== 'string') {
     throw new TypeError(`corpus: raw samples need a bytes or string argument, not ${kind.kind}`);
   }
@@ -333,7 +334,16 @@ export function readRawSamples(dir: string, kind: Kind): CorpusEntry[] {
     const path = join(dir, name);
     const raw = readIfPresent(path);
     if (raw === undefined) continue;
-    const value: Value = kind.kind === 'bytes' ? new Uint8Array(raw) : utf8Loose.decode(raw);
+    let value: Value;
+    if (kind.kind === 'bytes') value = new Uint8Array(raw);
+    else {
+      try {
+        value = utf8Strict.decode(raw);
+      } catch {
+        value = utf8Loose.decode(raw);
+        onLossy?.(path);
+      }
+    }
     entries.push({ id: corpusFileId(marshalCorpusFile([kind], [value])), path, values: [value] });
   }
   return entries;

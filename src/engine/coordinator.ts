@@ -264,7 +264,15 @@ export class Coordinator {
     for (const e of td.entries) t.addEntry({ id: e.id, values: e.values, source: 'testdata' });
     for (const dir of this.o.sampleDirs) {
       if (!takesSamples(kinds)) continue;
-      for (const e of readRawSamples(dir, kinds[0])) t.addEntry({ id: e.id, values: e.values, source: 'cache' });
+      const lossy: string[] = [];
+      const samples = readRawSamples(dir, kinds[0], (p) => lossy.push(p));
+      for (const e of samples) t.addEntry({ id: e.id, values: e.values, source: 'cache' });
+      if (lossy.length > 0) {
+        const rel = (p: string) => path.relative(process.cwd(), p) || p;
+        this.o.reporter.info(
+          `fuzz: note: ${lossy.length} of ${samples.length} files in --corpus=${rel(dir)} are not valid UTF-8 (${rel(lossy[0])}${lossy.length > 1 ? ', …' : ''}); ${t.name} takes a string, so it gets them with U+FFFD in place of the invalid bytes`,
+        );
+      }
     }
     const cache = readCorpusDir(t.cacheDir, kinds, { strict: false });
     for (const e of cache.entries) t.addEntry({ id: e.id, values: e.values, source: 'cache' });
