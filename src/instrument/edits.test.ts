@@ -26,6 +26,7 @@ const render = (out: TextBuffer, code: number): void => {
   out.str('#');
   out.int(code);
 };
+const renderedFirst = (): number => 35; // '#'
 
 interface Ins {
   pos: number;
@@ -35,24 +36,44 @@ interface Ins {
   tail: string;
 }
 
-/** The expected output (magic-string order at one offset: prepends latest first, then appends in order) and the output offset of each original character. */
+/**
+ * The expected output (magic-string order at one offset: prepends latest first, then appends in
+ * order; a space where inserted text meets a word character) and the output offset of each
+ * original character.
+ */
 function reference(src: string, ins: Ins[], updates: Map<number, [number, string]>): { code: string; at: Int32Array } {
   const at = new Int32Array(src.length).fill(-1);
   const byPos = new Map<number, Ins[]>();
   for (const i of ins) (byPos.get(i.pos) ?? byPos.set(i.pos, []).get(i.pos)!).push(i);
   let out = '';
-  const piece = (i: Ins): string => i.text + (i.code >= 0 ? `#${i.code}` : '') + i.tail;
+  let afterInsert = false;
+  const apart = (c: number): void => {
+    if (isWord(c) && out.length > 0 && isWord(out.charCodeAt(out.length - 1))) out += ' ';
+  };
+  const put = (s: string): void => {
+    if (s.length === 0) return;
+    apart(s.charCodeAt(0));
+    out += s;
+    afterInsert = true;
+  };
+  const piece = (i: Ins): void => {
+    put(i.text);
+    if (i.code >= 0) put(`#${i.code}`);
+    put(i.tail);
+  };
   for (let p = 0; p <= src.length; ) {
     const here = byPos.get(p) ?? [];
-    out += here.filter((i) => !i.append).reverse().map(piece).join('');
-    out += here.filter((i) => i.append).map(piece).join('');
+    here.filter((i) => !i.append).reverse().forEach(piece);
+    here.filter((i) => i.append).forEach(piece);
     if (p === src.length) break;
     const u = updates.get(p);
     if (u) {
-      out += u[1];
+      put(u[1]);
       p = u[0];
       continue;
     }
+    if (afterInsert) apart(src.charCodeAt(p));
+    afterInsert = false;
     at[p] = out.length;
     out += src[p];
     p++;
@@ -84,7 +105,7 @@ function positions(s: string): { line: Int32Array; col: Int32Array } {
   return { line, col };
 }
 
-const isWord = (c: number): boolean => /[\w$]/.test(String.fromCharCode(c)) || c > 127;
+const isWord = (c: number): boolean => /[\w$\\]/.test(String.fromCharCode(c)) || c > 127;
 
 const PIECES = ['x', 'y1 + 2', 'if(a){', '}', '  ', '\t', '\r\n', '\n', '\r', '\u2028', 'é', '世界', 'const $v = "s";', '(', ')', 'a.b(c)'];
 const TEXTS = ['(', '))', ';', '', 'ab,', '{', '世'];
@@ -97,7 +118,7 @@ function source(r: (n: number) => number, n: number): string {
 
 function check(src: string, seed: number, identity: boolean): void {
   const r = rng(seed);
-  const ed = new Edits(src, render);
+  const ed = new Edits(src, render, renderedFirst);
   const ins: Ins[] = [];
   const updates = new Map<number, [number, string]>();
   // A few replacements of short non-overlapping ranges that hold no line break.
@@ -159,10 +180,10 @@ describe('edit list output and map', () => {
   });
 
   it('handles a Latin-1 text widened by an inserted character, and no edits at all', () => {
-    const ed = new Edits('ab\ncd', render);
+    const ed = new Edits('ab\ncd', render, renderedFirst);
     ed.appendLeft(1, 'é', -1, '');
     ed.appendLeft(4, '世', 12, ')');
-    assert.equal(ed.build(true).out.toString(), 'aéb\nc世#12)d');
+    assert.equal(ed.build(true).out.toString(), 'a é b\nc 世#12)d'); // é and 世 may be identifier characters
     const none = new Edits('x\ny', render).build(true);
     assert.equal(none.out.toString(), 'x\ny');
     assert.equal(none.mappings, 'A;A;'); // identity: nothing moved, nothing mapped (see map-writer.ts on the last ';')
@@ -171,7 +192,7 @@ describe('edit list output and map', () => {
   it('an identity map is much smaller than a full one when edits are sparse', () => {
     const src = Array.from({ length: 200 }, (_, i) => `  const v${i} = f(a, b) + g[c];`).join('\n');
     const sizes = [true, false].map((identity) => {
-      const ed = new Edits(src, render);
+      const ed = new Edits(src, render, renderedFirst);
       for (let i = 0; i < src.length; i += 400) ed.appendLeft(i, '(', 5, ',');
       return ed.build(identity).mappings.length;
     });

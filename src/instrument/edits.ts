@@ -7,7 +7,8 @@
  * rendered straight into the output by the `render` callback), then `tail`; so the ~100k
  * snippets per MB of source are never built as strings.
  * Rule: original text is copied verbatim, and every original token start keeps its position
- * in the map (see map-writer.ts).
+ * in the map (see map-writer.ts). Where inserted text would touch a word character on either
+ * side (minified code: `case"a":`, `for(k in"s"==typeof o)`), a space keeps the tokens apart.
  */
 import { MappingWriter } from './map-writer.js';
 import { TextBuffer } from './text-buffer.js';
@@ -27,6 +28,15 @@ export interface Editor {
 /** Writes the text of a snippet code (emit.ts's `renderCode`). */
 export type Renderer = (out: TextBuffer, code: number) => void;
 
+/**
+ * A character that can continue an identifier, keyword or number, so that two of them written
+ * side by side would merge into one token (non-ASCII counted, as it may be an identifier part;
+ * `\` starts a unicode escape in an identifier).
+ */
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c === 92 || c >= 128;
+}
+
 export class Edits implements Editor {
   // Insertion i: sort key (offset, then magic-string's order at one offset), text, code, tail.
   // Preallocated from the source size (about one insertion per 40 characters of real code):
@@ -41,6 +51,8 @@ export class Edits implements Editor {
   constructor(
     readonly original: string,
     private readonly render: Renderer,
+    /** The first character `render` writes for a code (unknown: assume a word character). */
+    private readonly renderedFirst: (code: number) => number = () => 97,
   ) {
     const cap = Math.max(256, Math.ceil(original.length / 24));
     this.keys = new Float64Array(cap);
@@ -107,18 +119,40 @@ export class Edits implements Editor {
     const map = new MappingWriter(src, identity);
     let at = 0; // next original offset to copy
     let u = 0; // next update (index into starts)
+    /** Whether the last text written was inserted (not original). */
+    let afterInsert = false;
+    // Before text that starts with character `c`, when inserted text meets a word character.
+    const apart = (c: number): void => {
+      if (isWordChar(c) && isWordChar(out.last())) {
+        map.inserted(' ');
+        out.str(' ');
+      }
+    };
+    const insert = (text: string): void => {
+      if (text.length === 0) return;
+      apart(text.charCodeAt(0));
+      map.inserted(text);
+      out.str(text);
+      afterInsert = true;
+    };
     const copyTo = (end: number): void => {
       while (at < end) {
         while (u < starts.length && starts[u] < at) u++; // inside an earlier update: dropped
         if (u < starts.length && starts[u] === at) {
           const [uEnd, text] = this.updates.get(at)!;
+          if (text.length > 0) apart(text.charCodeAt(0));
           map.replaced(at, uEnd, text);
           out.str(text);
+          if (text.length > 0) afterInsert = true;
           at = uEnd;
           u++;
           continue;
         }
         const stop = u < starts.length && starts[u] < end ? starts[u] : end;
+        if (afterInsert) {
+          apart(src.charCodeAt(at));
+          afterInsert = false;
+        }
         map.original(at, stop);
         out.slice(src, at, stop, latin1);
         at = stop;
@@ -130,22 +164,16 @@ export class Edits implements Editor {
       const low = key - pos * POS_MUL;
       const seq = low >= SEQ_BITS ? low - SEQ_BITS : SEQ_BITS - 1 - low;
       copyTo(pos);
-      const text = texts[seq];
-      if (text.length > 0) {
-        map.inserted(text);
-        out.str(text);
-      }
+      insert(texts[seq]);
       const code = codes[seq];
       if (code >= 0) {
+        apart(this.renderedFirst(code));
         const before = out.length;
         render(out, code);
         map.insertedChars(out.length - before);
+        afterInsert = true;
       }
-      const tail = tails[seq];
-      if (tail.length > 0) {
-        map.inserted(tail);
-        out.str(tail);
-      }
+      insert(tails[seq]);
     }
     copyTo(src.length);
     return { out, mappings: map.toString() };

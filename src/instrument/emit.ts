@@ -84,6 +84,11 @@ export function renderCode(out: TextBuffer, code: number): void {
   if (kind === K_HIT_UNSAFE) out.codes(CLOSE_CODES);
 }
 
+/** The first character renderCode writes for a code (a digit for a site id, else `(`). */
+export function renderedFirst(code: number): number {
+  return code % 4 === K_SITE ? 48 : 40;
+}
+
 /** What a traced method reports, by receiver type. */
 interface MethodHook {
   /** Op code when the receiver is a primitive string. */

@@ -50,6 +50,11 @@ export class TextBuffer {
     this.bytes = undefined;
   }
 
+  /** The code of the last character written, or -1 while empty. */
+  last(): number {
+    return this.length === 0 ? -1 : (this.bytes ?? this.wide!)[this.length - 1];
+  }
+
   /** Appends `s` (`latin1`: as in `slice`). */
   str(s: string, latin1 = false): void {
     this.slice(s, 0, s.length, latin1);

@@ -236,6 +236,46 @@ describe('semantics of odd syntax', () => {
     assert.ok(l.result.edges > 60);
     parseScript(l.result.code, { globalReturn: true, next: true });
   });
+  it('minified code: inserted calls never merge with a keyword before them', async () => {
+    // Minifiers drop the space between a keyword and a literal (`case"a"`, `in"s"`); a compare
+    // hook inserted there once produced `case__tsfz_q8(` (found instrumenting dayjs, jquery.min,
+    // markdown-it, luxon.min, prettier and 80 other files of popular packages).
+    const src = 'function sw(x){switch(x){case"a":return 1;case-1:return 2;case.5:return 3;default:return 0}}' +
+      'function fi(o){var k,n=0;for(k in"s"==typeof o&&o)n++;return n}' +
+      'function fo(s){var r="";for(const c of"ab"<s?"xy":"z")r+=c;return r}' +
+      'function misc(y){if(y)return"x"==y;else return typeof"x"=="string"&&void"x"===void 0&&delete"a"==y}' +
+      'function*g(b){yield"a"==b}async function aw(b){return await"a"==b}' +
+      'exports.run=async()=>[sw("a"),sw(-1),sw(.5),sw(9),fi({a:1,b:2}),fi("s"),fo("b"),fo("a"),misc("x"),misc(0),[...g("a")],await aw("a")];';
+    const plainMod = { exports: {} as { run: () => Promise<unknown> } };
+    new Function('module', 'exports', src)(plainMod, plainMod.exports);
+    const l = loadCjs(src);
+    assert.deepEqual(await (l.exports.run as () => Promise<unknown>)(), await plainMod.exports.run());
+    assert.doesNotMatch(l.result.code, /(case|in|of|return|typeof|void|delete|else|yield|await)__tsfz/);
+  });
+  it('code without semicolons: a statement that now starts with `(` does not continue the line before', () => {
+    // `let b = 1` then `"abc".slice(1).includes("b")`: the captured receiver made it
+    // `(__tsfz_v="abc".slice(1)).includes(…)`, which JavaScript read as a call of `1`.
+    const statements = ['q.s.includes("b")', '"abc".slice(1).includes("b")', 'new Map([[1, 2]]).has(1)', 'this.m.has(1)', 'q.m.get(1)?.toString()', 'o?.f?.(1)', 'a && q.s.startsWith("x")', 'q.s.indexOf("b") >= 0'];
+    const contexts = [['', ''], ['if (a) ', ''], ['lbl: ', ''], ['{ ', ' }'], ['switch (a) { case 1: ', ' }']];
+    for (const prev of ['let b = 1', 'let b = q.n', 'let b = x++']) {
+      for (const st of statements) {
+        for (const [open, close] of contexts) {
+          const src = `var a = 1, x = 0, o = { f: (v) => v }, q = { s: "abc", n: 5, m: new Map([[1, 2]]) }\n${prev}\n${open}${st}${close}\nexports.r = [b, x]`;
+          const run = (code: string): unknown => {
+            const exports: Record<string, unknown> = {};
+            try {
+              new Function('exports', code).call({ m: new Map() }, exports);
+            } catch (e) {
+              exports.error = (e as Error).message;
+            }
+            return exports;
+          };
+          const code = transformSource(src, '/x/asi.js', { instrument: true, format: 'commonjs' }).code;
+          assert.deepEqual(run(code), run(src), src);
+        }
+      }
+    }
+  });
 });
 
 describe('output', () => {

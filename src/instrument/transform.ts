@@ -11,7 +11,7 @@
 import { pathToFileURL } from 'node:url';
 import vm from 'node:vm';
 import { parseModule, parseScript, type ESTree } from 'meriyah';
-import { NO_CODE, SiteEmitter, renderCode } from './emit.js';
+import { NO_CODE, SiteEmitter, renderCode, renderedFirst } from './emit.js';
 import { Edits } from './edits.js';
 import { isTypeScriptFile } from './filter.js';
 import { INSTRUMENTED_MARKER } from './revision.js';
@@ -114,7 +114,7 @@ function plan(code: string, filename: string, opts: TransformOptions): Plan | { 
   } catch (e) {
     return { parseError: e };
   }
-  const ms = new Edits(code, renderCode);
+  const ms = new Edits(code, renderCode, renderedFirst);
   const em = new SiteEmitter(format === 'module');
   const visitor = new Visitor(code, ms, em, { compares: opts.compares ?? true });
   visitor.program(program);

@@ -55,7 +55,22 @@ export class Visitor {
     for (const s of prog.body) this.visit(s);
   }
 
+  /**
+   * Start of the expression statement being visited, until something is inserted there. A
+   * statement that now starts with `(` could continue the line before it in code without
+   * semicolons (`a = b` then `(__tsfz_v=x()).includes(y)` would call `b`), so such an insertion
+   * gets a `;` in front (an empty statement: harmless in a statement list, and statements used as
+   * branch bodies are inside the braces `branch` adds).
+   */
+  private stmtStart = -1;
+  private guardAsi(pos: number, first: string): void {
+    if (pos !== this.stmtStart) return;
+    this.stmtStart = -1;
+    if (first === '(') this.ms.appendLeft(pos, ';', NO_CODE, '');
+  }
+
   private open(pos: number, text: string): void {
+    this.guardAsi(pos, text[0]);
     this.ms.appendLeft(pos, text, NO_CODE, '');
   }
   private close(pos: number, text: string): void {
@@ -63,6 +78,7 @@ export class Visitor {
   }
   /** Opening `<head><increment of a new edge><tail>`. */
   private openHit(pos: number, head: string, tail: string): void {
+    this.guardAsi(pos, head.length > 0 ? head[0] : '('); // a hit starts with `(`
     this.ms.appendLeft(pos, head, hitCode(this.em.edge(), this.u), tail);
   }
   /** Closing `<head><increment of a new edge><tail>`. */
@@ -196,6 +212,13 @@ export class Visitor {
       case 'TemplateElement': {
         const s = node.value && node.value.cooked;
         if (typeof s === 'string' && s.length >= 2 && s.length <= 64) this.addLiteral(s);
+        return;
+      }
+      case 'ExpressionStatement': {
+        const saved = this.stmtStart;
+        this.stmtStart = node.start;
+        this.visit(node.expression);
+        this.stmtStart = saved;
         return;
       }
       case 'PrivateIdentifier':
