@@ -1,5 +1,6 @@
-// Instruments every JavaScript file under the given folders (e.g. a node_modules full of popular
-// packages) and checks that V8 still compiles each output whenever it compiles the input. Prints
+// Instruments every JavaScript and TypeScript file under the given folders (e.g. a node_modules
+// full of popular packages) and checks that V8 compiles each output (for JavaScript: whenever it
+// compiles the input; for TypeScript, whose input V8 cannot judge: whenever types strip). Prints
 // each file that breaks, then a summary line; exits 1 if any broke. A developer's tool for
 // transform changes, too slow for `npm test` on a large tree:
 //   npm run build && node scripts/check-instrument.mjs /path/to/node_modules [more folders]
@@ -24,7 +25,7 @@ function* jsFiles(dir) {
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) yield* jsFiles(p);
-    else if (e.isFile() && /\.(c|m)?js$/.test(e.name)) yield p;
+    else if (e.isFile() && /\.(c|m)?[jt]s$/.test(e.name) && !/\.d\.(c|m)?ts$/.test(e.name)) yield p;
   }
 }
 
@@ -44,12 +45,14 @@ for (const root of roots) {
     const source = fs.readFileSync(file, 'utf8');
     if (source.length > 20_000_000) continue;
     n.files++;
-    const format = file.endsWith('.mjs') ? 'module' : file.endsWith('.cjs') ? 'commonjs' : undefined;
+    const format = /\.m[jt]s$/.test(file) ? 'module' : /\.c[jt]s$/.test(file) ? 'commonjs' : undefined;
+    const ts = /ts$/.test(file);
     let r;
     try {
       r = transformSource(source, file, { instrument: true, format });
-    } catch {
-      n.uncompilable++; // a syntax error V8 agrees with (the transform checks that)
+    } catch (e) {
+      n.uncompilable++; // JavaScript: a syntax error V8 agrees with (the transform checks that)
+      if (ts) console.log(`types not stripped: ${file}: ${e.message.split('\n')[0]}`);
       continue;
     }
     if (r.warning) {
@@ -57,7 +60,7 @@ for (const root of roots) {
       console.log(`not instrumented: ${r.warning}`);
       continue;
     }
-    if (compileError(source.replace(/^#!.*/, ''), r.format)) {
+    if (!ts && compileError(source.replace(/^#!.*/, ''), r.format)) {
       n.uncompilable++;
       continue;
     }

@@ -2,10 +2,12 @@
  * TypeScript → JavaScript with amaro (Node's own type stripper). Strip-only mode replaces types
  * with whitespace, so positions are unchanged and no source map is needed; files using
  * non-erasable syntax (enums, namespaces, parameter properties, `<T>x` casts) fall back to
- * amaro's transform mode, which returns a map from the JS back to the .ts. Called by transform.ts.
+ * amaro's transform mode, which returns a map from the JS back to the .ts. Imports used only as
+ * types are then removed (elide.ts), as tsc and esbuild do. Called by transform.ts.
  * Rule: never return JavaScript whose positions differ from the .ts without also returning a map.
  */
 import { createRequire } from 'node:module';
+import { elideTypeOnlyImports } from './elide.js';
 import { decodeMappings, type DecodedMappings } from './sourcemap.js';
 
 interface AmaroOutput {
@@ -38,17 +40,20 @@ export interface Stripped {
 
 export function stripTypes(source: string, filename: string): Stripped {
   const a = loadAmaro();
+  let stripped: string | undefined;
   try {
-    return { code: a.transformSync(source, { mode: 'strip-only', filename }).code };
+    stripped = a.transformSync(source, { mode: 'strip-only', filename }).code;
   } catch (e) {
     if (!isSwcError(e) || e.code !== 'UnsupportedSyntax') throw toSyntaxError(e, filename);
   }
+  if (stripped !== undefined) return { code: elideTypeOnlyImports(stripped) };
+  let out: AmaroOutput;
   try {
-    const out = a.transformSync(source, { mode: 'transform', filename, sourceMap: true });
-    return { code: out.code, map: out.map ? decodeMappings(JSON.parse(out.map).mappings) : undefined };
+    out = a.transformSync(source, { mode: 'transform', filename, sourceMap: true });
   } catch (e) {
     throw toSyntaxError(e, filename);
   }
+  return { code: elideTypeOnlyImports(out.code), map: out.map ? decodeMappings(JSON.parse(out.map).mappings) : undefined };
 }
 
 function isSwcError(e: unknown): e is SwcError {
