@@ -4,6 +4,8 @@
  * coordinator. Errors are UserErrors naming the file: a syntax error, a missing import, a file
  * that registers nothing, two targets with one name in one directory.
  */
+import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { registry, type RegisteredTarget } from '../api/registry.js';
@@ -28,18 +30,45 @@ function loadErrorLine(file: string, e: unknown): string {
     const ours = /^(\/[^\s]*?:\d+:\d+): /.exec(msg);
     if (ours) msg = msg.slice(ours[0].length);
     const nodes = /^((?:file:\/\/)?\/[^\n]*?:\d+)\n/.exec(stack);
-    const loc = ours ? ours[1] : nodes ? nodes[1].replace(/^file:\/\//, '') : undefined;
+    const loc = ours ? ours[1] : nodes ? nodes[1].replace(/^file:\/\//, '') : locateSyntaxError(file);
     const shownWhere = loc ? ` (${path.relative(process.cwd(), loc) || loc})` : '';
     // ESM syntax where Node's rules say CommonJS (an extension or package "type" decides).
     const hint = /Cannot use import statement outside a module|module goal/.test(msg)
       ? /\.c[jt]s$/i.test(file)
         ? '; .cts and .cjs files are CommonJS: use require() (in TypeScript also import x = require(...)), or rename the file to .mts/.mjs'
         : '; the file is CommonJS by Node\'s rules: add "type": "module" to package.json, or rename it to .mts/.mjs'
-      : '';
+      : loc && /^Invalid or unexpected token$/.test(msg) && /^\s*@[\w$]|[\s{;]@[\w$][\w$.]*(\(|\s+[\w$#])/.test(lineAt(loc))
+        ? '; decorators are not supported: Node cannot run them yet, and tsfuzz strips types without transforming decorators'
+        : '';
     return `${rel}: syntax error: ${msg}${shownWhere}${hint}`;
   }
   const where = frames[0] ? ` (${path.relative(process.cwd(), frames[0].file)}:${frames[0].line}:${frames[0].col})` : '';
   return `${rel}: failed to load: ${e.name}: ${msg}${where}`;
+}
+
+/** The text of line `file:line` (`loc`), or '' if it cannot be read. */
+function lineAt(loc: string): string {
+  const m = /^(.*):(\d+)(?::\d+)?$/.exec(loc);
+  try {
+    return m ? (fs.readFileSync(m[1], 'utf8').split('\n')[Number(m[2]) - 1] ?? '') : '';
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Where V8 found a syntax error that reached us without a location (an ES module's compile error:
+ * Node 20 keeps its `file:line` only for the report of an uncaught error), as a `/path:line`: the
+ * fuzz file is imported again in a child process with the same type stripping, and the first line
+ * Node prints for the uncaught error is read. No user code runs there (a module graph that does
+ * not compile is not evaluated). Undefined if that does not tell.
+ */
+function locateSyntaxError(file: string): string | undefined {
+  const register = new URL('../instrument/register.js', import.meta.url).href;
+  const script = `import { registerLoader } from ${JSON.stringify(register)}; registerLoader({ instrument: false }); await import(${JSON.stringify(pathToFileURL(file).href)});`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8', timeout: 20_000, stdio: ['ignore', 'ignore', 'pipe'] });
+  const m = /^(?:file:\/\/)?(\/[^\n]*?:\d+)\n/.exec(r.stderr ?? '');
+  return m ? decodeURIComponent(m[1]) : undefined;
 }
 
 /** Imports each fuzz file in order and returns the targets registered, in registration order. */

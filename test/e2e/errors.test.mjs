@@ -26,7 +26,10 @@ const CASES = [
   { name: 'a path that does not exist', args: ['test', 'no-such-folder'], line: /no-such-folder/ },
   { name: 'no fuzz files found', args: ['test', 'nofiles'], line: /no fuzz files.*nofiles/, both: true },
   { name: 'a fuzz file with a syntax error', args: ['test', 'syntax'], line: /syntax\/broken\.fuzz\.ts.*syntax error.*broken\.fuzz\.ts:4/, both: true },
-  { name: 'a .mjs fuzz file with a syntax error', args: ['test', 'syntax-mjs'], line: /syntax-mjs\/broken\.fuzz\.mjs.*syntax error/, both: true },
+  { name: 'a .mjs fuzz file with a syntax error', args: ['test', 'syntax-mjs'], line: /syntax-mjs\/broken\.fuzz\.mjs.*syntax error.*broken\.fuzz\.mjs:4\b/, both: true },
+  // Node 20 reports an ES module's compile error without its file: tsfuzz finds it.
+  { name: 'a syntax error in a module the fuzz file imports (names it and the line)', args: ['test', 'syntax-import'], line: /syntax-import\/imp\.fuzz\.ts: syntax error: .*\(syntax-import\/lib\.mjs:3\b/, both: true },
+  { name: 'a decorator (names the file and line, says why)', args: ['test', 'decorators'], line: /decorators\/service\.fuzz\.ts: syntax error: .*\(decorators\/service\.ts:6\); decorators are not supported/, both: true },
   { name: 'a fuzz file importing a missing module', args: ['test', 'missing'], line: /missing\/missing\.fuzz\.ts.*no-such-module/, both: true },
   { name: 'a fuzz file that registers no targets', args: ['test', 'empty'], line: /empty\/empty\.fuzz\.ts.*registers no fuzz targets/, both: true },
   { name: 'a malformed testdata file (names the file and line)', args: ['test', 'badtestdata'], line: /badtestdata\/testdata\/fuzz\/Ok\/0123456789abcdef:3\b/, both: true },
