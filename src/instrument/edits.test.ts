@@ -134,7 +134,7 @@ function check(src: string, seed: number, identity: boolean): void {
     ed.update(start, end, text);
   }
   const inside = (p: number): boolean => [...updates].some(([s, [e]]) => p > s && p < e);
-  for (let k = 0; k < 200; k++) {
+  for (let k = 0; k < Math.max(200, src.length / 40); k++) {
     const pos = r(src.length + 1);
     if (inside(pos) || (src[pos - 1] === '\r' && src[pos] === '\n')) continue; // never inside a token or a CR LF
     const i: Ins = { pos, append: r(2) === 0, text: TEXTS[r(TEXTS.length)], code: r(3) === 0 ? r(1000) : -1, tail: TEXTS[r(TEXTS.length)] };
@@ -174,6 +174,15 @@ describe('edit list output and map', () => {
   it('matches the reference output and maps every token start exactly', () => {
     for (let seed = 1; seed <= 60; seed++) {
       const src = source(rng(seed * 7919), 400 + (seed % 5) * 300);
+      check(src, seed, true);
+      check(src, seed, false);
+    }
+  });
+
+  it('maps texts of thousands of lines the same (their maps are encoded a chunk of lines at a time)', () => {
+    for (const seed of [3, 4]) {
+      const src = source(rng(seed), 90_000);
+      assert.ok(src.split('\n').length > 2500, 'more lines than two chunks');
       check(src, seed, true);
       check(src, seed, false);
     }

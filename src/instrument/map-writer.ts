@@ -1,5 +1,6 @@
 /**
- * Streams the `mappings` of an output assembled from one original text (edits.ts): pieces of the
+ * Collects the `mappings` of an output assembled from one original text (edits.ts), encoded at the
+ * end by @jridgewell/sourcemap-codec (sourcemap.ts): pieces of the
  * original copied verbatim and in order, inserted text, and replaced ranges. Segments: original
  * text gets one at the start of every line, word and punctuation character (whitespace none) —
  * magic-string's `hires: 'boundary'`, every position a stack frame can name — a replaced range
@@ -15,19 +16,31 @@
  * Rule: every position a frame can name resolves to its original line and column; line breaks
  * are V8's (LF, CR not before LF, U+2028, U+2029).
  */
-import { VlqWriter } from './sourcemap.js';
+import { encodeChunk, type ChunkCarry, type SourceMapSegment } from './sourcemap.js';
+
+/** Generated lines encoded at a time. */
+const CHUNK_LINES = 1024;
 
 export class MappingWriter {
-  private readonly w: VlqWriter;
+  // Segments are encoded a chunk of lines at a time and their arrays reused for the next chunk:
+  // a 9 MB file has ~800k of them, and keeping them all until one encode at the end cost ~0.3 s
+  // (allocation and garbage collection) on typescript.js.
+  /** The encoded chunks so far. */
+  private readonly parts: string[] = [];
+  private readonly carry: ChunkCarry = { started: false, line: 0, col: 0 };
+  /** Line arrays (reused): lines[0..nLines) are the chunk's finished lines, `line` = lines[nLines]. */
+  private readonly lines: SourceMapSegment[][] = [[]];
+  private nLines = 0;
+  private line: SourceMapSegment[] = this.lines[0];
+  /** Segment arrays (reused): 4-field and 1-field ones, the first used4/used1 taken in this chunk. */
+  private readonly pool4: [number, number, number, number][] = [];
+  private used4 = 0;
+  private readonly pool1: [number][] = [];
+  private used1 = 0;
   private genLine = 0;
   private genCol = 0;
   private srcLine = 0;
   private srcCol = 0;
-  // Encoding state: generated column of the line's last segment, source position of the map's last 4-field one.
-  private lastGenCol = 0;
-  private lastSrcLine = 0;
-  private lastSrcCol = 0;
-  private segsOnLine = 0;
   /** The line's last segment is a 1-field ("unmapped") one. */
   private unmapped = false;
   /** Only LF (or CR LF) ends lines in the original, so line ends can be found with indexOf. */
@@ -41,22 +54,25 @@ export class MappingWriter {
     private readonly identity: boolean,
   ) {
     this.lfOnly = !/\r(?!\n)|[\u2028\u2029]/.test(src);
-    // An identity map of instrumented code is about 40% of the source; untouched capacity is free.
-    this.w = new VlqWriter(Math.max(1 << 16, src.length));
   }
 
   private mapped(): void {
-    this.w.segment4(this.segsOnLine++ > 0 ? 44 : 0, this.genCol - this.lastGenCol, 0, this.srcLine - this.lastSrcLine, this.srcCol - this.lastSrcCol);
-    this.lastGenCol = this.genCol;
-    this.lastSrcLine = this.srcLine;
-    this.lastSrcCol = this.srcCol;
+    let s = this.pool4[this.used4];
+    if (s === undefined) s = this.pool4[this.used4] = [0, 0, 0, 0];
+    this.used4++;
+    s[0] = this.genCol;
+    s[2] = this.srcLine;
+    s[3] = this.srcCol;
+    this.line.push(s);
     this.unmapped = false;
   }
 
   private unmappedSegment(): void {
-    if (this.segsOnLine++ > 0) this.w.byte(44);
-    this.w.vlq(this.genCol - this.lastGenCol);
-    this.lastGenCol = this.genCol;
+    let s = this.pool1[this.used1];
+    if (s === undefined) s = this.pool1[this.used1] = [0];
+    this.used1++;
+    s[0] = this.genCol;
+    this.line.push(s);
     this.unmapped = true;
   }
 
@@ -66,11 +82,11 @@ export class MappingWriter {
   }
 
   private newGenLine(): void {
-    this.w.byte(59);
+    if (++this.nLines === CHUNK_LINES) this.flush(this.nLines);
+    this.line = this.lines[this.nLines] ??= [];
+    this.line.length = 0;
     this.genLine++;
     this.genCol = 0;
-    this.lastGenCol = 0;
-    this.segsOnLine = 0;
     this.unmapped = false;
   }
 
@@ -176,11 +192,21 @@ export class MappingWriter {
     return -1;
   }
 
+  /** The encoded `mappings`; call once, at the end. */
   toString(): string {
     // Node (20, at least) misreads a 1-field segment at the very end of `mappings` (it goes on
     // decoding source fields past the end): close the line, an empty line after it is harmless.
-    if (this.unmapped && this.segsOnLine > 0) this.newGenLine();
-    return this.w.toString();
+    if (this.unmapped && this.line.length > 0) this.newGenLine();
+    this.flush(this.nLines + 1);
+    return this.parts.join(';');
+  }
+
+  /** Encodes the chunk's first n lines and frees its arrays for reuse. */
+  private flush(n: number): void {
+    this.parts.push(encodeChunk(this.lines.slice(0, n), this.carry));
+    this.nLines = 0;
+    this.used4 = 0;
+    this.used1 = 0;
   }
 }
 

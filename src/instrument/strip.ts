@@ -8,7 +8,6 @@
  */
 import { createRequire } from 'node:module';
 import { elideTypeOnlyImports } from './elide.js';
-import { decodeMappings, type DecodedMappings } from './sourcemap.js';
 
 interface AmaroOutput {
   code: string;
@@ -34,8 +33,8 @@ function loadAmaro(): Amaro {
 
 export interface Stripped {
   code: string;
-  /** Present when positions moved (transform mode): maps `code` back to the .ts source. */
-  map?: DecodedMappings;
+  /** Present when positions moved (transform mode): maps `code` back to the .ts source (encoded `mappings`). */
+  map?: string;
 }
 
 export function stripTypes(source: string, filename: string): Stripped {
@@ -53,7 +52,7 @@ export function stripTypes(source: string, filename: string): Stripped {
   } catch (e) {
     throw toSyntaxError(e, filename);
   }
-  return { code: elideTypeOnlyImports(out.code), map: out.map ? decodeMappings(JSON.parse(out.map).mappings) : undefined };
+  return { code: elideTypeOnlyImports(out.code), map: out.map ? (JSON.parse(out.map) as { mappings: string }).mappings : undefined };
 }
 
 function isSwcError(e: unknown): e is SwcError {

@@ -15,7 +15,7 @@ import { NO_CODE, SiteEmitter, renderCode, renderedFirst } from './emit.js';
 import { Edits } from './edits.js';
 import { isTypeScriptFile } from './filter.js';
 import { INSTRUMENTED_MARKER } from './revision.js';
-import { composeMappings, decodeMappings, encodeMappings, inlineMapComment, type DecodedMappings } from './sourcemap.js';
+import { composeMappings, inlineMapComment } from './sourcemap.js';
 import { stripTypes } from './strip.js';
 import { Visitor } from './visitor.js';
 
@@ -53,7 +53,7 @@ const PARSE_OPTIONS = { ranges: { start: true, end: true, range: false }, next: 
 export function transformSource(source: string, filename: string, opts: TransformOptions): TransformResult {
   const ts = isTypeScriptFile(filename);
   let code = source;
-  let inner: DecodedMappings | undefined;
+  let inner: string | undefined;
   if (ts) {
     const stripped = stripTypes(source, filename);
     code = stripped.code;
@@ -63,7 +63,7 @@ export function transformSource(source: string, filename: string, opts: Transfor
 
   if (!opts.instrument) {
     const format = opts.format ?? detectFormat(code);
-    if (inner) code += '\n' + inlineMapComment(mapSource, encodeMappings(inner));
+    if (inner) code += '\n' + inlineMapComment(mapSource, inner);
     return { code, edges: 0, compareSites: 0, literals: [], format };
   }
 
@@ -74,17 +74,17 @@ export function transformSource(source: string, filename: string, opts: Transfor
     const e = planned.parseError;
     if (!v8AcceptsScript(code)) throw new SyntaxError(`${filename}:${describeParseError(e)}`);
     const warning = `tsfuzz: cannot instrument ${filename}: ${describeParseError(e)}; loading it without coverage`;
-    if (inner) code += '\n' + inlineMapComment(mapSource, encodeMappings(inner));
+    if (inner) code += '\n' + inlineMapComment(mapSource, inner);
     return { code, edges: 0, compareSites: 0, literals: [], format: opts.format ?? 'commonjs', warning };
   }
   const { ms, em, literals, format } = planned;
   if (!ms) {
-    if (inner) code += '\n' + inlineMapComment(mapSource, encodeMappings(inner));
+    if (inner) code += '\n' + inlineMapComment(mapSource, inner);
     return { code, edges: 0, compareSites: 0, literals, format };
   }
 
   const { out, mappings: own } = ms.build(inner === undefined);
-  const mappings = inner ? encodeMappings(composeMappings(decodeMappings(own), inner)) : own;
+  const mappings = inner ? composeMappings(own, inner) : own;
   // The marker goes last so that loaders can recognise our output in O(1); V8 takes the
   // sourceMappingURL comment from anywhere in the file.
   out.str('\n');
