@@ -3,6 +3,7 @@
  * format rules (extension, nearest package.json "type", node_modules boundary).
  */
 import assert from 'node:assert/strict';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,13 @@ describe('globs', () => {
     assert.ok(m('**/[ab].js', '/x/b.js'));
     assert.ok(!m('**/[!ab].js', '/x/b.js'));
     assert.ok(m('**/a.b+c.js', '/x/a.b+c.js'));
+    // pnpm's layout: dot folders match like any other.
+    assert.ok(m('**/node_modules/typescript/**', '/p/node_modules/.pnpm/typescript@5.9.3/node_modules/typescript/lib/typescript.js'));
+  });
+  it('leaves no copy of its glob library in the CommonJS cache (user code may load its own)', () => {
+    m('**/x', '/x');
+    const require = createRequire(import.meta.url);
+    assert.deepEqual(Object.keys(require.cache).filter((k) => k.includes(`${path.sep}picomatch${path.sep}`)), []);
   });
 });
 

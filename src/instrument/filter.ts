@@ -5,8 +5,10 @@
  * Rule: type stripping applies to every TypeScript file; instrumentation only to selected files.
  */
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type PicomatchModule from 'picomatch';
 import type { ModuleFormat } from './transform.js';
 
 export interface LoaderOptions {
@@ -27,47 +29,32 @@ function toSlash(p: string): string {
 }
 
 /**
- * A glob as a RegExp over '/'-separated absolute paths: `**` any depth, `*` and `?` within a
- * segment, `{a,b}` alternatives, `[...]` classes. A relative pattern matches at any depth
- * (`node_modules/x/**` = `**\/node_modules/x/**`).
+ * A glob (picomatch syntax) as a RegExp over '/'-separated absolute paths: `**` any depth, `*`
+ * and `?` within a segment, `{a,b}` alternatives, `[...]` classes; dot folders match like any
+ * other (pnpm keeps packages under `node_modules/.pnpm/`). A relative pattern matches at any
+ * depth (`node_modules/x/**` = `**\/node_modules/x/**`).
  */
 export function globToRegExp(glob: string): RegExp {
+  const picomatch = loadPicomatch();
   let g = toSlash(glob);
   if (!g.startsWith('/') && !g.startsWith('**') && !/^[a-z]:\//i.test(g)) g = '**/' + g;
-  let re = '';
-  let depth = 0;
-  for (let i = 0; i < g.length; i++) {
-    const c = g[i];
-    if (c === '*') {
-      if (g[i + 1] === '*') {
-        const slash = g[i + 2] === '/';
-        re += slash ? '(?:.*/)?' : '.*';
-        i += slash ? 2 : 1;
-      } else {
-        re += '[^/]*';
-      }
-    } else if (c === '?') {
-      re += '[^/]';
-    } else if (c === '[') {
-      const end = g.indexOf(']', i + 2);
-      if (end < 0) re += '\\[';
-      else {
-        re += '[' + g.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\') + ']';
-        i = end;
-      }
-    } else if (c === '{') {
-      depth++;
-      re += '(?:';
-    } else if (c === '}' && depth > 0) {
-      depth--;
-      re += ')';
-    } else if (c === ',' && depth > 0) {
-      re += '|';
-    } else {
-      re += /[.+^$()|\\]/.test(c) ? '\\' + c : c;
-    }
-  }
-  return new RegExp('^' + re + '$', process.platform === 'win32' ? 'i' : '');
+  return picomatch.makeRe(g, { dot: true, posix: true, nocase: process.platform === 'win32' });
+}
+
+let picomatchModule: typeof PicomatchModule | undefined;
+/**
+ * picomatch, loaded on first use and then removed from the CommonJS module cache: this file runs
+ * in the thread that runs user code, and a user's own `require('picomatch')` (or a fuzz run with
+ * --include into it) must get a copy of its own, loaded through the loader, not ours.
+ */
+function loadPicomatch(): typeof PicomatchModule {
+  if (picomatchModule) return picomatchModule;
+  const require = createRequire(import.meta.url);
+  const main = require.resolve('picomatch');
+  picomatchModule = require(main) as typeof PicomatchModule;
+  const dir = path.dirname(main) + path.sep;
+  for (const key of Object.keys(require.cache)) if (key.startsWith(dir)) delete require.cache[key];
+  return picomatchModule;
 }
 
 /** Whether an absolute file path matches `glob` (as --include and --exclude take it). */
