@@ -33,6 +33,8 @@ export const RECV_TEMP = `${PREFIX}v`;
 export const SWITCH_TEMP = `${PREFIX}d`;
 /** Trap-free brand check: %TypedArray%.prototype[@@toStringTag] getter, bound (undefined for non-typed-arrays). */
 const TAG = `${PREFIX}tb`;
+/** The global object, in modules that might shadow `globalThis` (see `prologue`). */
+const GLOBAL = `${PREFIX}g`;
 
 // The counter increment of edge k: `(C[b+k]++||(T[++T[0]]=b+k))`, in three constant parts.
 const HIT_A = `(${C}[${B}+`;
@@ -226,27 +228,34 @@ export class SiteEmitter {
    * ESM: `var` bindings plus a hoisted initialiser, because hoisted functions of a module can be
    * called from a cyclic import before the module body (and a `const`) has run.
    */
-  prologue(key: string, literals: readonly string[]): string {
+  prologue(key: string, literals: readonly string[], mentionsGlobalThis: boolean): string {
     const n = this.edges;
     const m = this.compares;
     const k = jsString(key);
     const r = R;
     const s = S;
-    // Globals are read through globalThis: a module may shadow them (`const { Map } = require(…)`).
+    // Globals are read through the global object: a module may shadow them (`const { Map } =
+    // require(…)`), even `globalThis` itself (core-js: `var globalThis = require('../internals/
+    // global-this')`, hoisted, so undefined when the prologue runs). A module that mentions
+    // `globalThis` gets the global object from a function created by the Function constructor
+    // (reached through `{}`: no identifier to shadow), whose sloppy `this` is the global object.
+    const g = mentionsGlobalThis ? GLOBAL : 'globalThis';
+    const global = mentionsGlobalThis ? `${GLOBAL}=({}).constructor.constructor("return this")(),` : '';
     const tag = this.usesTag
-      ? `${TAG}=${r}?globalThis.Function.prototype.call.bind(globalThis.Object.getOwnPropertyDescriptor(` +
-        'globalThis.Object.getPrototypeOf(globalThis.Uint8Array.prototype),globalThis.Symbol.toStringTag).get):0,'
+      ? `${TAG}=${r}?${g}.Function.prototype.call.bind(${g}.Object.getOwnPropertyDescriptor(` +
+        `${g}.Object.getPrototypeOf(${g}.Uint8Array.prototype),${g}.Symbol.toStringTag).get):0,`
       : '';
     const init =
-      `${r}=globalThis.__tsfuzzCov,` +
+      global +
+      `${r}=${g}.__tsfuzzCov,` +
       `${B}=${r}?${r}.alloc(${k},${n}):0,` +
-      `${T}=${r}?${r}.T:new Uint32Array(${n + 2}),` +
+      `${T}=${r}?${r}.T:new ${g}.Uint32Array(${n + 2}),` +
       `${s}=${r}&&${r}.allocCompare?${r}.allocCompare(${k},${m}):0,` +
       tag +
-      `${C}=${r}?${r}.C:new Uint32Array(${n + 1})`; // C last: it is the "initialised" flag
+      `${C}=${r}?${r}.C:new ${g}.Uint32Array(${n + 1})`; // C last: it is the "initialised" flag
     // Literals go to the runtime once per load, for the automatic dictionary (if it wants them).
     const lits = literals.length ? `${r}&&${r}.addLiterals&&${r}.addLiterals(${k},[${literals.map(jsString).join(',')}]);` : '';
-    const vars = `${r},${B},${C},${T},${s}${this.usesTag ? ',' + TAG : ''}${this.usesRecvTemp ? ',' + RECV_TEMP : ''}`;
+    const vars = `${mentionsGlobalThis ? GLOBAL + ',' : ''}${r},${B},${C},${T},${s}${this.usesTag ? ',' + TAG : ''}${this.usesRecvTemp ? ',' + RECV_TEMP : ''}`;
     let out = this.esm
       ? `var ${vars};function ${PREFIX}i(){if(${C})return;${init};${lits}}${PREFIX}i();`
       : `const ${init};${this.usesRecvTemp ? `let ${RECV_TEMP};` : ''}${lits}`;

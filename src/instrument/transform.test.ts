@@ -252,6 +252,17 @@ describe('semantics of odd syntax', () => {
     assert.deepEqual(await (l.exports.run as () => Promise<unknown>)(), await plainMod.exports.run());
     assert.doesNotMatch(l.result.code, /(case|in|of|return|typeof|void|delete|else|yield|await)__tsfz/);
   });
+  it('a module that declares its own `globalThis` (core-js does) still finds the runtime', () => {
+    const src = `var globalThis = { tag: 'mine' };\nexports.f = function (x) { return x > 1 ? globalThis.tag : [1, 2].includes(x); };`;
+    const l = loadCjs(src);
+    const f = l.exports.f as (x: number) => unknown;
+    const hits = hitsOf(l, () => assert.equal(f(2), 'mine'));
+    assert.ok(hits.size > 0, 'counters were hit');
+    assert.equal(f(1), true);
+    const esm = transformSource(`let globalThis = 1;\nexport const g = globalThis < 2 ? 'a' : 'b';\n`, '/x/g.mjs', { instrument: true, format: 'module' });
+    parseModule(esm.code);
+    assert.doesNotMatch(esm.code.slice(0, esm.code.indexOf('let globalThis')), /[^.\w]globalThis\./);
+  });
   it('code without semicolons: a statement that now starts with `(` does not continue the line before', () => {
     // `let b = 1` then `"abc".slice(1).includes("b")`: the captured receiver made it
     // `(__tsfz_v="abc".slice(1)).includes(…)`, which JavaScript read as a call of `1`.
@@ -304,7 +315,7 @@ describe('output', () => {
   it('runs without the coverage runtime', () => {
     const r = transformSource('exports.f = (n) => { let s = 0; for (let i = 0; i < n; i++) { if (i % 2) s += i; } return s; };', '/x/no-rt.js', { instrument: true, format: 'commonjs' });
     const module = { exports: {} as Record<string, (n: number) => number> };
-    new Function('globalThis', 'module', 'exports', r.code)({}, module, module.exports);
+    new Function('globalThis', 'module', 'exports', r.code)({ Uint32Array }, module, module.exports); // a global object without __tsfuzzCov
     assert.equal(module.exports.f(1000), 250000);
   });
   it('collects string and numeric literals', () => {

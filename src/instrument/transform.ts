@@ -121,7 +121,7 @@ function plan(code: string, filename: string, opts: TransformOptions): Plan | { 
   const literals = [...visitor.literals];
   if (em.edges === 0 && em.compares === 0 && literals.length === 0) return { ms: undefined, em, literals, format };
   const [at, sep] = prologuePosition(code, program);
-  ms.prependLeft(at, sep + em.prologue(moduleKey(filename), literals), NO_CODE, '');
+  ms.prependLeft(at, sep + em.prologue(moduleKey(filename), literals, code.includes('globalThis')), NO_CODE, '');
   return { ms, em, literals, format };
 }
 
