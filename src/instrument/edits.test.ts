@@ -9,18 +9,7 @@ import { SourceMap } from 'node:module';
 import { describe, it } from 'node:test';
 import { Edits } from './edits.js';
 import type { TextBuffer } from './text-buffer.js';
-
-function rng(seed: number): (n: number) => number {
-  let s = seed >>> 0 || 1;
-  return (n) => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s % n;
-  };
-}
+import { rng } from './testutil.js';
 
 const render = (out: TextBuffer, code: number): void => {
   out.str('#');

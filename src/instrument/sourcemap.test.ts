@@ -7,18 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decode, encode } from '@jridgewell/sourcemap-codec';
 import { composeMappings, encodeChunk, type ChunkCarry, type SourceMapSegment } from './sourcemap.js';
-
-function rng(seed: number): (n: number) => number {
-  let s = seed >>> 0 || 1;
-  return (n) => {
-    s ^= s << 13;
-    s >>>= 0;
-    s ^= s >>> 17;
-    s ^= s << 5;
-    s >>>= 0;
-    return s % n;
-  };
-}
+import { rng } from './testutil.js';
 
 describe('source maps', () => {
   it('chunks joined with ";" equal one encoding of all the lines', () => {

@@ -24,6 +24,19 @@ export interface Loaded {
 }
 
 /** Transforms `src` as a CommonJS file and runs it like Node's wrapper would. */
+/** A small seeded generator for tests: rng(seed)(n) is an integer in [0, n). */
+export function rng(seed: number): (n: number) => number {
+  let s = seed >>> 0 || 1;
+  return (n) => {
+    s ^= s << 13;
+    s >>>= 0;
+    s ^= s >>> 17;
+    s ^= s << 5;
+    s >>>= 0;
+    return s % n;
+  };
+}
+
 export function loadCjs(src: string, opts: Partial<TransformOptions> = {}, ext = '.js'): Loaded {
   const file = path.join(os.tmpdir(), `tsfuzz-virtual-${process.pid}-${counter++}${ext}`);
   const result = transformSource(src, file, { instrument: true, format: 'commonjs', ...opts });
