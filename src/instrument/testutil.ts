@@ -23,7 +23,6 @@ export interface Loaded {
   file: string;
 }
 
-/** Transforms `src` as a CommonJS file and runs it like Node's wrapper would. */
 /** A small seeded generator for tests: rng(seed)(n) is an integer in [0, n). */
 export function rng(seed: number): (n: number) => number {
   let s = seed >>> 0 || 1;
@@ -37,6 +36,7 @@ export function rng(seed: number): (n: number) => number {
   };
 }
 
+/** Transforms `src` as a CommonJS file and runs it like Node's wrapper would. */
 export function loadCjs(src: string, opts: Partial<TransformOptions> = {}, ext = '.js'): Loaded {
   const file = path.join(os.tmpdir(), `tsfuzz-virtual-${process.pid}-${counter++}${ext}`);
   const result = transformSource(src, file, { instrument: true, format: 'commonjs', ...opts });
