@@ -60,8 +60,9 @@ function lineAt(loc: string): string {
  * Where V8 found a syntax error that reached us without a location (an ES module's compile error:
  * Node 20 keeps its `file:line` only for the report of an uncaught error), as a `/path:line`: the
  * fuzz file is imported again in a child process with the same type stripping, and the first line
- * Node prints for the uncaught error is read. No user code runs there (a module graph that does
- * not compile is not evaluated). Undefined if that does not tell.
+ * Node prints for the uncaught error is read. No user code runs there when the error is in the
+ * static import graph (a graph that does not compile is not evaluated); for a module imported
+ * dynamically, the code before that import runs once more. Undefined if that does not tell.
  */
 function locateSyntaxError(file: string): string | undefined {
   const register = new URL('../instrument/register.js', import.meta.url).href;
