@@ -41,8 +41,8 @@ export function loadCjs(src: string, opts: Partial<TransformOptions> = {}, ext =
   const file = path.join(os.tmpdir(), `tsfuzz-virtual-${process.pid}-${counter++}${ext}`);
   const result = transformSource(src, file, { instrument: true, format: 'commonjs', ...opts });
   const module = { exports: {} as Record<string, unknown> };
-  const fn = new Function('module', 'exports', 'require', result.code) as (m: unknown, e: unknown, r: unknown) => void;
-  fn(module, module.exports, createRequire(import.meta.url));
+  const fn = new Function('module', 'exports', 'require', '__filename', '__dirname', result.code) as (m: unknown, e: unknown, r: unknown, f: string, d: string) => void;
+  fn(module, module.exports, createRequire(import.meta.url), file, path.dirname(file));
   const m = rt.modules.find((x) => x.key === file);
   return { exports: module.exports, base: m ? m.base : -1, result, file };
 }
