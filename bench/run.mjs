@@ -1,6 +1,7 @@
 // tsfuzz benchmarks (npm run bench): executions per second of the fuzz loop on a trivial bytes
 // target (inputs up to 64 bytes) with 1 worker and with all cores, next to a bare loop calling the
-// same function on fresh random buffers in one process, and the ratios — all measured in this run.
+// same function on fresh random buffers in one process, and to the same loop fed by tsfuzz's own
+// mutator (mutator-loop.mjs: what mutation alone costs), and the ratios — all measured in this run.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -12,8 +13,8 @@ const CLI = path.join(here, '..', 'dist', 'cli', 'main.js');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const cores = os.availableParallelism();
 
-function bare() {
-  const r = spawnSync(process.execPath, [path.join(here, 'bare-loop.mjs'), String(SECONDS)], { encoding: 'utf8' });
+function bare(script = 'bare-loop.mjs') {
+  const r = spawnSync(process.execPath, [path.join(here, script), String(SECONDS)], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout.trim().split('\n').pop()).execsPerSec;
 }
@@ -41,22 +42,26 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 // the same conditions, not of one run early and one late.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 console.log(`node ${process.version}, ${cores} cores, ${SECONDS}s per measurement, ${ROUNDS} alternating rounds (medians)\n`);
-const runs = { bare: [], one: [], noCmp: [], noCov: [] };
+const runs = { bare: [], mutated: [], one: [], noCmp: [], noCov: [] };
 for (let r = 0; r < ROUNDS; r++) {
   runs.bare.push(bare());
+  runs.mutated.push(bare('mutator-loop.mjs'));
   runs.one.push(tsfuzz(1));
   runs.noCmp.push(tsfuzz(1, ['--no-cmp-trace']));
   runs.noCov.push(tsfuzz(1, ['--no-coverage']));
 }
 const b = median(runs.bare);
+const mutated = median(runs.mutated);
 const one = median(runs.one);
 const noCmp = median(runs.noCmp);
 const nocov = median(runs.noCov);
 const each = (xs) => `[${xs.map(fmt).join(', ')}]`;
 console.log(`bare loop (same function, fresh random buffers, 1 process): ${fmt(b)} exec/s  ${each(runs.bare)}`);
-console.log(`tsfuzz fuzz, 1 worker (coverage + compare tracing):        ${fmt(one)} exec/s  (${(one / b).toFixed(2)}× the bare loop)  ${each(runs.one)}`);
-console.log(`tsfuzz fuzz, 1 worker, coverage only (--no-cmp-trace):     ${fmt(noCmp)} exec/s  (${(noCmp / b).toFixed(2)}× the bare loop)  ${each(runs.noCmp)}`);
-console.log(`tsfuzz fuzz, 1 worker, --no-coverage:                      ${fmt(nocov)} exec/s  (${(nocov / b).toFixed(2)}× the bare loop)  ${each(runs.noCov)}`);
+console.log(`the same loop on tsfuzz's mutator's inputs (no engine):    ${fmt(mutated)} exec/s  (${(mutated / b).toFixed(2)}× the bare loop)  ${each(runs.mutated)}`);
+const vs = (x) => `(${(x / b).toFixed(2)}× the bare loop, ${(x / mutated).toFixed(2)}× the mutator loop)`;
+console.log(`tsfuzz fuzz, 1 worker (coverage + compare tracing):        ${fmt(one)} exec/s  ${vs(one)}  ${each(runs.one)}`);
+console.log(`tsfuzz fuzz, 1 worker, coverage only (--no-cmp-trace):     ${fmt(noCmp)} exec/s  ${vs(noCmp)}  ${each(runs.noCmp)}`);
+console.log(`tsfuzz fuzz, 1 worker, --no-coverage:                      ${fmt(nocov)} exec/s  ${vs(nocov)}  ${each(runs.noCov)}`);
 const all = tsfuzz(cores);
 console.log(`tsfuzz fuzz, ${cores} workers:                                    ${fmt(all)} exec/s  (${(all / one).toFixed(2)}× one worker's median)`);
 console.log(`\nreference (shared/reference): Jazzer.js sync and Go's fuzzer reach ~45–50k exec/s on such a target here;`);
