@@ -2,7 +2,7 @@
  * CommonJS side of the loader for Node without `module.registerHooks`: patches
  * `Module.prototype._compile` (every CJS module, however it was reached: require, createRequire,
  * an ESM import of CJS) plus `Module._extensions` for .ts/.cts/.mts and `Module._resolveFilename`
- * for `require('./x.js')` → x.ts. Installed by register.ts in the thread that runs user code.
+ * for `require('./x.js')` → x.ts and tsconfig `paths` aliases (paths.ts). Installed by register.ts in the thread that runs user code.
  * Rule: a module is transformed once; code we already produced is passed through untouched.
  */
 import fs from 'node:fs';
@@ -10,6 +10,7 @@ import Module from 'node:module';
 import type { LoaderCore } from './core.js';
 import { isInstrumented, normalizeFormat, tsAlternatives } from './core.js';
 import { declaredFormat, isTypeScriptFile, TS_EXTENSIONS } from './filter.js';
+import { aliasTargets } from './paths.js';
 import type { ModuleFormat } from './transform.js';
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- Node's CJS internals are untyped. */
@@ -56,7 +57,8 @@ export function installCjsHooks(core: LoaderCore): void {
 }
 
 /**
- * `require('./x.js')` → x.ts when only the .ts exists (TypeScript's NodeNext convention). Also
+ * `require('./x.js')` → x.ts when only the .ts exists (TypeScript's NodeNext convention), and a
+ * bare specifier that no package provides → its tsconfig alias (paths.ts). Also
  * used with sync hooks: CommonJS compiled by the ESM loader resolves without calling them.
  */
 export function installCjsResolve(): void {
@@ -68,9 +70,9 @@ export function installCjsResolve(): void {
     try {
       return resolveFilename.call(this, request, parent, isMain, options);
     } catch (e) {
-      if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND' || !/^\.{1,2}\//.test(request)) throw e;
-      for (const alt of tsAlternatives(request)) {
-        if (!isTypeScriptFile(alt)) continue;
+      if ((e as { code?: string }).code !== 'MODULE_NOT_FOUND') throw e;
+      const alts = /^\.{1,2}\//.test(request) ? tsAlternatives(request).filter(isTypeScriptFile) : aliasTargets(request, parent?.filename);
+      for (const alt of alts) {
         try {
           return resolveFilename.call(this, alt, parent, isMain, options);
         } catch {

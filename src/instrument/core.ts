@@ -85,6 +85,14 @@ export function normalizeFormat(format: unknown): ModuleFormat | undefined {
 }
 
 /**
+ * Resolution errors after which the hooks try other specifiers (tsAlternatives, then tsconfig
+ * aliases, paths.ts): not found, a folder, or a name Node rejects as a package name (`@codec`).
+ */
+export const RETRY_CODES: ReadonlySet<string | undefined> = new Set([
+  'ERR_MODULE_NOT_FOUND', 'MODULE_NOT_FOUND', 'ERR_UNSUPPORTED_DIR_IMPORT', 'ERR_INVALID_MODULE_SPECIFIER',
+]);
+
+/**
  * Alternatives for a relative specifier that did not resolve: `./x.js` → `./x.ts` (TypeScript's
  * NodeNext convention), `./x` → `./x.ts` / `./x/index.ts`. Returns specifiers to try, in order.
  */

@@ -5,10 +5,10 @@
  * Rule: type stripping applies to every TypeScript file; instrumentation only to selected files.
  */
 import fs from 'node:fs';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type PicomatchModule from 'picomatch';
+import { requirePrivately } from '../util/private-require.js';
 import type { ModuleFormat } from './transform.js';
 
 export interface LoaderOptions {
@@ -42,19 +42,9 @@ export function globToRegExp(glob: string): RegExp {
 }
 
 let picomatchModule: typeof PicomatchModule | undefined;
-/**
- * picomatch, loaded on first use and then removed from the CommonJS module cache: this file runs
- * in the thread that runs user code, and a user's own `require('picomatch')` (or a fuzz run with
- * --include into it) must get a copy of its own, loaded through the loader, not ours.
- */
+/** picomatch, loaded on first use (this file runs in the thread that runs user code). */
 function loadPicomatch(): typeof PicomatchModule {
-  if (picomatchModule) return picomatchModule;
-  const require = createRequire(import.meta.url);
-  const main = require.resolve('picomatch');
-  picomatchModule = require(main) as typeof PicomatchModule;
-  const dir = path.dirname(main) + path.sep;
-  for (const key of Object.keys(require.cache)) if (key.startsWith(dir)) delete require.cache[key];
-  return picomatchModule;
+  return (picomatchModule ??= requirePrivately<typeof PicomatchModule>('picomatch', import.meta.url));
 }
 
 /** Whether an absolute file path matches `glob` (as --include and --exclude take it). */

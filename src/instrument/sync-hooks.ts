@@ -9,8 +9,9 @@
 import Module from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { installCjsResolve } from './cjs.js';
-import { type LoaderCore, normalizeFormat, tsAlternatives } from './core.js';
+import { type LoaderCore, RETRY_CODES, normalizeFormat, tsAlternatives } from './core.js';
 import { declaredFormat, isTypeScriptFile } from './filter.js';
+import { aliasUrls } from './paths.js';
 
 interface SyncLoadResult {
   format?: string | null;
@@ -36,8 +37,9 @@ export function installSyncHooks(state: { core: LoaderCore }): void {
         return next(specifier, context);
       } catch (e) {
         const code = (e as { code?: string }).code;
-        if (code !== 'ERR_MODULE_NOT_FOUND' && code !== 'MODULE_NOT_FOUND' && code !== 'ERR_UNSUPPORTED_DIR_IMPORT') throw e;
-        for (const alt of tsAlternatives(specifier)) {
+        if (!RETRY_CODES.has(code)) throw e;
+        const parentURL = (context as { parentURL?: string }).parentURL;
+        for (const alt of [...tsAlternatives(specifier), ...aliasUrls(specifier, parentURL)]) {
           try {
             return next(alt, context);
           } catch {
