@@ -9,7 +9,7 @@ import type { T } from '../api/t.js';
 import type { ExpectRule, RegisteredTarget } from '../api/registry.js';
 import type { FailureInfo, FailureKind } from '../engine/protocol.js';
 import { cleanStack, failureSignature, hangSignature } from '../report/signature.js';
-import { inspect } from 'node:util';
+import { inspect, types } from 'node:util';
 
 /** Thrown by t.fail(). */
 export class FailSignal extends Error {
@@ -85,7 +85,7 @@ export function isExpected(rules: readonly ExpectRule[], e: unknown): boolean {
     } catch {
       ok = false;
     }
-    if (ok && r.message) ok = e instanceof Error && r.message.test(e.message);
+    if (ok && r.message) ok = safely(() => isInstance(e, Error) && r.message!.test(String((e as Error).message)), false);
     if (ok) return true;
   }
   return false;
@@ -101,13 +101,29 @@ export const enum Verdict {
 /** Classifies a value thrown (or rejected with) by the target. */
 export function verdictOfError(t: TContext, target: RegisteredTarget, e: unknown): Verdict {
   if (t.state === 1) return Verdict.Fail; // fail() was called, even if the user caught it
-  if (e instanceof SkipSignal || t.state === 2) return Verdict.Skip;
+  if (isInstance(e, SkipSignal) || t.state === 2) return Verdict.Skip;
   if (isExpected(target.expect, e)) return Verdict.Pass;
   return Verdict.Fail;
 }
 
 function isStackOverflow(e: unknown): boolean {
-  return e instanceof RangeError && e.message.includes('Maximum call stack size exceeded');
+  return isInstance(e, RangeError) && safely(() => String((e as Error).message).includes('Maximum call stack size exceeded'), false);
+}
+
+/**
+ * What the target threw is user code's value: reading it may run user code (getters, Proxy traps)
+ * that throws in turn. Reports must still describe the original throw, so every read of it goes
+ * through these (a Proxy is never an Error to us: `instanceof` would run its trap).
+ */
+function safely<R>(read: () => R, fallback: R): R {
+  try {
+    return read();
+  } catch {
+    return fallback;
+  }
+}
+function isInstance(e: unknown, c: abstract new (...a: never[]) => unknown): boolean {
+  return e !== null && typeof e === 'object' && !types.isProxy(e) && safely(() => e instanceof c, false);
 }
 
 /**
@@ -143,26 +159,26 @@ export function describeError(t: TContext, e: unknown, rejected: boolean): Failu
   let detail: string;
   let name: string;
   let stack: string | undefined;
-  if (t.state === 1 && !(e instanceof FailSignal)) {
+  if (t.state === 1 && !isInstance(e, FailSignal)) {
     // fail() was called and the user swallowed the signal.
     e = new FailSignal(t.failMessage);
   }
-  if (e instanceof Error) {
+  if (isInstance(e, Error)) {
+    const err = e as Error;
+    const fail = isInstance(e, FailSignal);
     if (isStackOverflow(e)) kind = 'stack-overflow';
-    name = e instanceof FailSignal ? 'fail' : e.name || e.constructor?.name || 'Error';
-    headline = e instanceof FailSignal ? e.message : `${e.name}: ${e.message}`;
-    try {
-      stack = String(e.stack ?? '');
-    } catch {
-      stack = '';
-    }
+    const ename = safely(() => String(err.name), 'Error');
+    const message = safely(() => String(err.message), '(reading its message threw)');
+    name = fail ? 'fail' : ename || safely(() => String(err.constructor?.name ?? ''), '') || 'Error';
+    headline = fail ? message : `${ename}: ${message}`;
+    stack = safely(() => String(err.stack ?? ''), '');
     detail = cleanStack(stack);
-    if (e instanceof FailSignal) detail = detail.split('\n').slice(1).join('\n');
-    detail += causes(e);
+    if (fail) detail = detail.split('\n').slice(1).join('\n');
+    detail += safely(() => causes(err), '');
     if (kind === 'stack-overflow') headline = 'stack overflow: ' + headline;
   } else {
     name = `non-error ${typeof e}`;
-    const shown = inspect(e, { depth: 3, breakLength: Infinity });
+    const shown = safely(() => inspect(e, { depth: 3, breakLength: Infinity, showProxy: true }), `(a ${typeof e} that cannot be shown)`);
     headline = `${rejected ? 'rejected with' : 'threw'} a non-Error value: ${shown.length > 200 ? shown.slice(0, 200) + '…' : shown}`;
     detail = headline;
   }
@@ -182,8 +198,8 @@ export function describeError(t: TContext, e: unknown, rejected: boolean): Failu
  * from; undefined when it does not fail the input (a skip, or an error `target` declared expected).
  */
 export function describeAsyncError(target: RegisteredTarget | undefined, e: unknown, rejected: boolean): FailureInfo | undefined {
-  if (e instanceof SkipSignal) return undefined;
-  if (target && !(e instanceof FailSignal) && isExpected(target.expect, e)) return undefined;
+  if (isInstance(e, SkipSignal)) return undefined;
+  if (target && !isInstance(e, FailSignal) && isExpected(target.expect, e)) return undefined;
   const f = describeError(new TContext(target?.name ?? ''), e, rejected);
   const what = f.headline.replace(/^promise rejected: /, '');
   f.headline = rejected ? `unhandled promise rejection: ${what}` : `uncaught ${what} (thrown after the target returned)`;

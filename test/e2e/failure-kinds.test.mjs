@@ -14,6 +14,7 @@ const bytesOver200 = (decoded) => decoded.length === 1 && decoded[0].kind === 'b
 const CASES = [
   { target: 'Throws', kind: 'throw', headline: /^Error: boom at (2\d\d)$/, stack: /at bugs\.fuzz\.ts:9:\d+/ },
   { target: 'ThrowsNonError', kind: 'throw', headline: /^threw a non-Error value: \{ code: 42 \}$/ },
+  { target: 'ThrowsProxy', kind: 'throw', headline: /^threw a non-Error value: Proxy \[ \{\}, \{/ },
   { target: 'Rejects', kind: 'reject', headline: /^promise rejected: RangeError: async boom$/, stack: /at bugs\.fuzz\.ts:18:\d+/ },
   { target: 'Exits', kind: 'exit', headline: /process\.exit\(3\)/, stack: /^\s+at bugs\.fuzz\.ts:22:\d+$/m },
   // process.abort() inside try/catch: the target swallows everything, the engine still sees it.
