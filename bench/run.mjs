@@ -13,7 +13,8 @@ const CLI = path.join(here, '..', 'dist', 'cli', 'main.js');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const cores = os.availableParallelism();
 
-function bare(script = 'bare-loop.mjs') {
+/** Runs one of the in-process baseline loops (bare-loop.mjs, mutator-loop.mjs); its calls per second. */
+function baseline(script) {
   const r = spawnSync(process.execPath, [path.join(here, script), String(SECONDS)], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout.trim().split('\n').pop()).execsPerSec;
@@ -44,8 +45,8 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 console.log(`node ${process.version}, ${cores} cores, ${SECONDS}s per measurement, ${ROUNDS} alternating rounds (medians)\n`);
 const runs = { bare: [], mutated: [], one: [], noCmp: [], noCov: [] };
 for (let r = 0; r < ROUNDS; r++) {
-  runs.bare.push(bare());
-  runs.mutated.push(bare('mutator-loop.mjs'));
+  runs.bare.push(baseline('bare-loop.mjs'));
+  runs.mutated.push(baseline('mutator-loop.mjs'));
   runs.one.push(tsfuzz(1));
   runs.noCmp.push(tsfuzz(1, ['--no-cmp-trace']));
   runs.noCov.push(tsfuzz(1, ['--no-coverage']));

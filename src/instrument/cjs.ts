@@ -2,7 +2,8 @@
  * CommonJS side of the loader for Node without `module.registerHooks`: patches
  * `Module.prototype._compile` (every CJS module, however it was reached: require, createRequire,
  * an ESM import of CJS) plus `Module._extensions` for .ts/.cts/.mts and `Module._resolveFilename`
- * for `require('./x.js')` → x.ts and tsconfig `paths` aliases (paths.ts). Installed by register.ts in the thread that runs user code.
+ * for `require('./x.js')` → x.ts and tsconfig `paths` aliases (paths.ts). Installed by register.ts
+ * in the thread that runs user code.
  * Rule: a module is transformed once; code we already produced is passed through untouched.
  */
 import fs from 'node:fs';

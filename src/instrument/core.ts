@@ -12,6 +12,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { cacheKey, readOrMake, type CacheSlot } from './cache.js';
 import { FileFilter, declaredFormat, isTypeScriptFile, type LoaderOptions } from './filter.js';
+import { aliasUrls } from './paths.js';
 import { INSTRUMENTED_MARKER } from './revision.js';
 import type { ModuleFormat, TransformOptions, TransformResult } from './transform.js';
 
@@ -85,8 +86,8 @@ export function normalizeFormat(format: unknown): ModuleFormat | undefined {
 }
 
 /**
- * Resolution errors after which the hooks try other specifiers (tsAlternatives, then tsconfig
- * aliases, paths.ts): not found, a folder, or a name Node rejects as a package name (`@codec`).
+ * Resolution errors after which the ESM hooks try `retrySpecifiers`: not found, a folder, or a
+ * name Node rejects as a package name (`@codec`).
  */
 export const RETRY_CODES: ReadonlySet<string | undefined> = new Set([
   'ERR_MODULE_NOT_FOUND', 'MODULE_NOT_FOUND', 'ERR_UNSUPPORTED_DIR_IMPORT', 'ERR_INVALID_MODULE_SPECIFIER',
@@ -102,4 +103,12 @@ export function tsAlternatives(specifier: string): string[] {
   if (m) return [specifier.slice(0, -m[0].length) + `.${m[1]}ts`];
   if (path.posix.extname(specifier.replace(/[?#].*$/, '')) !== '') return [];
   return [specifier + '.ts', specifier + '.mts', specifier + '.cts', specifier.replace(/\/?$/, '/index.ts')];
+}
+
+/**
+ * What the ESM hooks (hooks.ts, sync-hooks.ts) try, in order, when `specifier` imported from
+ * `parentURL` did not resolve: its TypeScript alternatives, then its tsconfig aliases (paths.ts).
+ */
+export function retrySpecifiers(specifier: string, parentURL: string | undefined): string[] {
+  return [...tsAlternatives(specifier), ...aliasUrls(specifier, parentURL)];
 }

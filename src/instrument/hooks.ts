@@ -2,12 +2,12 @@
  * Asynchronous ESM loader hooks (Node without `module.registerHooks`), registered by register.ts
  * through `module.register` and run on Node's hooks thread, so transforms (and the transformer's
  * own modules) stay out of the memory-limited execution thread. They strip/instrument ES modules
- * (.ts/.mts, and user .js/.mjs) resolve `./x.js` to `./x.ts`, and tsconfig `paths` aliases (paths.ts). CommonJS is handed back without source so that Node's CJS
- * loader, whose `_compile` is patched by cjs.ts, loads it: every module is transformed exactly once.
+ * (.ts/.mts, and user .js/.mjs), and resolve `./x.js` to `./x.ts` and tsconfig `paths` aliases
+ * (core.ts's retrySpecifiers). CommonJS is handed back without source so that Node's CJS loader,
+ * whose `_compile` is patched by cjs.ts, loads it: every module is transformed exactly once.
  */
 import { fileURLToPath } from 'node:url';
-import { LoaderCore, RETRY_CODES, normalizeFormat, tsAlternatives } from './core.js';
-import { aliasUrls } from './paths.js';
+import { LoaderCore, RETRY_CODES, normalizeFormat, retrySpecifiers } from './core.js';
 import { declaredFormat, isTypeScriptFile, type LoaderOptions } from './filter.js';
 import { transformAndStore } from './transform-cached.js';
 
@@ -46,7 +46,7 @@ export async function resolve(specifier: string, context: ResolveContext, next: 
   } catch (e) {
     const code = (e as { code?: string }).code;
     if (!RETRY_CODES.has(code)) throw e;
-    for (const alt of [...tsAlternatives(specifier), ...aliasUrls(specifier, context.parentURL)]) {
+    for (const alt of retrySpecifiers(specifier, context.parentURL)) {
       try {
         return await next(alt, context);
       } catch {

@@ -9,9 +9,8 @@
 import Module from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { installCjsResolve } from './cjs.js';
-import { type LoaderCore, RETRY_CODES, normalizeFormat, tsAlternatives } from './core.js';
+import { type LoaderCore, RETRY_CODES, normalizeFormat, retrySpecifiers } from './core.js';
 import { declaredFormat, isTypeScriptFile } from './filter.js';
-import { aliasUrls } from './paths.js';
 
 interface SyncLoadResult {
   format?: string | null;
@@ -38,8 +37,7 @@ export function installSyncHooks(state: { core: LoaderCore }): void {
       } catch (e) {
         const code = (e as { code?: string }).code;
         if (!RETRY_CODES.has(code)) throw e;
-        const parentURL = (context as { parentURL?: string }).parentURL;
-        for (const alt of [...tsAlternatives(specifier), ...aliasUrls(specifier, parentURL)]) {
+        for (const alt of retrySpecifiers(specifier, (context as { parentURL?: string }).parentURL)) {
           try {
             return next(alt, context);
           } catch {

@@ -81,11 +81,12 @@ export function isExpected(rules: readonly ExpectRule[], e: unknown): boolean {
   for (const r of rules) {
     let ok: boolean;
     try {
+      // A matcher, a Proxy trap or a message getter that throws: not expected.
       ok = r.isClass ? e instanceof (r.match as new () => unknown) : (r.match as (e: unknown) => boolean)(e) === true;
+      if (ok && r.message) ok = e instanceof Error && r.message.test(e.message);
     } catch {
       ok = false;
     }
-    if (ok && r.message) ok = safely(() => isInstance(e, Error) && r.message!.test(String((e as Error).message)), false);
     if (ok) return true;
   }
   return false;
@@ -106,24 +107,24 @@ export function verdictOfError(t: TContext, target: RegisteredTarget, e: unknown
   return Verdict.Fail;
 }
 
-function isStackOverflow(e: unknown): boolean {
-  return isInstance(e, RangeError) && safely(() => String((e as Error).message).includes('Maximum call stack size exceeded'), false);
-}
-
 /**
  * What the target threw is user code's value: reading it may run user code (getters, Proxy traps)
  * that throws in turn. Reports must still describe the original throw, so every read of it goes
- * through these (a Proxy is never an Error to us: `instanceof` would run its trap).
+ * through these. isInstance is on the fuzz loop's path for every throwing input: no allocation.
  */
+function isInstance(e: unknown, c: abstract new (...a: never[]) => unknown): boolean {
+  try {
+    return e instanceof c; // runs a Proxy's getPrototypeOf trap
+  } catch {
+    return false;
+  }
+}
 function safely<R>(read: () => R, fallback: R): R {
   try {
     return read();
   } catch {
     return fallback;
   }
-}
-function isInstance(e: unknown, c: abstract new (...a: never[]) => unknown): boolean {
-  return e !== null && typeof e === 'object' && !types.isProxy(e) && safely(() => e instanceof c, false);
 }
 
 /**
@@ -163,12 +164,13 @@ export function describeError(t: TContext, e: unknown, rejected: boolean): Failu
     // fail() was called and the user swallowed the signal.
     e = new FailSignal(t.failMessage);
   }
-  if (isInstance(e, Error)) {
+  // A Proxy is never an Error to us: it is shown as what it is, without running its traps.
+  if (!types.isProxy(e) && isInstance(e, Error)) {
     const err = e as Error;
     const fail = isInstance(e, FailSignal);
-    if (isStackOverflow(e)) kind = 'stack-overflow';
     const ename = safely(() => String(err.name), 'Error');
     const message = safely(() => String(err.message), '(reading its message threw)');
+    if (isInstance(e, RangeError) && message.includes('Maximum call stack size exceeded')) kind = 'stack-overflow';
     name = fail ? 'fail' : ename || safely(() => String(err.constructor?.name ?? ''), '') || 'Error';
     headline = fail ? message : `${ename}: ${message}`;
     stack = safely(() => String(err.stack ?? ''), '');
