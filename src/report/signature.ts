@@ -62,9 +62,18 @@ export function userFrames(stack: string, n = 3): Frame[] {
   return parseStack(stack).filter(isUserFrame).slice(0, n);
 }
 
+/** How much of an error's message a report shows (a target may throw megabytes of it). */
+export const MESSAGE_SHOWN = 4000;
+
+/** `text` cut to `max` characters, saying how much was left out. */
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length - max} more characters)`;
+}
+
 /**
  * Removes our own frames and Node's internals from a stack for display, keeping the message
- * lines, and shows file URLs as paths relative to the current folder.
+ * lines (at most MESSAGE_SHOWN characters of them), and shows file URLs as paths relative to the
+ * current folder.
  */
 export function cleanStack(stack: string, cwd = process.cwd()): string {
   const out: string[] = [];
@@ -73,11 +82,24 @@ export function cleanStack(stack: string, cwd = process.cwd()): string {
     if (repeats > 0) out.push(`    … the frame above repeated ${repeats} more time${repeats === 1 ? '' : 's'}`);
     repeats = 0;
   };
+  let textLeft = MESSAGE_SHOWN; // characters of message lines still shown
+  let textCut = 0; // characters of message lines left out
   for (const l of stack.split('\n')) {
     if (!FRAME_RE.test(l)) {
       flush();
-      out.push(l);
+      if (l.length <= textLeft) {
+        out.push(l);
+        textLeft -= l.length + 1;
+      } else {
+        if (textLeft > 0) out.push(l.slice(0, textLeft));
+        textCut += l.length - Math.max(textLeft, 0);
+        textLeft = 0;
+      }
       continue;
+    }
+    if (textCut > 0) {
+      out.push(`    … (${textCut} more characters of the message)`);
+      textCut = 0;
     }
     const f = parseStack(l)[0];
     if (!f || !isUserFrame(f)) continue;
@@ -92,6 +114,7 @@ export function cleanStack(stack: string, cwd = process.cwd()): string {
     out.push(line);
   }
   flush();
+  if (textCut > 0) out.push(`    … (${textCut} more characters of the message)`);
   return out.join('\n');
 }
 

@@ -8,7 +8,7 @@
 import type { T } from '../api/t.js';
 import type { ExpectRule, RegisteredTarget } from '../api/registry.js';
 import type { FailureInfo, FailureKind } from '../engine/protocol.js';
-import { cleanStack, failureSignature, hangSignature } from '../report/signature.js';
+import { MESSAGE_SHOWN, cleanStack, clip, failureSignature, hangSignature } from '../report/signature.js';
 import { inspect, types } from 'node:util';
 
 /** Thrown by t.fail(). */
@@ -128,6 +128,32 @@ function safely<R>(read: () => R, fallback: R): R {
 }
 
 /**
+ * The stack of an error whose own formatting throws (V8 formats `stack` on first read, and a
+ * name or message getter that throws makes that read throw): its frames, formatted as Node
+ * formats them (source-mapped), under `header`.
+ */
+function framesOf(err: Error, header: string): string {
+  const saved = Error.prepareStackTrace;
+  const standIn = new Error();
+  Object.defineProperty(standIn, 'stack', { value: header });
+  try {
+    Error.prepareStackTrace = (_e, sites) => {
+      if (typeof saved === 'function') {
+        const formatted = String(saved(standIn, sites));
+        const nl = formatted.indexOf('\n');
+        return nl < 0 ? header : header + formatted.slice(nl);
+      }
+      return [header, ...sites.map((s) => `    at ${String(s)}`)].join('\n');
+    };
+    return String(err.stack ?? header);
+  } catch {
+    return header;
+  } finally {
+    Error.prepareStackTrace = saved;
+  }
+}
+
+/**
  * What an error wraps, for its report: its `cause` chain and an AggregateError's errors, each
  * with its message and stack (at most a few levels and entries; the signature stays the outer
  * error's).
@@ -141,10 +167,10 @@ function causes(e: Error, depth = 0): string {
       try {
         stack = cleanStack(String(x.stack ?? `${x.name}: ${x.message}`));
       } catch {
-        stack = `${x.name}: ${x.message}`;
+        stack = clip(`${x.name}: ${x.message}`, MESSAGE_SHOWN);
       }
       parts.push(`${label} ${stack}${causes(x, depth + 1)}`);
-    } else parts.push(`${label} ${inspect(x, { depth: 2, breakLength: Infinity })}`);
+    } else parts.push(`${label} ${clip(inspect(x, { depth: 2, breakLength: Infinity }), MESSAGE_SHOWN)}`);
   };
   if (e instanceof AggregateError && Array.isArray(e.errors)) {
     e.errors.slice(0, 8).forEach((x: unknown, i: number) => show(`[error ${i + 1} of ${e.errors.length}]`, x));
@@ -152,6 +178,9 @@ function causes(e: Error, depth = 0): string {
   if ('cause' in e && e.cause !== undefined) show('[cause]', e.cause);
   return parts.length ? '\n' + parts.join('\n') : '';
 }
+
+/** How much of a failure's one-line headline a report shows. */
+const HEADLINE_SHOWN = 500;
 
 /** Builds the failure description of a thrown or rejected value. */
 export function describeError(t: TContext, e: unknown, rejected: boolean): FailureInfo {
@@ -173,7 +202,7 @@ export function describeError(t: TContext, e: unknown, rejected: boolean): Failu
     if (isInstance(e, RangeError) && message.includes('Maximum call stack size exceeded')) kind = 'stack-overflow';
     name = fail ? 'fail' : ename || safely(() => String(err.constructor?.name ?? ''), '') || 'Error';
     headline = fail ? message : `${ename}: ${message}`;
-    stack = safely(() => String(err.stack ?? ''), '');
+    stack = safely(() => String(err.stack ?? ''), undefined) ?? framesOf(err, `${ename}: ${message}`);
     detail = cleanStack(stack);
     if (fail) detail = detail.split('\n').slice(1).join('\n');
     detail += safely(() => causes(err), '');
@@ -187,7 +216,7 @@ export function describeError(t: TContext, e: unknown, rejected: boolean): Failu
   if (rejected && kind === 'reject') headline = 'promise rejected: ' + headline;
   return {
     kind,
-    headline: headline.split('\n')[0],
+    headline: clip(headline.split('\n')[0], HEADLINE_SHOWN),
     detail,
     signature: failureSignature(kind, name, stack),
     output: t.logs ? t.logs.join('\n') : '',

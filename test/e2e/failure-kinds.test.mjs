@@ -15,6 +15,12 @@ const CASES = [
   { target: 'Throws', kind: 'throw', headline: /^Error: boom at (2\d\d)$/, stack: /at bugs\.fuzz\.ts:9:\d+/ },
   { target: 'ThrowsNonError', kind: 'throw', headline: /^threw a non-Error value: \{ code: 42 \}$/ },
   { target: 'ThrowsProxy', kind: 'throw', headline: /^threw a non-Error value: Proxy \[ \{\}, \{/ },
+  // A megabyte of message: the headline and the stack's message lines are cut, the frames kept.
+  {
+    target: 'HugeMessage', kind: 'throw', headline: /^Error: big x{400,}… \(\d+ more characters\)$/,
+    stack: /^\s+Error: big x{3000,}\n\s+… \(\d+ more characters of the message\)\n\s+at bugs\.fuzz\.ts:95:\d+/m, maxText: 20000,
+  },
+  { target: 'NameThrows', kind: 'throw', headline: /^Error: nameless$/, stack: /at bugs\.fuzz\.ts:105:\d+/ },
   { target: 'Rejects', kind: 'reject', headline: /^promise rejected: RangeError: async boom$/, stack: /at bugs\.fuzz\.ts:18:\d+/ },
   { target: 'Exits', kind: 'exit', headline: /process\.exit\(3\)/, stack: /^\s+at bugs\.fuzz\.ts:22:\d+$/m },
   // process.abort() inside try/catch: the target swallows everything, the engine still sees it.
@@ -62,6 +68,7 @@ describe('every failure kind is found, reported, written and reproduced', { conc
       assert.ok(r.stdout.includes(`--- FAIL: ${c.target} (${c.kind})\n`), show(r));
       assert.match(rep.headline, c.headline, show(r));
       if (c.stack) assert.match(rep.text, c.stack, show(r));
+      if (c.maxText) assert.ok(r.stdout.length < c.maxText, `output of ${r.stdout.length} characters`);
       if (c.output) assert.match(rep.output ?? '', c.output, show(r));
       assert.ok(rep.input && !/could not be determined/.test(rep.text), `the input must be named\n${show(r)}`);
 
