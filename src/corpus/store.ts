@@ -12,7 +12,8 @@ import {
   existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync,
   writeFileSync,
 } from 'node:fs';
-import { basename, dirname, join, parse, resolve } from 'node:path';
+import { basename, dirname, join, parse, relative, resolve } from 'node:path';
+import { UserError } from '../util/errors.js';
 import type { Kind, Value } from '../values/kinds.js';
 import { checkAgainstKinds, CorpusFormatError, marshalCorpusFile, unmarshalCorpusFile } from './encoding.js';
 
@@ -314,6 +315,20 @@ export function readCorpusDir(
     else out.skipped++;
   }
   return out;
+}
+
+/**
+ * A target's testdata folder (missing: nothing). Every file in it is one of the target's inputs,
+ * so a malformed or mistyped one is a UserError naming the file, the line and what to do.
+ */
+export function readTestdataDir(dir: string, targetKinds: readonly Kind[]): CorpusEntry[] {
+  const td = readCorpusDir(dir, targetKinds, { strict: true });
+  if (td.errors.length === 0) return td.entries;
+  const e = td.errors[0];
+  const rel = (p: string) => relative(process.cwd(), p) || '.';
+  throw new UserError(
+    `${rel(e.path)}${e.line ? `:${e.line}` : ''}: ${e.reason} (every file in ${rel(dir)}/ is an input of its target: fix it or move it out)`,
+  );
 }
 
 /**

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { marshalCorpusFile } from '../corpus/encoding.js';
 import {
   cacheDirFor, corpusFileId, describeInstrumentSettings, mergeInstrumentSettings, readCorpusDir, readInstrumentSettings, readRawSamples,
-  sameInstrumentSettings, testdataDir, writeFileAtomic, writeInstrumentSettings,
+  readTestdataDir, sameInstrumentSettings, testdataDir, writeFileAtomic, writeInstrumentSettings,
 } from '../corpus/store.js';
 import { Mutator, replayInput } from '../mutator/mutator.js';
 import type { CmpValue, ComparePair } from '../coverage/trace.js';
@@ -256,12 +256,7 @@ export class Coordinator {
   private loadCorpus(t: TargetState): void {
     const kinds = t.info.kinds;
     t.info.seeds.forEach((values, i) => t.addEntry({ id: `seed#${i}`, values, source: 'seed' }));
-    const td = readCorpusDir(t.testdataDir, kinds, { strict: true });
-    if (td.errors.length) {
-      const e = td.errors[0];
-      throw new UserError(`${path.relative(process.cwd(), e.path)}${e.line ? `:${e.line}` : ''}: ${e.reason}`);
-    }
-    for (const e of td.entries) t.addEntry({ id: e.id, values: e.values, source: 'testdata' });
+    for (const e of readTestdataDir(t.testdataDir, kinds)) t.addEntry({ id: e.id, values: e.values, source: 'testdata' });
     for (const dir of this.o.sampleDirs) {
       if (!takesSamples(kinds)) continue;
       const lossy: string[] = [];

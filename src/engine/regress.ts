@@ -7,7 +7,7 @@
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { FUZZ_FILE_RE, orphanTestdata, readCorpusDir, testdataDir } from '../corpus/store.js';
+import { FUZZ_FILE_RE, orphanTestdata, readTestdataDir, testdataDir } from '../corpus/store.js';
 import { marshalCorpusFile } from '../corpus/encoding.js';
 import type { Reporter } from '../report/reporter.js';
 import { UserError } from '../util/errors.js';
@@ -80,13 +80,8 @@ export function regressionInputs(targets: TargetInfo[], run: RunFilter | undefin
   for (const t of targets) {
     if (!targetOk(t.name)) continue;
     const inputs: Work[] = t.seeds.map((values, i) => ({ target: t, id: `seed#${i}`, values }));
-    const td = readCorpusDir(testdataDir(path.dirname(t.file), t.name), t.kinds, { strict: true });
-    if (td.errors.length) {
-      const e = td.errors[0];
-      throw new UserError(`${path.relative(process.cwd(), e.path)}${e.line ? `:${e.line}` : ''}: ${e.reason}`);
-    }
     const fileName = (p: string) => path.basename(p);
-    for (const e of td.entries) inputs.push({ target: t, id: fileName(e.path), values: e.values });
+    for (const e of readTestdataDir(testdataDir(path.dirname(t.file), t.name), t.kinds)) inputs.push({ target: t, id: fileName(e.path), values: e.values });
     const inputOk = run?.input !== undefined ? matcher(run.input, inputs.map((w) => w.id)) : () => true;
     for (const w of inputs) if (inputOk(w.id)) work.push(w);
   }
