@@ -76,6 +76,12 @@ export function isThenable(r: unknown): r is PromiseLike<unknown> {
   return r !== undefined && r !== null && typeof (r as { then?: unknown }).then === 'function';
 }
 
+/**
+ * The last f.expect predicate that threw, and on which value: its failure report says so (a
+ * broken predicate otherwise looks like an unexpected error). Kept by identity, never stale.
+ */
+let predicateThrew: { on: unknown; error: unknown } | undefined;
+
 /** Whether a thrown value is one the target declared as expected. */
 export function isExpected(rules: readonly ExpectRule[], e: unknown): boolean {
   for (const r of rules) {
@@ -84,12 +90,22 @@ export function isExpected(rules: readonly ExpectRule[], e: unknown): boolean {
       // A matcher, a Proxy trap or a message getter that throws: not expected.
       ok = r.isClass ? e instanceof (r.match as new () => unknown) : (r.match as (e: unknown) => boolean)(e) === true;
       if (ok && r.message) ok = e instanceof Error && r.message.test(e.message);
-    } catch {
+    } catch (error) {
+      if (!r.isClass) predicateThrew = { on: e, error };
       ok = false;
     }
     if (ok) return true;
   }
   return false;
+}
+
+/** A line for the report of `e` when an f.expect predicate threw on it, else ''. */
+function predicateNote(e: unknown): string {
+  if (predicateThrew === undefined || predicateThrew.on !== e) return '';
+  const { error } = predicateThrew;
+  predicateThrew = undefined;
+  const shown = safely(() => (error instanceof Error ? `${error.name}: ${error.message}` : inspect(error, { depth: 1 })), 'a value');
+  return `\n(an f.expect predicate threw on it, so it counts as unexpected: ${clip(shown, 300)})`;
 }
 
 /** Outcome of an input after the call (and its promise) settled. */
@@ -214,6 +230,7 @@ export function describeError(t: TContext, e: unknown, rejected: boolean): Failu
     detail = headline;
   }
   if (rejected && kind === 'reject') headline = 'promise rejected: ' + headline;
+  detail += predicateNote(e);
   return {
     kind,
     headline: clip(headline.split('\n')[0], HEADLINE_SHOWN),

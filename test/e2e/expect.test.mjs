@@ -51,4 +51,15 @@ describe('expected errors', { concurrency: 2 }, () => {
       assert.ok(decodeCorpus(readTestdata(dir, target, files[0]))[0].value[0] > 200);
     }
   });
+
+  test('an f.expect predicate that throws: the report says so', async () => {
+    const dir = fixture('expect-throws');
+    const id = plant({ dir, target: 'BrokenPredicate', values: [{ bytes: '\xf0bug' }] });
+    const r = await runTsfuzz({ cwd: dir, args: ['test'] });
+    assert.equal(r.code, 1, show(r));
+    const reports = failureReports(r.stdout);
+    assert.deepEqual(reports.map((x) => x.source), [id], show(r));
+    assert.match(reports[0].headline, /^Error: plain 240$/, show(r));
+    assert.match(reports[0].text, /^\s+\(an f\.expect predicate threw on it, so it counts as unexpected: TypeError: Cannot read properties of undefined \(reading 'code'\)\)$/m, show(r));
+  });
 });
