@@ -16,7 +16,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { threadId } from 'node:worker_threads';
 import { produceOnce, MISS_LOCK_DEFAULTS, type MissLockOptions } from './cache-lock.js';
+import { isTypeScriptFile } from './filter.js';
 import { TRANSFORM_REVISION } from './revision.js';
+import { decoratorCacheSalt } from './tsconfig.js';
 import type { TransformOptions, TransformResult } from './transform.js';
 
 /** Where a transform that missed the cache stores its result. */
@@ -45,7 +47,9 @@ const HASH_CHUNK = 1 << 18;
 export function cacheKey(source: string, filename: string, opts: TransformOptions): string {
   const h = createHash('sha256');
   const o = { instrument: opts.instrument, format: opts.format ?? null, compares: opts.instrument ? (opts.compares ?? true) : false };
-  h.update(`tsfuzz ${tsfuzzVersion()} r${TRANSFORM_REVISION}\0${filename}\0${JSON.stringify(o)}\0`);
+  // A TypeScript file's decorators compile by its tsconfig.json's settings (decorators.ts).
+  const salt = isTypeScriptFile(filename) ? decoratorCacheSalt(source, filename) : '';
+  h.update(`tsfuzz ${tsfuzzVersion()} r${TRANSFORM_REVISION}\0${filename}\0${JSON.stringify(o)}\0${salt}\0`);
   // The UTF-8 of the source, in chunks: one 9 MB conversion buffer cost 4x the hashing itself
   // (fresh memory); a chunk never ends between the two halves of a surrogate pair.
   for (let at = 0; at < source.length; ) {

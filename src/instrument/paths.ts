@@ -1,7 +1,7 @@
 /**
  * tsconfig.json `paths` and `baseUrl` aliases (`import { parse } from '@/parser'`), resolved as tsc,
  * tsx and Vite's tsconfig-paths resolve them: the files the nearest tsconfig.json of the importing
- * file maps a bare specifier to (get-tsconfig finds and reads it, `extends` included). Used by
+ * file maps a bare specifier to (tsconfig.ts finds and reads it, `extends` included). Used by
  * the three resolve hooks (hooks.ts, sync-hooks.ts, cjs.ts) only after Node's own resolution
  * failed: a specifier that resolves costs nothing extra, and an installed package wins over an
  * alias of the same name (tsc would take the alias). Importers inside node_modules get no aliases.
@@ -11,18 +11,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { PathsMatcher, TsConfigResult } from 'get-tsconfig';
-import { requirePrivately } from '../util/private-require.js';
+import type { PathsMatcher } from 'get-tsconfig';
+import { tsconfigFor, tsconfigLib } from './tsconfig.js';
 
-type GetTsconfig = typeof import('get-tsconfig');
-
-let lib: GetTsconfig | undefined;
-/** get-tsconfig's cache of file reads and lookups, shared by every lookup of this thread. */
-const fsCache = new Map<string, unknown>();
 /** Matcher per tsconfig file (null: it has no paths and no baseUrl). */
 const matchers = new Map<string, PathsMatcher | null>();
-/** tsconfig file per directory searched from (null: none found or unreadable). */
-const configs = new Map<string, TsConfigResult | null>();
 
 /** Whether `specifier` is bare (a package name or an alias), not a path, URL or builtin. */
 export function isBareSpecifier(specifier: string): boolean {
@@ -55,21 +48,12 @@ export function aliasUrls(specifier: string, parentURL: string | undefined): str
 }
 
 function matcherFor(dir: string): PathsMatcher | null {
-  let config = configs.get(dir);
-  if (config === undefined) {
-    try {
-      lib ??= requirePrivately<GetTsconfig>('get-tsconfig', import.meta.url);
-      config = lib.getTsconfig(dir, 'tsconfig.json', fsCache as never);
-    } catch {
-      config = null; // unreadable or invalid: no aliases (Node's error stands)
-    }
-    configs.set(dir, config);
-  }
+  const config = tsconfigFor(dir); // unreadable or invalid: no aliases (Node's error stands)
   if (!config) return null;
   let m = matchers.get(config.path);
   if (m === undefined) {
     try {
-      m = lib!.createPathsMatcher(config);
+      m = tsconfigLib().createPathsMatcher(config);
     } catch {
       m = null;
     }

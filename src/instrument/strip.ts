@@ -3,10 +3,13 @@
  * with whitespace, so positions are unchanged and no source map is needed; files using
  * non-erasable syntax (enums, namespaces, parameter properties, `<T>x` casts) fall back to
  * amaro's transform mode, which returns a map from the JS back to the .ts. Imports used only as
- * types are then removed (elide.ts), as tsc and esbuild do. Called by transform.ts.
+ * types are then removed (elide.ts), as tsc and esbuild do. Files with decorators, which both
+ * modes leave in place and Node cannot run, are compiled by the project's TypeScript instead
+ * (decorators.ts). Called by transform.ts.
  * Rule: never return JavaScript whose positions differ from the .ts without also returning a map.
  */
 import { createRequire } from 'node:module';
+import { compileDecorated, firstDecorator } from './decorators.js';
 import { elideTypeOnlyImports } from './elide.js';
 
 interface AmaroOutput {
@@ -45,13 +48,18 @@ export function stripTypes(source: string, filename: string): Stripped {
   } catch (e) {
     if (!isSwcError(e) || e.code !== 'UnsupportedSyntax') throw toSyntaxError(e, filename);
   }
-  if (stripped !== undefined) return { code: elideTypeOnlyImports(stripped) };
+  if (stripped !== undefined) {
+    // Stripping keeps positions: a decorator's offset here is its offset in the source.
+    const at = firstDecorator(stripped);
+    return at < 0 ? { code: elideTypeOnlyImports(stripped) } : compileDecorated(source, filename, at);
+  }
   let out: AmaroOutput;
   try {
     out = a.transformSync(source, { mode: 'transform', filename, sourceMap: true });
   } catch (e) {
     throw toSyntaxError(e, filename);
   }
+  if (firstDecorator(out.code) >= 0) return compileDecorated(source, filename, -1);
   return { code: elideTypeOnlyImports(out.code), map: out.map ? (JSON.parse(out.map) as { mappings: string }).mappings : undefined };
 }
 

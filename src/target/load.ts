@@ -38,7 +38,7 @@ function loadErrorLine(file: string, e: unknown): string {
         ? '; .cts and .cjs files are CommonJS: use require() (in TypeScript also import x = require(...)), or rename the file to .mts/.mjs'
         : '; the file is CommonJS by Node\'s rules: add "type": "module" to package.json, or rename it to .mts/.mjs'
       : loc && /^Invalid or unexpected token$/.test(msg) && /^\s*@[\w$]|[\s{;]@[\w$][\w$.]*(\(|\s+[\w$#])/.test(lineAt(loc))
-        ? '; decorators are not supported: Node cannot run them yet, and tsfuzz strips types without transforming decorators'
+        ? '; Node cannot run decorators yet: in JavaScript files they need your build step (in TypeScript files tsfuzz compiles them with your project\'s TypeScript)'
         : '';
     return `${rel}: syntax error: ${msg}${shownWhere}${hint}`;
   }

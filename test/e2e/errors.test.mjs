@@ -29,7 +29,11 @@ const CASES = [
   { name: 'a .mjs fuzz file with a syntax error', args: ['test', 'syntax-mjs'], line: /syntax-mjs\/broken\.fuzz\.mjs.*syntax error.*broken\.fuzz\.mjs:4\b/, both: true },
   // Node 20 reports an ES module's compile error without its file: tsfuzz finds it.
   { name: 'a syntax error in a module the fuzz file imports (names it and the line)', args: ['test', 'syntax-import'], line: /syntax-import\/imp\.fuzz\.ts: syntax error: .*\(syntax-import\/lib\.mjs:3\b/, both: true },
-  { name: 'a decorator (names the file and line, says why)', args: ['test', 'decorators'], line: /decorators\/service\.fuzz\.ts: syntax error: .*\(decorators\/service\.ts:6\); decorators are not supported/, both: true },
+  {
+    name: 'a decorator in TypeScript with no TypeScript installed (names the file and line, says what to install)', args: ['test', 'decorators'],
+    line: /decorators\/service\.fuzz\.ts: syntax error: decorators need TypeScript's compiler, .*\(npm install --save-dev typescript\) \(decorators\/service\.ts:7:3\)$/, both: true,
+  },
+  { name: 'a decorator in JavaScript (names the file and line, says why)', args: ['test', 'decorators-js'], line: /decorators-js\/service\.fuzz\.ts: syntax error: .*\(decorators-js\/service\.mjs:6\b.*; Node cannot run decorators yet/, both: true },
   { name: 'a fuzz file importing a missing module', args: ['test', 'missing'], line: /missing\/missing\.fuzz\.ts.*no-such-module/, both: true },
   { name: 'a fuzz file that registers no targets', args: ['test', 'empty'], line: /empty\/empty\.fuzz\.ts.*registers no fuzz targets/, both: true },
   { name: 'a malformed testdata file (names the file and line)', args: ['test', 'badtestdata'], line: /badtestdata\/testdata\/fuzz\/Ok\/0123456789abcdef:3: .*\(every file in badtestdata\/testdata\/fuzz\/Ok\/ is an input of its target: fix it or move it out\)$/, both: true },

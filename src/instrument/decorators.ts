@@ -1,0 +1,114 @@
+/**
+ * TypeScript decorators (`@Injectable()`, class-validator's `@IsEmail()`, …), which Node cannot
+ * run and type stripping leaves in place. A .ts file that has them is compiled instead by the
+ * project's own TypeScript (`transpileModule`: this one file, no type check, as ts-node's
+ * transpile-only mode and tsx do), with the decorator settings of its tsconfig.json: legacy
+ * `experimentalDecorators` (with `emitDecoratorMetadata`) or TC39 decorators. The compiler is
+ * resolved from the file's folder, as the project's own build would find it, and is loaded only
+ * when such a file is met; without one, the error says how to install it.
+ * Used by strip.ts; the settings (tsconfig.ts) are part of the transform cache key (cache.ts).
+ * Rule: a file without decorators never reaches TypeScript, and never pays more than a scan for '@'.
+ */
+import { createRequire } from 'node:module';
+import path from 'node:path';
+import { parseModule, parseScript } from 'meriyah';
+import { requirePrivately } from '../util/private-require.js';
+import { decoratorSettings } from './tsconfig.js';
+
+/** The offset of the first decorator's `@` in `js` (JavaScript, types stripped), or -1. */
+export function firstDecorator(js: string): number {
+  if (!js.includes('@')) return -1;
+  let at = -1;
+  // '@' is a token of its own only in a decorator (strings, comments, regexes and templates
+  // hold theirs inside their own tokens).
+  const onToken = (type: string, start: number, end: number) => {
+    if (at < 0 && type === 'Punctuator' && end - start === 1 && js.charCodeAt(start) === 0x40) at = start;
+  };
+  const base = { next: true, webcompat: true, onToken } as const;
+  try {
+    parseModule(js, base);
+    return at;
+  } catch {
+    at = -1;
+  }
+  try {
+    parseScript(js, { ...base, globalReturn: true });
+  } catch {
+    return -1; // not JavaScript meriyah reads: left to Node's own error
+  }
+  return at;
+}
+
+interface TypeScriptApi {
+  version: string;
+  ScriptTarget: { ES2022: number };
+  ModuleKind: { ESNext: number; Preserve?: number };
+  transpileModule(
+    source: string,
+    options: { fileName: string; compilerOptions: Record<string, unknown> },
+  ): { outputText: string; sourceMapText?: string };
+}
+
+/** The project's TypeScript per folder searched from (null: not installed there). */
+const compilers = new Map<string, TypeScriptApi | null>();
+
+function compilerFor(filename: string): TypeScriptApi | null {
+  const dir = path.dirname(filename);
+  let ts = compilers.get(dir);
+  if (ts === undefined) {
+    try {
+      const resolved = createRequire(filename).resolve('typescript');
+      ts = requirePrivately<TypeScriptApi>(resolved, filename);
+    } catch {
+      ts = null;
+    }
+    compilers.set(dir, ts);
+  }
+  return ts;
+}
+
+/** Line and column (1-based) of `offset` in `text`. */
+function lineCol(text: string, offset: number): string {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = text.indexOf('\n'); i >= 0 && i < offset; i = text.indexOf('\n', i + 1)) {
+    line++;
+    lineStart = i + 1;
+  }
+  return `${line}:${offset - lineStart + 1}`;
+}
+
+/**
+ * Compiles `source` (TypeScript with decorators, the first at offset `at` of the source, -1 if
+ * unknown) with the project's TypeScript: the JavaScript and the `mappings` of
+ * its source map back to `source`. Throws a SyntaxError naming the file when no TypeScript is
+ * installed.
+ */
+export function compileDecorated(source: string, filename: string, at: number): { code: string; map: string } {
+  const ts = compilerFor(filename);
+  if (!ts) {
+    throw new SyntaxError(
+      `${filename}${at >= 0 ? `:${lineCol(source, at)}` : ''}: decorators need TypeScript's compiler, which tsfuzz takes from your project: ` +
+        'install it there (npm install --save-dev typescript)',
+    );
+  }
+  const s = decoratorSettings(path.dirname(filename));
+  const out = ts.transpileModule(source, {
+    fileName: filename,
+    compilerOptions: {
+      ...s,
+      target: ts.ScriptTarget.ES2022,
+      // Imports and exports as written (TypeScript 5.4+), so Node decides the format as it does
+      // for stripped files; older compilers keep ES module syntax.
+      module: ts.ModuleKind.Preserve ?? ts.ModuleKind.ESNext,
+      sourceMap: true,
+      inlineSourceMap: false,
+      removeComments: false,
+      verbatimModuleSyntax: false,
+      isolatedModules: true,
+    },
+  });
+  const code = out.outputText.replace(/\n\/\/# sourceMappingURL=[^\n]*\s*$/, '\n');
+  const map = out.sourceMapText ? (JSON.parse(out.sourceMapText) as { mappings: string }).mappings : '';
+  return { code, map };
+}

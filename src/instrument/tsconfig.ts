@@ -1,0 +1,68 @@
+/**
+ * The nearest tsconfig.json of a folder, as TypeScript finds it (get-tsconfig: `extends` chains,
+ * comments and trailing commas included), for the parts of the loader that follow the project's
+ * TypeScript settings: path aliases (paths.ts) and decorators (decorators.ts, and the transform
+ * cache key of a file that may have them).
+ * Rule: never throws; a missing or broken tsconfig is null (the project's defaults then apply).
+ * get-tsconfig is loaded on first use, out of the CommonJS cache (util/private-require.ts).
+ */
+import path from 'node:path';
+import type { TsConfigResult } from 'get-tsconfig';
+import { requirePrivately } from '../util/private-require.js';
+
+export type GetTsconfig = typeof import('get-tsconfig');
+
+let lib: GetTsconfig | undefined;
+/** get-tsconfig's cache of file reads and lookups, shared by every lookup of this thread. */
+const fsCache = new Map<string, unknown>();
+/** tsconfig file per directory searched from (null: none found or unreadable). */
+const configs = new Map<string, TsConfigResult | null>();
+
+/** get-tsconfig itself (loaded on first call); throws only if the package cannot be loaded. */
+export function tsconfigLib(): GetTsconfig {
+  lib ??= requirePrivately<GetTsconfig>('get-tsconfig', import.meta.url);
+  return lib;
+}
+
+/** The tsconfig.json that applies to files in `dir`, or null. */
+export function tsconfigFor(dir: string): TsConfigResult | null {
+  let config = configs.get(dir);
+  if (config === undefined) {
+    try {
+      config = tsconfigLib().getTsconfig(dir, 'tsconfig.json', fsCache as never);
+    } catch {
+      config = null; // unreadable or invalid
+    }
+    configs.set(dir, config);
+  }
+  return config;
+}
+
+/** What of tsconfig.json changes the compiled output of a decorated file. */
+export interface DecoratorSettings {
+  experimentalDecorators: boolean;
+  emitDecoratorMetadata: boolean;
+  useDefineForClassFields: boolean;
+}
+
+/** The decorator settings for a file in `dir`, from its tsconfig.json (TypeScript's defaults without one). */
+export function decoratorSettings(dir: string): DecoratorSettings {
+  const o = (tsconfigFor(dir)?.config.compilerOptions ?? {}) as Record<string, unknown>;
+  const target = typeof o.target === 'string' ? o.target.toLowerCase() : 'es5';
+  // TypeScript's default: define semantics for class fields from ES2022 targets on.
+  const modernTarget = target === 'esnext' || (/^es(\d{4})$/.test(target) && Number(target.slice(2)) >= 2022);
+  return {
+    experimentalDecorators: o.experimentalDecorators === true,
+    emitDecoratorMetadata: o.experimentalDecorators === true && o.emitDecoratorMetadata === true,
+    useDefineForClassFields: typeof o.useDefineForClassFields === 'boolean' ? o.useDefineForClassFields : modernTarget,
+  };
+}
+
+/**
+ * For the transform cache key of `filename`: its decorator settings when `source` may have
+ * decorators (it contains '@'), else ''. Cheap: a tsconfig lookup is cached per folder.
+ */
+export function decoratorCacheSalt(source: string, filename: string): string {
+  if (!source.includes('@')) return '';
+  return JSON.stringify(decoratorSettings(path.dirname(filename)));
+}
