@@ -255,7 +255,7 @@ function reportHang(timeoutMs: number, ranMs: number): void {
     sampling = false;
     // The thread may have died meanwhile (it reported that itself), or the job may have ended.
     if (thread !== t || currentJob !== job) return;
-    const failure = hangFailure(`input ran past the ${formatDuration(timeoutMs)} timeout`, s.stacks, s.answered);
+    const failure = hangFailure(`input ran past the ${formatDuration(timeoutMs)} timeout`, s);
     failure.ranMs = ranMs;
     stopThread(failure, index);
   });
