@@ -22,7 +22,7 @@ import {
 } from '../target/harness.js';
 import { errorMessage } from '../util/errors.js';
 import type { Value } from '../values/kinds.js';
-import { SLOT_ABORTED, SLOT_BUSY, SLOT_INDEX, SLOT_JOB, SLOT_MINIMIZING, SafeFile } from './inflight.js';
+import { SLOT_ABORTED, SLOT_BUSY, SLOT_INDEX, SLOT_JOB, SLOT_MINIMIZING, SLOT_SETTLING, SafeFile } from './inflight.js';
 import { OutputTail, joinOutput } from './output-tail.js';
 import { runInThread, shrinkInteresting } from './shrink-new.js';
 import { CompareTrace, type ComparePair } from '../coverage/trace.js';
@@ -47,7 +47,7 @@ const ASYNC_SUSPECTS = 32;
 /** Compare operand pairs a job sends back at most. */
 const MAX_PAIRS_PER_JOB = 512;
 import {
-  ASYNC_SETTLE_MS, jobMutatorOptions, targetKey, type FailureInfo, type FromWorker, type FuzzJob, type RunJob, type StableCoverage, type TargetInfo,
+  ASYNC_SETTLE_MS, jobMutatorOptions, targetKey, timerWindowMs, type FailureInfo, type FromWorker, type FuzzJob, type RunJob, type StableCoverage, type TargetInfo,
   type ToWorker, type WorkerConfig,
 } from './protocol.js';
 
@@ -150,6 +150,7 @@ function internal(e: unknown): object {
 /** Later asynchronous failures with asyncError's signature (counted as repeats; others are dropped). */
 let asyncRepeats = 0;
 function onAsyncError(e: unknown, rejected: boolean): void {
+  alive(); // a flood of late callbacks is not a hang
   if (e !== null && typeof e === 'object' && ours.has(e)) throw e; // ends the thread, as before
   // Code that listens for these itself has taken them over (Node would not end the process either).
   if (process.listenerCount(rejected ? 'unhandledRejection' : 'uncaughtException') > 1) return;
@@ -168,27 +169,53 @@ process.on('unhandledRejection', (e) => onAsyncError(e, true));
 /** Resolves once the callbacks pending now (and rejections without a handler) have run. */
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** A sign of life while settling (SLOT_SETTLING); nothing while an input runs. */
+function alive(): void {
+  if (Atomics.load(inflight, SLOT_SETTLING) > 0) Atomics.add(inflight, SLOT_SETTLING, 1);
+}
+/**
+ * Runs `wait` (a wait for callbacks inputs left behind, never an input) with SLOT_SETTLING set, so
+ * the watchdog does not charge its time to the input in the in-flight slot.
+ */
+async function settling(wait: () => Promise<void>): Promise<void> {
+  Atomics.store(inflight, SLOT_SETTLING, 1);
+  try {
+    await wait();
+  } finally {
+    Atomics.store(inflight, SLOT_SETTLING, 0);
+  }
+}
 /** Timers keeping this thread's event loop alive (unref'd ones are not counted). */
 const activeTimers = (): number => process.getActiveResourcesInfo().filter((r) => r === 'Timeout').length;
 /**
- * Timers (async ids) that the isolated input running now created, unref'd ones included, until
- * they fire or are cleared: what settleInput waits for. Only timers due within ASYNC_SETTLE_MS
- * count: one set for later (a cache's expiry, a retry in a minute) cannot fire while the input is
- * judged, so waiting for it would only slow the run down (and, with a short --timeout, look like
- * a hang). Tracked by an async hook installed with the first isolated input (only on workers
+ * Timers (async ids) that the isolated inputs running now created, unref'd ones included, until
+ * they fire or are cleared (an interval: until it first fires): what settleTimers waits for. Only
+ * timers due within `timerWindow` (timerWindowMs) count: one set for later (a cache's expiry, a
+ * retry in a minute) cannot fire while the input is judged, so waiting for it would only slow the
+ * run down. Tracked by an async hook installed with the first isolated input (only on workers
  * that judge inputs alone, never on fuzz workers).
  */
 const inputTimers = new Set<number>();
+const inputIntervals = new Set<number>();
+let timerWindow = 0;
 let timerHook: AsyncHook | undefined;
-/** Whether a Timeout resource is due within the settle time (its delay unknown: assume so). */
+/** Whether a Timeout resource is due within the timer window (its delay unknown: assume so). */
 function dueSoon(timer: object): boolean {
   const delay = (timer as { _idleTimeout?: unknown })._idleTimeout; // Node's Timeout, since v0.x
-  return typeof delay !== 'number' || delay <= ASYNC_SETTLE_MS;
+  return typeof delay !== 'number' || delay <= timerWindow;
 }
-function trackInputTimers(): void {
+function trackInputTimers(windowMs: number): void {
+  timerWindow = windowMs;
+  inputTimers.clear();
+  inputIntervals.clear();
   timerHook ??= createHook({
     init(id, type, _trigger, resource) {
-      if (type === 'Timeout' && originJob !== undefined && origins.getStore()?.job === originJob && dueSoon(resource)) inputTimers.add(id);
+      if (type !== 'Timeout' || originJob === undefined || origins.getStore()?.job !== originJob || !dueSoon(resource)) return;
+      inputTimers.add(id);
+      if ((resource as { _repeat?: unknown })._repeat) inputIntervals.add(id);
+    },
+    before(id) {
+      if (inputIntervals.delete(id)) inputTimers.delete(id);
     },
     destroy(id) {
       inputTimers.delete(id);
@@ -196,15 +223,24 @@ function trackInputTimers(): void {
   }).enable();
 }
 /**
- * After an isolated input: lets the callbacks it left pending run, then waits (up to `capMs`)
- * while timers it created are pending, so that what they throw is its failure. Costs nothing for
- * an input that leaves no timer.
+ * Lets the callbacks isolated inputs left pending run, then waits at least `minMs` and while
+ * timers they created are pending (those are due within the window), so that what they throw is
+ * their failure; stops at the first such error. Settling (the watchdog sees each wake). Costs
+ * nothing for inputs that leave no timer.
  */
-async function settleInput(capMs: number): Promise<void> {
-  await nextTurn();
-  const deadline = Date.now() + capMs;
-  while (asyncError === undefined && inputTimers.size > 0 && Date.now() < deadline) await sleep(1);
+async function settleTimers(minMs = 0): Promise<void> {
+  await settling(async () => {
+    await nextTurn();
+    const started = Date.now();
+    const deadline = started + timerWindow;
+    const waiting = () => Date.now() < started + minMs || inputTimers.size > 0;
+    while (asyncError === undefined && waiting() && Date.now() < deadline) {
+      await sleep(1);
+      alive();
+    }
+  });
   inputTimers.clear();
+  inputIntervals.clear();
 }
 
 const cov: CoverageRuntime | undefined = config.instrument ? installCoverageRuntime() : undefined;
@@ -543,9 +579,12 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     safe?.close();
     // Callbacks and rejections the batch left pending run first, and timers already due when
     // it left some, so that their errors surface in this batch (a turn of the event loop, and
-    // ~1 ms only for targets that leave timers).
-    await nextTurn();
-    if (activeTimers() > timersAtStart) await sleep(1);
+    // ~1 ms only for targets that leave timers). Settling: earlier batches' late timers may fire
+    // here in a flood, which is not the last input running.
+    await settling(async () => {
+      await nextTurn();
+      if (activeTimers() > timersAtStart) await sleep(1);
+    });
     const repeats: Record<string, number> = {};
     for (const [sig, n] of reported) if (n > 0) repeats[sig] = n;
     const asyncFailure = asyncError;
@@ -649,6 +688,7 @@ async function runAsyncCheck(
   m.start(job.base, job.seed);
   m.skip(check.from);
   originJob = job.jobId;
+  trackInputTimers(timerWindowMs(config.timeoutMs));
   // Timers still pending from earlier jobs fire (and are ignored) before the first input.
   const deadline = Date.now() + ASYNC_SETTLE_MS;
   while (activeTimers() > 0 && Date.now() < deadline) await sleep(1);
@@ -662,20 +702,23 @@ async function runAsyncCheck(
     post({ kind: 'failure', jobId: job.jobId, index, values, failure: asyncError!, exact: asyncOrigin !== undefined });
     asyncError = undefined;
   };
-  // One turn after each input (its rejections and immediate callbacks); its timers need no wait:
-  // whenever they fire, their context names it.
+  // One turn after each input (its rejections and immediate callbacks); its timers need no wait
+  // until the end: whenever they fire, their context names it. (Earlier inputs' timers may fire
+  // in a flood during a turn: settling, not the input running.)
   let i = check.from;
   for (; i < job.limit && failures === 0; i++) {
     const values = m.next();
     Atomics.store(inflight, SLOT_INDEX, i + 1);
     await origins.run({ job: job.jobId, index: i }, () => runSingleInput(target, values));
-    await nextTurn();
+    await settling(nextTurn);
     if (asyncError) report(i, values);
   }
-  if (failures === 0 && check.endMs > 0 && job.limit > check.from) {
-    await sleep(Math.min(check.endMs, config.timeoutMs / 4)); // not mistaken for a hang (runOneJob)
+  if (failures === 0 && job.limit > check.from) {
+    await settleTimers(check.endMs); // the late timers too (timerWindowMs), settling
     if (asyncError) report(job.limit - 1, replayInput(target.kinds, options, pool, job.base, job.seed, job.limit - 1));
   }
+  inputTimers.clear();
+  inputIntervals.clear();
   asyncError = undefined;
   originJob = undefined;
   post({
@@ -698,14 +741,14 @@ async function runOneJob(job: RunJob): Promise<void> {
   const isolate = job.isolate === true;
   if (isolate) {
     originJob = job.jobId;
-    trackInputTimers();
+    trackInputTimers(timerWindowMs(job.timeoutMs ?? config.timeoutMs));
   }
   const run = () => runSingleInput(target, job.values);
   let { failure, skipped } = await (isolate ? origins.run({ job: job.jobId, index: -1 }, run) : run());
   // Callbacks and rejections the input left pending run before it is judged, and (isolated)
-  // the timers it created, up to ASYNC_SETTLE_MS and a quarter of the timeout (the wait counts
-  // as the input's time: the watchdog must not take it for a hang).
-  if (isolate) await settleInput(Math.min(ASYNC_SETTLE_MS, (job.timeoutMs ?? config.timeoutMs) / 4));
+  // the timers it created that are due within the window (a wait the watchdog does not charge
+  // to the input: settleTimers).
+  if (isolate) await settleTimers();
   else await nextTurn();
   if (!failure && asyncError) {
     failure = asyncError;
@@ -723,6 +766,7 @@ port.on('message', (msg: ToWorker) => {
   const job = msg.job;
   Atomics.store(inflight, SLOT_JOB, job.jobId);
   Atomics.store(inflight, SLOT_INDEX, 0);
+  Atomics.store(inflight, SLOT_SETTLING, 0);
   Atomics.store(inflight, SLOT_BUSY, 1);
   const done = () => Atomics.store(inflight, SLOT_BUSY, 0);
   try {

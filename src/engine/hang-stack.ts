@@ -8,6 +8,11 @@
  * hang's stack, source-mapped by that thread like any other error's. Nothing is attached while
  * inputs run normally (no cost in the hot loop): the domain is enabled when a hang is detected and
  * disabled again after sampling.
+ * Evaluating needs a little stack on top of the hung code: a loop spinning just under the stack
+ * limit (deep recursion) makes it throw a RangeError instead, raised on top of the hung code,
+ * so the error's own stack shows the hung code and serves as the sample. Without one, the
+ * hang is still known to be running JavaScript (`running`), never taken for an idle one. (Pausing
+ * through the Debugger domain needs no evaluation, but V8 does not break on an exhausted stack.)
  * Rule: sampling never delays a hang's report for long: it gives up after SAMPLE_DEADLINE_MS (a
  * thread blocked in a system call, Atomics.wait or a long native call serves no interrupt) and
  * then reports what it has, possibly nothing.
@@ -32,11 +37,13 @@ export interface HangSamples {
   stacks: string[];
   /** Whether the thread answered at all (false: blocked where no interrupt is served). */
   answered: boolean;
+  /** Whether JavaScript was seen running although no stack could be read (evaluating it threw). */
+  running: boolean;
 }
 
 interface Reply {
   id?: number;
-  result?: { result?: { value?: unknown } };
+  result?: { result?: { value?: unknown }; exceptionDetails?: { exception?: { description?: unknown } } };
 }
 
 let session: Session | undefined;
@@ -47,9 +54,12 @@ function post<T>(s: Session, method: string, params?: object): Promise<T> {
   });
 }
 
+/** Sends a method call to the worker thread's inspector; resolves with its reply. */
+type WorkerCall = (method: string, params?: object) => Promise<Reply>;
+
 /** Samples the stack of the worker thread `threadId` of this process. */
 export async function sampleHangStack(threadId: number): Promise<HangSamples> {
-  const out: HangSamples = { stacks: [], answered: false };
+  const out: HangSamples = { stacks: [], answered: false, running: false };
   const deadline = Date.now() + SAMPLE_DEADLINE_MS;
   try {
     session ??= connect();
@@ -82,24 +92,17 @@ export async function sampleHangStack(threadId: number): Promise<HangSamples> {
   s.on('NodeWorker.receivedMessageFromWorker', onMessage);
   const timeLeft = <T>(p: Promise<T>): Promise<T | undefined> =>
     Promise.race([p, new Promise<undefined>((r) => setTimeout(() => r(undefined), Math.max(0, deadline - Date.now())).unref())]);
-  const evaluate = (): Promise<Reply> =>
+  const call: WorkerCall = (method, params) =>
     new Promise((resolve) => {
       const id = nextId++;
       waiting.set(id, resolve);
-      const message = JSON.stringify({ id, method: 'Runtime.evaluate', params: { expression: STACK_EXPRESSION, returnByValue: true } });
+      const message = JSON.stringify({ id, method, params: params ?? {} });
       s.post('NodeWorker.sendMessageToWorker', { sessionId: workerSession, message }, () => {});
     });
   try {
     await timeLeft(post(s, 'NodeWorker.enable', { waitForDebuggerOnStart: false }));
     if ((await timeLeft(isAttached.then(() => true))) !== true) return out;
-    for (let i = 0; i < SAMPLES; i++) {
-      if (i > 0) await timeLeft(new Promise((r) => setTimeout(r, SAMPLE_GAP_MS)));
-      const r = await timeLeft(evaluate());
-      if (!r) break;
-      out.answered = true;
-      const v = r.result?.result?.value;
-      if (typeof v === 'string') out.stacks.push(v);
-    }
+    await evaluateSamples(call, out, timeLeft);
   } catch {
     /* the thread went away, or the inspector refused: report what we have */
   } finally {
@@ -108,6 +111,26 @@ export async function sampleHangStack(threadId: number): Promise<HangSamples> {
     s.post('NodeWorker.disable', {}, () => {});
   }
   return out;
+}
+
+type TimeLeft = <T>(p: Promise<T>) => Promise<T | undefined>;
+
+/**
+ * Evaluates STACK_EXPRESSION SAMPLES times. An evaluation that threw (the stack overflowed on top
+ * of the hung code) still shows JavaScript running, and its exception's stack, when it has frames,
+ * is the hung code's: the error was raised on top of it (the expression's own frames, if any, are no user frames).
+ */
+async function evaluateSamples(call: WorkerCall, out: HangSamples, timeLeft: TimeLeft): Promise<void> {
+  for (let i = 0; i < SAMPLES; i++) {
+    if (i > 0) await timeLeft(new Promise((r) => setTimeout(r, SAMPLE_GAP_MS)));
+    const r = await timeLeft(call('Runtime.evaluate', { expression: STACK_EXPRESSION, returnByValue: true }));
+    if (!r) break;
+    out.answered = true;
+    const failed = r.result?.exceptionDetails;
+    const v = failed ? failed.exception?.description : r.result?.result?.value;
+    if (failed) out.running = true;
+    if (typeof v === 'string' && (!failed || /\n\s+at /.test(v))) out.stacks.push(v);
+  }
 }
 
 function connect(): Session {

@@ -29,7 +29,14 @@ export const SLOT_BUSY = 2;
 export const SLOT_ABORTED = 3;
 /** 1 while a new input is being minimized (the input running is the last announced candidate). */
 export const SLOT_MINIMIZING = 4;
-export const SLOTS = 5;
+/**
+ * 0 while an input runs. While the thread waits for callbacks inputs left behind (timers, late
+ * errors), it counts up at each sign of life (a wake of the wait, an asynchronous error handled):
+ * waiting is not the input running, so the watchdog takes only a callback that stops the count
+ * for longer than the timeout for a hang.
+ */
+export const SLOT_SETTLING = 5;
+export const SLOTS = 6;
 
 export function createInflight(): Int32Array {
   return new Int32Array(new SharedArrayBuffer(SLOTS * 4));

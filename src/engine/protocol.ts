@@ -82,8 +82,20 @@ export interface FailureInfo {
   async?: boolean;
 }
 
-/** How long an input's timers are waited for, and an async-check run waits after its last input. */
+/** How long an async-check run waits after its last input at least (callbacks other than timers). */
 export const ASYNC_SETTLE_MS = 100;
+/** Timers due this soon are waited for even under a shorter timeout (see timerWindowMs). */
+export const LATE_TIMER_MIN_MS = 1000;
+
+/**
+ * How far ahead the timers an input judged alone created are waited for (RunJob.isolate,
+ * FuzzJob.asyncCheck): those due within its timeout, and within LATE_TIMER_MIN_MS under a shorter
+ * one (a short timeout is about hangs; it must not hide an error thrown from a late timer). A
+ * timer due later (a cache's expiry, a retry in a minute) is not waited for.
+ */
+export function timerWindowMs(timeoutMs: number): number {
+  return Math.max(timeoutMs, LATE_TIMER_MIN_MS);
+}
 
 export interface FuzzJob {
   kind: 'fuzz';
@@ -134,7 +146,7 @@ export interface FuzzJob {
   /**
    * Looking for the input behind an asynchronous failure (coordinator's findAsyncCulprit): run
    * inputs `from`..limit-1 one at a time, letting callbacks and rejections run after each, then
-   * wait `endMs`; report the first asynchronous failure as a failure of the input it followed,
+   * wait `endMs`, and while timers they created are pending (timerWindowMs); report the first asynchronous failure as a failure of the input it followed,
    * and nothing else (no coverage, no synchronous failures: the batch already reported those).
    */
   asyncCheck?: { from: number; endMs: number };
@@ -159,8 +171,8 @@ export interface RunJob {
   timeoutMs?: number;
   /**
    * Judge the input on its own: its callbacks run in a context naming it (errors of other jobs'
-   * callbacks are ignored) and, after it returns, the timers it left are waited for (up to
-   * ASYNC_SETTLE_MS). Without it (the baseline), only callbacks pending in the current turn run
+   * callbacks are ignored) and, after it returns, the timers it left are waited for (those due
+   * within timerWindowMs). Without it (the baseline), only callbacks pending in the current turn run
    * before it is judged. Set for re-checks, minimization and regression runs, on workers that
    * run no fuzz batches (the context tracking would cost every promise of a batch).
    */

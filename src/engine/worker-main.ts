@@ -18,7 +18,7 @@ import { hangFailure, simpleFailure, stackFailure } from '../target/harness.js';
 import { formatDuration } from '../util/limits.js';
 import { sampleHangStack } from './hang-stack.js';
 import { OutputTail, joinOutput } from './output-tail.js';
-import { SLOT_ABORTED, SLOT_BUSY, SLOT_INDEX, SLOT_JOB, SLOT_MINIMIZING, createInflight } from './inflight.js';
+import { SLOT_ABORTED, SLOT_BUSY, SLOT_INDEX, SLOT_JOB, SLOT_MINIMIZING, SLOT_SETTLING, createInflight } from './inflight.js';
 import type { Value } from '../values/kinds.js';
 import type { FailureInfo, FromWorker, Job, ToWorker, WorkerConfig } from './protocol.js';
 
@@ -209,9 +209,11 @@ function stopThread(failure: FailureInfo, index = Atomics.load(inflight, SLOT_IN
   }, GRACE_MS).unref();
 }
 
-// Watchdog: hangs (the index does not move for longer than the timeout) and memory.
+// Watchdog: hangs (neither the index nor, while the thread waits for callbacks to settle, its
+// signs of life move for longer than the timeout) and memory.
 let lastJob = -1;
 let lastIndex = -1;
+let lastSettling = 0;
 let lastChange = Date.now();
 setInterval(() => {
   const now = Date.now();
@@ -232,9 +234,11 @@ setInterval(() => {
   const busy = Atomics.load(inflight, SLOT_BUSY) === 1;
   const job = Atomics.load(inflight, SLOT_JOB);
   const index = Atomics.load(inflight, SLOT_INDEX);
-  if (!busy || job !== lastJob || index !== lastIndex) {
+  const settling = Atomics.load(inflight, SLOT_SETTLING);
+  if (!busy || job !== lastJob || index !== lastIndex || settling !== lastSettling) {
     lastJob = job;
     lastIndex = index;
+    lastSettling = settling;
     lastChange = now;
     return;
   }
@@ -255,7 +259,7 @@ function reportHang(timeoutMs: number, ranMs: number): void {
     sampling = false;
     // The thread may have died meanwhile (it reported that itself), or the job may have ended.
     if (thread !== t || currentJob !== job) return;
-    const failure = hangFailure(`input ran past the ${formatDuration(timeoutMs)} timeout`, s.stacks, s.answered);
+    const failure = hangFailure(`input ran past the ${formatDuration(timeoutMs)} timeout`, s);
     failure.ranMs = ranMs;
     stopThread(failure, index);
   });

@@ -10,9 +10,10 @@
  * execution thread before it was stopped (engine/hang-stack.ts).
  * Failures without a JavaScript stack (exits, aborts, memory, process deaths, and hangs whose
  * thread could not be sampled) are keyed by their kind plus what identifies them without one:
- * the exit code, the signal, "fatal" for a process-wide heap death, and for hangs "idle" (no
- * JavaScript was running: the input awaits a promise that never settles) or "blocked" (the thread
- * served no interrupt: a system call, Atomics.wait, a long native call).
+ * the exit code, the signal, "fatal" for a process-wide heap death, and for hangs "running"
+ * (JavaScript was running but its stack could not be read), "idle" (no JavaScript was running:
+ * the input awaits a promise that never settles) or "blocked" (the thread served no interrupt: a
+ * system call, Atomics.wait, a long native call).
  */
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';

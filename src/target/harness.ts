@@ -268,16 +268,21 @@ export function stackFailure(kind: FailureKind, headline: string, stack: string,
 
 /**
  * A hang, from the stacks sampled while it spun (engine/hang-stack.ts): keyed and shown by where
- * it was running. Without a user frame it is keyed "idle" when the thread answered (no JavaScript
- * was running: the input awaits something that never happens) and "blocked" when it did not.
+ * it was running. Without a user frame it is keyed "running" when JavaScript was seen running but
+ * its stack could not be read (too close to the stack limit), "idle" when the thread answered (no
+ * JavaScript was running: the input awaits something that never happens) and "blocked" when it
+ * did not.
  */
-export function hangFailure(headline: string, stacks: readonly string[], answered: boolean): FailureInfo {
+export function hangFailure(headline: string, samples: { stacks: readonly string[]; answered: boolean; running?: boolean }): FailureInfo {
+  const { stacks, answered, running } = samples;
   const signature = hangSignature(stacks);
   if (signature !== undefined) return stackFailure('timeout', headline, stacks[0], signature);
-  const note = answered
-    ? 'no JavaScript was running when it was stopped: the input awaits something that never happens (a promise, a timer, I/O)'
-    : 'the thread served no interrupt, so where it was is unknown: it was blocked in a system call, Atomics.wait or a long native call';
-  return simpleFailure('timeout', headline, `${headline}\n${note}`, answered ? 'idle' : 'blocked');
+  const [note, key] = running
+    ? ['JavaScript was running when it was stopped, but where is unknown (stack unavailable: it ran too close to the stack limit to be sampled)', 'running']
+    : answered
+      ? ['no JavaScript was running when it was stopped: the input awaits something that never happens (a promise, a timer, I/O)', 'idle']
+      : ['the thread served no interrupt, so where it was is unknown: it was blocked in a system call, Atomics.wait or a long native call', 'blocked'];
+  return simpleFailure('timeout', headline, `${headline}\n${note}`, key);
 }
 
 /**

@@ -51,4 +51,23 @@ describe('hangs', { concurrency: 2 }, () => {
     assert.equal(rep?.kind, 'timeout', show(r));
     assert.match(rep.text, /no JavaScript was running when it was stopped/, show(r));
   });
+
+  test('a loop spinning just under the stack limit is a hang where JavaScript runs, not an idle one', async () => {
+    // Sampling evaluates code in the hung thread, which overflows the stack there: that must not
+    // pass for "no JavaScript was running", nor merge with an input that awaits forever.
+    const dir = fixture('hangs');
+    const deepId = plant({ dir, target: 'DeepOrIdle', values: [{ bytes: [0xf3] }] });
+    const idleId = plant({ dir, target: 'DeepOrIdle', values: [{ bytes: [0xf2] }] });
+    const r = await runTsfuzz({ cwd: dir, args: ['test', 'hangs.fuzz.ts', '--run=^DeepOrIdle$', TIMEOUT] });
+    assert.equal(r.code, 1, show(r));
+    assert.match(r.stdout, /^FAIL {2}1 target, 3 inputs: 1 passed, 2 failed \(2 distinct failures\)/m, show(r));
+    const reports = failureReports(r.stdout);
+    const deep = reports.find((rep) => rep.source === deepId);
+    const idle = reports.find((rep) => rep.source === idleId);
+    assert.equal(deep?.kind, 'timeout', show(r));
+    assert.equal(idle?.kind, 'timeout', show(r));
+    assert.doesNotMatch(deep.text, /no JavaScript was running/, show(r));
+    assert.match(deep.text, /^\s+at descend \(hangs\.fuzz\.ts:(49|51):\d+\)$/m, show(r));
+    assert.match(idle.text, /no JavaScript was running when it was stopped/, show(r));
+  });
 });

@@ -1,0 +1,42 @@
+// Story: an error thrown from a timer that fires long after its input returned (500 ms here) is
+// traced back to the input that scheduled it, written, and reproduced by `tsfuzz test`; waiting
+// for such timers is not mistaken for an input running past the timeout.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { decodeCorpus, failureReports, fixture, readTestdata, rerunArgs, runTsfuzz, show, testdataFiles } from '../helpers/run.mjs';
+
+const HEADLINE = /^uncaught Error: late \(thrown after the target returned\)$/;
+
+/** Fuzzes LateTimer with `flags`; checks the one report and the file written; returns its re-run command. */
+async function findsLateTimer(flags) {
+  const dir = fixture('late-timer');
+  const r = await runTsfuzz({ cwd: dir, args: ['fuzz', '--fuzztime=300000x', '--seed=1', ...flags] });
+  assert.equal(r.code, 1, show(r));
+  const reports = failureReports(r.stdout);
+  assert.equal(reports.length, 1, show(r));
+  const [rep] = reports;
+  assert.equal(rep.kind, 'throw', show(r));
+  assert.match(rep.headline, HEADLINE, show(r));
+  assert.doesNotMatch(r.stdout, /flaky|timeout/, show(r));
+  const files = testdataFiles(dir, 'LateTimer');
+  assert.equal(files.length, 1, show(r));
+  const [value] = decodeCorpus(readTestdata(dir, 'LateTimer', files[0]));
+  assert.ok(value.value.length > 3 && value.value[0] === 0x41, `the written input must schedule the timer\n${show(r)}`);
+  assert.equal(rep.writtenTo, `testdata/fuzz/LateTimer/${files[0]}`, show(r));
+  return { dir, rerun: rep.rerun };
+}
+
+describe('late timers', { concurrency: 1 }, () => {
+  test('a timer error due after 500 ms is written for its input and reproduced by tsfuzz test', async () => {
+    const { dir, rerun } = await findsLateTimer(['--parallel=1']);
+    const again = await runTsfuzz({ cwd: dir, args: rerunArgs(rerun) });
+    assert.equal(again.code, 1, show(again));
+    const [mine] = failureReports(again.stdout);
+    assert.equal(mine?.kind, 'throw', show(again));
+    assert.match(mine.headline, HEADLINE, show(again));
+  });
+
+  test('with a short timeout, waiting for late timers blames no innocent input', async () => {
+    await findsLateTimer(['--parallel=2', '--timeout=200ms']);
+  });
+});
