@@ -220,7 +220,17 @@ function trackInputTimers(windowMs: number): void {
     destroy(id) {
       inputTimers.delete(id);
     },
-  }).enable();
+  });
+  timerHook.enable();
+}
+/**
+ * Stops tracking (after an async check on a fuzz worker: an enabled hook would run for every
+ * promise and timer of the batches that follow).
+ */
+function untrackInputTimers(): void {
+  timerHook?.disable();
+  inputTimers.clear();
+  inputIntervals.clear();
 }
 /**
  * Lets the callbacks isolated inputs left pending run, then waits at least `minMs` and while
@@ -717,8 +727,7 @@ async function runAsyncCheck(
     await settleTimers(check.endMs); // the late timers too (timerWindowMs), settling
     if (asyncError) report(job.limit - 1, replayInput(target.kinds, options, pool, job.base, job.seed, job.limit - 1));
   }
-  inputTimers.clear();
-  inputIntervals.clear();
+  untrackInputTimers();
   asyncError = undefined;
   originJob = undefined;
   post({
