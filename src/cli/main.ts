@@ -12,6 +12,7 @@ import { INSTRUMENT_DIR, cacheRoot, isCacheEntry, removeDir } from '../corpus/st
 import { Coordinator } from '../engine/coordinator.js';
 import type { WorkerConfig } from '../engine/protocol.js';
 import { runRegression } from '../engine/regress.js';
+import { DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIMEOUT_MS } from '../engine/rerun.js';
 import { runMinimize } from '../engine/minimize-command.js';
 import { runDistill } from '../engine/distill.js';
 import { Reporter } from '../report/reporter.js';
@@ -55,8 +56,8 @@ function workerConfig(p: ParsedCommand, files: string[], root: string): WorkerCo
     include: list(p, 'include'),
     exclude: list(p, 'exclude'),
     instrumentCacheDir: path.join(root, INSTRUMENT_DIR),
-    timeoutMs: timeout ? parseDuration('--timeout', timeout) : 10_000,
-    memoryLimitMb: mem !== undefined ? parseCount('--memory-limit', mem, 0) : 2048,
+    timeoutMs: timeout ? parseDuration('--timeout', timeout) : DEFAULT_TIMEOUT_MS,
+    memoryLimitMb: mem !== undefined ? parseCount('--memory-limit', mem, 0) : DEFAULT_MEMORY_LIMIT_MB,
     streamOutput: p.values['stream-output'] === true,
     compareTracing: p.values['no-cmp-trace'] !== true,
     valueProfile: p.values['value-profile'] === true,

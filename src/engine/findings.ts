@@ -14,6 +14,7 @@ import type { Value } from '../values/kinds.js';
 import type { Budget } from '../util/limits.js';
 import { minimizeFailure } from './minimize-failure.js';
 import { outcomeOf } from './outcome.js';
+import { rerunCommand } from './rerun.js';
 import type { WorkerPool } from './pool.js';
 import type { FailureInfo } from './protocol.js';
 import { errorMessage } from '../util/errors.js';
@@ -211,7 +212,6 @@ export class Findings {
       this.earlyRepeats.delete(key);
     }
     this.list.push(f);
-    const rel = path.relative(process.cwd(), t.info.file) || t.info.file;
     this.opts.reporter.failure({
       target: t.name,
       file: t.info.file,
@@ -220,7 +220,7 @@ export class Findings {
       failure: f.failure,
       writtenTo: f.writtenTo,
       originalAt: f.originalAt,
-      rerun: f.id && f.failure.kind !== 'flaky' ? `${this.opts.command} test ${rel} --run=${t.name}/${f.id}` : undefined,
+      rerun: f.id && f.failure.kind !== 'flaky' ? rerunCommand(this.opts.command, t.info.file, t.name, f.id, this.opts) : undefined,
       runSeed: this.opts.runSeed,
       source: c.source === 'fuzzing' ? undefined : c.source,
     });

@@ -69,10 +69,11 @@ async function findMinimized({ file, target, values, kind, headline, flags = [],
   assert.equal(Buffer.byteLength(text), Number(m[2]), show(r));
   assert.ok(text.length < planted.text.length, show(r));
   assert.equal(rep.writtenTo, `testdata/fuzz/${target}/${id}`, show(r));
-  assert.equal(rep.rerun, `npx tsfuzz test ${file} --run=${target}/${id}`, show(r));
+  // The printed command carries the limits the failure depends on (testFlags), and only those.
+  assert.equal(rep.rerun, [`npx tsfuzz test ${file} --run=${target}/${id}`, ...testFlags].join(' '), show(r));
 
-  // Re-run alone: fails the same way (kind, headline, throw site).
-  const again = await runTsfuzz({ cwd: dir, args: [...rerunArgs(rep.rerun), ...testFlags] });
+  // Re-run alone, exactly as printed: fails the same way (kind, headline, throw site).
+  const again = await runTsfuzz({ cwd: dir, args: rerunArgs(rep.rerun) });
   assert.equal(again.code, 1, show(again));
   const [back] = failureReports(again.stdout);
   assert.ok(back, show(again));
