@@ -31,8 +31,10 @@ function shellWord(s: string): string {
   return /^[\w./:@%+=,#-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** `<command> test <file relative to cwd> --run=<target>/<id> [flags]`. */
-export function rerunCommand(command: string, file: string, target: string, id: string, limits: VerdictLimits): string {
+/** `<command> test <file relative to cwd> --run=<target>/<id> [flags]` (or `minimize`, which judges the same way). */
+export function rerunCommand(
+  command: string, file: string, target: string, id: string, limits: VerdictLimits, sub: 'test' | 'minimize' = 'test',
+): string {
   const rel = path.relative(process.cwd(), file) || file;
-  return [command, 'test', shellWord(rel), shellWord(`--run=${target}/${id}`), ...verdictFlags(limits)].join(' ');
+  return [command, sub, shellWord(rel), shellWord(`--run=${target}/${id}`), ...verdictFlags(limits)].join(' ');
 }
