@@ -631,6 +631,19 @@ export class Coordinator {
     return { values: inputs[index - first], failure, verified: false };
   }
 
+  /**
+   * A second interrupt: the process is about to exit without waiting for anything. Writes the
+   * failures still being re-checked or minimized as found (Findings.writeUnwritten) and returns
+   * how many failures were found and every file they were written to.
+   */
+  forceStop(): { found: number; written: string[] } {
+    if (!this.findings) return { found: 0, written: [] };
+    const done = this.findings.list;
+    const rest = this.findings.writeUnwritten();
+    const written = [...done.flatMap((f) => (f.writtenTo ? [f.writtenTo] : [])), ...rest.written];
+    return { found: done.length + rest.pending, written };
+  }
+
   private stop(): void {
     if (this.stopping) return;
     this.stopping = true;

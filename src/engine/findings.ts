@@ -85,6 +85,8 @@ export class Findings {
 
   /** Signatures submitted and not yet processed (so repeats are recognized at once). */
   private readonly pendingSigs = new Set<string>();
+  /** Candidates submitted and not yet written (what a forced exit must still put on disk). */
+  private readonly unwritten = new Set<Candidate>();
 
   /**
    * Queues a candidate; candidates are processed one at a time, in arrival order. Everything
@@ -104,6 +106,7 @@ export class Findings {
       else c = { ...c, budgetSpent: true };
     }
     this.queued++;
+    this.unwritten.add(c);
     // A failure of the handling itself (the verifier cannot start: a fuzz file broke on disk)
     // stops the run with that error (error, onError) instead of escaping as an unhandled rejection,
     // and the input is written as it was found (nothing found is lost).
@@ -119,6 +122,7 @@ export class Findings {
       .finally(() => {
         this.queued--;
         this.pendingSigs.delete(key);
+        this.unwritten.delete(c);
       });
     return this.pending;
   }
@@ -139,6 +143,27 @@ export class Findings {
     this.opts.reporter.warn(
       `${t.name}: an input failed (${c.failure.headline}) but could not be re-checked (${errorMessage(e).split('\n')[0]}); written as found, not minimized, to ${where}`,
     );
+  }
+
+  /**
+   * A forced exit (a second Ctrl-C) cannot wait for re-checks and minimization: writes every
+   * candidate not yet on disk to its target's testdata as found (not re-checked, not minimized;
+   * `tsfuzz test` judges it again), synchronously. Returns how many failures were still being
+   * handled and the files written for them.
+   */
+  writeUnwritten(): { pending: number; written: string[] } {
+    const written: string[] = [];
+    for (const c of this.unwritten) {
+      if (!c.values) continue;
+      try {
+        written.push(writeCorpusEntry(c.target.testdataDir, c.target.info.kinds, c.values).path);
+      } catch {
+        // the disk refused it: nothing more can be done while exiting at once
+      }
+    }
+    const pending = this.unwritten.size;
+    this.unwritten.clear();
+    return { pending, written };
   }
 
   /** Whether a failure of `t` with `signature` is already known or being handled. */
