@@ -12,6 +12,7 @@ import { INSTRUMENT_DIR, cacheRoot, isCacheEntry, removeDir } from '../corpus/st
 import { Coordinator } from '../engine/coordinator.js';
 import type { WorkerConfig } from '../engine/protocol.js';
 import { runRegression } from '../engine/regress.js';
+import { DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIMEOUT_MS } from '../engine/rerun.js';
 import { runMinimize } from '../engine/minimize-command.js';
 import { runDistill } from '../engine/distill.js';
 import { Reporter } from '../report/reporter.js';
@@ -55,8 +56,8 @@ function workerConfig(p: ParsedCommand, files: string[], root: string): WorkerCo
     include: list(p, 'include'),
     exclude: list(p, 'exclude'),
     instrumentCacheDir: path.join(root, INSTRUMENT_DIR),
-    timeoutMs: timeout ? parseDuration('--timeout', timeout) : 10_000,
-    memoryLimitMb: mem !== undefined ? parseCount('--memory-limit', mem, 0) : 2048,
+    timeoutMs: timeout ? parseDuration('--timeout', timeout) : DEFAULT_TIMEOUT_MS,
+    memoryLimitMb: mem !== undefined ? parseCount('--memory-limit', mem, 0) : DEFAULT_MEMORY_LIMIT_MB,
     streamOutput: p.values['stream-output'] === true,
     compareTracing: p.values['no-cmp-trace'] !== true,
     valueProfile: p.values['value-profile'] === true,
@@ -111,16 +112,43 @@ function minimizeCommandBudget(text: string | undefined): Budget {
   return b;
 }
 
-/** Ctrl-C / SIGTERM: the first one stops the run cleanly; a second one exits at once. */
-function interruptSignal(): AbortSignal {
+/**
+ * Ctrl-C / SIGTERM: the first one stops the run cleanly; a second one exits at once, with the
+ * exit code (and after the one line) that `forced` gives — by default 130 and a line saying so.
+ */
+function interruptSignal(forced: () => number = forcedExit): AbortSignal {
   const ac = new AbortController();
   const onSignal = () => {
-    if (ac.signal.aborted) process.exit(EXIT_INTERRUPTED);
+    if (ac.signal.aborted) process.exit(forced());
     ac.abort();
   };
   process.on('SIGINT', onSignal);
   process.on('SIGTERM', onSignal);
   return ac.signal;
+}
+
+/** A second interrupt of a command that writes no failures. */
+function forcedExit(): number {
+  process.stderr.write('tsfuzz: interrupted again: stopped at once\n');
+  return EXIT_INTERRUPTED;
+}
+
+/**
+ * A second interrupt while fuzzing: what is still being re-checked or minimized is written as
+ * found, one summary line says what was found and where it is, and the exit code is 1 if
+ * anything was found (130 otherwise), as after a clean stop.
+ */
+function forcedFuzzExit(reporter: Reporter, c: Coordinator | undefined): number {
+  const { found, written } = c?.forceStop() ?? { found: 0, written: [] };
+  const files = written.map((w) => path.relative(process.cwd(), w) || w);
+  const status = found ? 'FAIL' : 'INTERRUPTED';
+  const what = found
+    ? `${found} failure${found === 1 ? '' : 's'} found; ${files.length ? `written to ${files.join(', ')}` : 'see the reports above'}`
+    : 'nothing found';
+  reporter.summary(`${status}  interrupted again: stopped at once without the full summary; ${what}`, {
+    status, interrupted: true, forced: true, found, written: files,
+  });
+  return found ? EXIT_FAIL : EXIT_INTERRUPTED;
 }
 
 async function cmdTest(p: ParsedCommand): Promise<number> {
@@ -168,6 +196,7 @@ async function cmdFuzz(p: ParsedCommand): Promise<number> {
   const files = findFuzzFiles(p.positionals);
   const root = cacheRoot(process.cwd());
   const seed = seedFlag !== undefined ? parseCount('--seed', seedFlag, 0, 2 ** 53 - 1) : Math.floor(Math.random() * 2 ** 32);
+  let coordinator: Coordinator | undefined;
   const options = {
     worker: workerConfig(p, files, root),
     match: regex('fuzz', str(p, 'fuzz') ?? '.'),
@@ -184,9 +213,10 @@ async function cmdFuzz(p: ParsedCommand): Promise<number> {
     minimize: minimizeBudget(str(p, 'minimize-time')),
     reporter,
     command: RERUN_COMMAND,
-    signal: interruptSignal(),
+    signal: interruptSignal(() => forcedFuzzExit(reporter, coordinator)),
   };
-  const s = await new Coordinator(options).run();
+  coordinator = new Coordinator(options);
+  const s = await coordinator.run();
   const distinct = s.findings.length;
   const total = s.findings.reduce((n, f) => n + f.count, 0);
   const status = distinct ? 'FAIL' : s.interrupted ? 'INTERRUPTED' : 'ok';

@@ -32,6 +32,7 @@ import { WorkerPool, assertTargetsValid, type JobEnd, type Slot } from './pool.j
 import type { WorkerDeath } from './worker-handle.js';
 import { globMatcher } from '../instrument/filter.js';
 import { ASYNC_SETTLE_MS, jobMutatorOptions, type FailureInfo, type FromWorker, type FuzzJob, type TargetInfo, type WorkerConfig } from './protocol.js';
+import { rerunCommand } from './rerun.js';
 import { batchSize, pickEntry, pickTarget, timedBatchSize } from './schedule.js';
 import { TargetState, type CorpusEntry } from './target-state.js';
 
@@ -314,10 +315,9 @@ export class Coordinator {
     }
     // A seed or testdata input fails: that is a regression, not a find; report and stop.
     this.o.reporter.info(`failure while testing seed corpus entry: ${t.name}/${id}`);
-    const rel = path.relative(process.cwd(), t.info.file);
     this.o.reporter.failure({
       target: t.name, file: t.info.file, kinds: t.info.kinds, values, failure, source: id,
-      rerun: `${this.o.command} test ${rel} --run=${t.name}/${id}`,
+      rerun: rerunCommand(this.o.command, t.info.file, t.name, id, this.o.worker),
     });
     this.findings.list.push({ target: t, values, failure, writtenTo: undefined, id, count: 1 });
     this.stop();
@@ -624,6 +624,19 @@ export class Coordinator {
       if (again.kind !== 'flaky') return { values, failure: again, verified: true };
     }
     return { values: inputs[index - first], failure, verified: false };
+  }
+
+  /**
+   * A second interrupt: the process is about to exit without waiting for anything. Writes the
+   * failures still being re-checked or minimized as found (Findings.writeUnwritten) and returns
+   * how many failures were found and every file they were written to.
+   */
+  forceStop(): { found: number; written: string[] } {
+    if (!this.findings) return { found: 0, written: [] };
+    const done = this.findings.list;
+    const rest = this.findings.writeUnwritten();
+    const written = [...done.flatMap((f) => (f.writtenTo ? [f.writtenTo] : [])), ...rest.written];
+    return { found: done.length + rest.pending, written };
   }
 
   private stop(): void {

@@ -12,8 +12,9 @@ import { corpusFileId } from '../corpus/store.js';
 import type { Reporter } from '../report/reporter.js';
 import type { Value } from '../values/kinds.js';
 import type { Budget } from '../util/limits.js';
-import { minimizeFailure } from './minimize-failure.js';
+import { inputSize, minimizeFailure, type MinimizedFailure } from './minimize-failure.js';
 import { outcomeOf } from './outcome.js';
+import { rerunCommand } from './rerun.js';
 import type { WorkerPool } from './pool.js';
 import type { FailureInfo } from './protocol.js';
 import { errorMessage } from '../util/errors.js';
@@ -84,6 +85,8 @@ export class Findings {
 
   /** Signatures submitted and not yet processed (so repeats are recognized at once). */
   private readonly pendingSigs = new Set<string>();
+  /** Candidates submitted and not yet written (what a forced exit must still put on disk). */
+  private readonly unwritten = new Set<Candidate>();
 
   /**
    * Queues a candidate; candidates are processed one at a time, in arrival order. Everything
@@ -103,6 +106,7 @@ export class Findings {
       else c = { ...c, budgetSpent: true };
     }
     this.queued++;
+    this.unwritten.add(c);
     // A failure of the handling itself (the verifier cannot start: a fuzz file broke on disk)
     // stops the run with that error (error, onError) instead of escaping as an unhandled rejection,
     // and the input is written as it was found (nothing found is lost).
@@ -118,6 +122,7 @@ export class Findings {
       .finally(() => {
         this.queued--;
         this.pendingSigs.delete(key);
+        this.unwritten.delete(c);
       });
     return this.pending;
   }
@@ -138,6 +143,27 @@ export class Findings {
     this.opts.reporter.warn(
       `${t.name}: an input failed (${c.failure.headline}) but could not be re-checked (${errorMessage(e).split('\n')[0]}); written as found, not minimized, to ${where}`,
     );
+  }
+
+  /**
+   * A forced exit (a second Ctrl-C) cannot wait for re-checks and minimization: writes every
+   * candidate not yet on disk to its target's testdata as found (not re-checked, not minimized;
+   * `tsfuzz test` judges it again), synchronously. Returns how many failures were still being
+   * handled and the files written for them.
+   */
+  writeUnwritten(): { pending: number; written: string[] } {
+    const written: string[] = [];
+    for (const c of this.unwritten) {
+      if (!c.values) continue;
+      try {
+        written.push(writeCorpusEntry(c.target.testdataDir, c.target.info.kinds, c.values).path);
+      } catch {
+        // the disk refused it: nothing more can be done while exiting at once
+      }
+    }
+    const pending = this.unwritten.size;
+    this.unwritten.clear();
+    return { pending, written };
   }
 
   /** Whether a failure of `t` with `signature` is already known or being handled. */
@@ -183,9 +209,10 @@ export class Findings {
       return;
     }
     const f: Finding = { target: t, values: c.values, failure, writtenTo: undefined, id: undefined, count: 1 };
+    let m: MinimizedFailure | undefined;
     if (c.values && failure.kind !== 'flaky' && this.opts.minimize) {
-      const m = await this.minimize(t, c.values, failure);
-      if (m) {
+      m = await this.minimize(t, c.values, failure);
+      if (m.changed) {
         const text = marshalCorpusFile(t.info.kinds, c.values);
         f.originalAt = path.join(t.cacheDir, 'originals', corpusFileId(text));
         writeFileAtomic(f.originalAt, text);
@@ -211,7 +238,7 @@ export class Findings {
       this.earlyRepeats.delete(key);
     }
     this.list.push(f);
-    const rel = path.relative(process.cwd(), t.info.file) || t.info.file;
+    if (m?.interrupted && c.values) this.opts.reporter.info(this.interruptedLine(f, c.values, m));
     this.opts.reporter.failure({
       target: t.name,
       file: t.info.file,
@@ -220,27 +247,47 @@ export class Findings {
       failure: f.failure,
       writtenTo: f.writtenTo,
       originalAt: f.originalAt,
-      rerun: f.id && f.failure.kind !== 'flaky' ? `${this.opts.command} test ${rel} --run=${t.name}/${f.id}` : undefined,
+      minimizeInterrupted: m?.interrupted,
+      rerun: f.id && f.failure.kind !== 'flaky' ? rerunCommand(this.opts.command, t.info.file, t.name, f.id, this.opts) : undefined,
       runSeed: this.opts.runSeed,
       source: c.source === 'fuzzing' ? undefined : c.source,
     });
     this.onNew(f);
   }
 
-  /** Shrinks a confirmed failure; undefined when nothing smaller fails the same way. */
-  private async minimize(t: TargetState, values: Value[], failure: FailureInfo) {
-    const size = marshalCorpusFile(t.info.kinds, values).length;
-    this.opts.reporter.info(`fuzz: minimizing ${size}-byte failing input file of ${t.name}`);
+  /** Shrinks a confirmed failure (not at all once the run is being interrupted). */
+  private async minimize(t: TargetState, values: Value[], failure: FailureInfo): Promise<MinimizedFailure> {
+    if (this.opts.stopped()) return { values, failure, execs: 0, changed: false, exhausted: true, interrupted: true };
+    const size = inputSize(t.info.kinds, values);
+    this.opts.reporter.info(`fuzz: minimizing ${t.name}'s ${size}-byte failing input`);
     const m = await minimizeFailure({
       verifier: this.opts.verifier, target: t, values, failure, budget: this.opts.minimize!,
       timeoutMs: this.opts.timeoutMs, memoryLimitMb: this.opts.memoryLimitMb, stopped: this.opts.stopped,
     });
-    if (!m.changed) return undefined;
-    const after = marshalCorpusFile(t.info.kinds, m.values).length;
-    // Simpler values can take more characters (bool false, a longer but lower code point).
-    const how = after < size ? `minimized ${t.name}'s failing input from ${size} to ${after} bytes` : `simplified ${t.name}'s failing input (its file: ${size} → ${after} bytes)`;
+    if (!m.changed || m.interrupted) return m; // an interrupted one is told by interruptedLine
+    const after = inputSize(t.info.kinds, m.values);
+    // Simpler values can be as large (bool false, a lower code point, an integer nearer 0).
+    const how = after < size ? `minimized ${t.name}'s failing input from ${size} to ${after} bytes` : `simplified ${t.name}'s failing input (${size} bytes)`;
     this.opts.reporter.info(`fuzz: ${how} in ${m.execs} executions`);
     return m;
+  }
+
+  /** The one line saying that minimization was interrupted, what was kept and how to go on. */
+  private interruptedLine(f: Finding, found: Value[], m: MinimizedFailure): string {
+    const t = f.target;
+    const kinds = t.info.kinds;
+    const before = inputSize(kinds, found);
+    const more = f.id ? `; ${rerunCommand(this.opts.command, t.info.file, t.name, f.id, this.opts, 'minimize')} shrinks it further` : '';
+    if (m.execs === 0) return `fuzz: ${t.name}'s failing input was not minimized (the run was interrupted): written as found (${before} bytes)${more}`;
+    const head = `fuzz: minimization of ${t.name}'s failing input interrupted after ${m.execs} executions`;
+    if (m.changed) {
+      const kept = f.originalAt ? ` (kept at ${path.relative(process.cwd(), f.originalAt)})` : '';
+      return `${head}: kept a ${inputSize(kinds, m.values)}-byte input that fails the same way; the original was ${before} bytes${kept}${more}`;
+    }
+    const why = m.unconfirmed
+      ? `a ${inputSize(kinds, m.unconfirmed)}-byte candidate hung, but its confirmation with the full timeout could not run`
+      : 'no smaller input had failed the same way yet';
+    return `${head}: ${why}, so the input is written as found (${before} bytes)${more}`;
   }
 
   /** Runs the input once more in a fresh worker; returns the failure it gives now, or a flaky one. */

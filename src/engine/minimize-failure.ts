@@ -8,10 +8,13 @@
  * derived from how long the input ran until it exceeded it (OOM_TIME_FACTOR times that, plus
  * OOM_TIME_SLACK_MS): a candidate that neither exceeds the limit nor finishes in that time
  * "times out", which is another failure, so it is rejected without waiting for --timeout.
+ * Interrupted (Ctrl-C), it keeps the last candidate that failed the same way — each accepted one
+ * was verified by its own run — except a hang's, whose confirmation with the full timeout could
+ * not run: the input as found is kept then, and the unconfirmed candidate is only named.
  */
 import { minimizeInput } from '../minimize/minimize.js';
 import type { Budget } from '../util/limits.js';
-import type { Value } from '../values/kinds.js';
+import type { Kind, Value } from '../values/kinds.js';
 import { outcomeOf } from './outcome.js';
 import type { WorkerPool } from './pool.js';
 import type { FailureInfo } from './protocol.js';
@@ -41,6 +44,30 @@ export interface MinimizedFailure {
   changed: boolean;
   /** The budget ran out (or the run was stopped) before no smaller candidate was left to try. */
   exhausted: boolean;
+  /** The run was interrupted before minimization finished. */
+  interrupted: boolean;
+  /** A smaller hanging candidate that could not be confirmed with the full timeout (interrupted). */
+  unconfirmed?: Value[];
+}
+
+/** Bytes of each fixed-size kind (bool: one). */
+const FIXED_SIZE: Record<string, number> = {
+  bool: 1, int8: 1, uint8: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, float32: 4, float64: 8, int64: 8, uint64: 8,
+};
+
+/**
+ * The size of an input in bytes, as minimization reports it: a bytes argument's length, a
+ * string's length in UTF-8, a number's fixed width — not the size of its corpus file (whose
+ * escapes and header would make "BUG" 29 bytes).
+ */
+export function inputSize(kinds: readonly Kind[], values: readonly Value[]): number {
+  let n = 0;
+  values.forEach((v, i) => {
+    if (v instanceof Uint8Array) n += v.length;
+    else if (typeof v === 'string') n += Buffer.byteLength(v, 'utf8');
+    else n += FIXED_SIZE[kinds[i].kind] ?? 0;
+  });
+  return n;
 }
 
 export async function minimizeFailure(o: MinimizeFailureOptions): Promise<MinimizedFailure> {
@@ -71,13 +98,14 @@ export async function minimizeFailure(o: MinimizeFailureOptions): Promise<Minimi
     stopped: o.stopped,
   });
   const exhausted = res.exhausted;
-  if (res.accepted === 0) return { values: o.values, failure: o.failure, execs, changed: false, exhausted };
+  const interrupted = exhausted && o.stopped();
+  const asFound = { values: o.values, failure: o.failure, changed: false, exhausted };
+  if (res.accepted === 0) return { ...asFound, execs, interrupted };
   if (hang) {
     const confirm = await run(res.values, undefined);
-    if (confirm.kind !== 'fail' || confirm.failure.signature !== signature) {
-      return { values: o.values, failure: o.failure, execs, changed: false, exhausted };
-    }
+    if (confirm.kind === 'stopped') return { ...asFound, execs, interrupted: true, unconfirmed: res.values };
+    if (confirm.kind !== 'fail' || confirm.failure.signature !== signature) return { ...asFound, execs, interrupted };
     last = confirm.failure;
   }
-  return { values: res.values, failure: last, execs, changed: true, exhausted };
+  return { values: res.values, failure: last, execs, changed: true, exhausted, interrupted };
 }

@@ -13,6 +13,7 @@ import type { Reporter } from '../report/reporter.js';
 import { UserError } from '../util/errors.js';
 import type { Value } from '../values/kinds.js';
 import { outcomeOf } from './outcome.js';
+import { rerunCommand } from './rerun.js';
 import { WorkerPool, withPool } from './pool.js';
 import { targetKey, type FailureInfo, type TargetInfo, type WorkerConfig } from './protocol.js';
 
@@ -137,10 +138,9 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
     await more.stop();
     for (const g of [...groups.values()].sort((a, b) => work.indexOf(a.work) - work.indexOf(b.work))) {
       const t = g.work.target;
-      const rel = path.relative(process.cwd(), t.file);
       o.reporter.failure({
         target: t.name, file: t.file, kinds: t.kinds, values: g.work.values, failure: g.failure, source: g.work.id,
-        rerun: `${o.command} test ${rel} --run=${t.name}/${g.work.id}`, alsoFails: g.others.map((id) => `${t.name}/${id}`),
+        rerun: rerunCommand(o.command, t.file, t.name, g.work.id, o.worker), alsoFails: g.others.map((id) => `${t.name}/${id}`),
       });
     }
     if (!o.run && !isInterrupted()) for (const line of orphanWarnings(targets, o.worker.files)) o.reporter.warn(line);

@@ -19,6 +19,8 @@ export interface FailureReport {
   writtenTo?: string;
   /** Where the input as found (before minimization) was kept. */
   originalAt?: string;
+  /** Minimization was interrupted (Ctrl-C): the input is the last smaller one verified, or as found. */
+  minimizeInterrupted?: boolean;
   /** Command that re-runs exactly this input. */
   rerun?: string;
   /** Seed of the fuzzing run that found it. */
@@ -95,6 +97,7 @@ export class Reporter {
         seedLine: r.values ? seedLine(r.kinds, r.values) : null,
         writtenTo: r.writtenTo ?? null,
         originalAt: r.originalAt ?? null,
+        minimizeInterrupted: r.minimizeInterrupted === true,
         rerun: r.rerun ?? null,
         runSeed: r.runSeed ?? null,
         source: r.source ?? null,
@@ -124,7 +127,9 @@ export class Reporter {
     }
     if (r.alsoFails?.length) lines.push(`    also fails the same way: ${r.alsoFails.join(', ')}`);
     if (r.writtenTo) lines.push(`    Failing input written to ${path.relative(process.cwd(), r.writtenTo) || r.writtenTo}`);
-    if (r.originalAt) lines.push(`    (minimized; the input as found is kept at ${path.relative(process.cwd(), r.originalAt) || r.originalAt})`);
+    const how = r.minimizeInterrupted ? 'minimization interrupted' : 'minimized';
+    if (r.originalAt) lines.push(`    (${how}; the input as found is kept at ${path.relative(process.cwd(), r.originalAt) || r.originalAt})`);
+    else if (r.minimizeInterrupted) lines.push('    (not minimized: the run was interrupted)');
     if (r.rerun) {
       lines.push('    To re-run:');
       lines.push('        ' + r.rerun);

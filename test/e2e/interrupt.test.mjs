@@ -23,6 +23,28 @@ function signalWhen(ready, signal = 'SIGINT') {
   };
 }
 
+/** Whether `pid` has `signal` (a number) pending, for the process or one of its threads, per /proc. */
+function signalPending(pid, signal) {
+  const bit = 1n << BigInt(signal - 1);
+  try {
+    const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
+    return ['SigPnd', 'ShdPnd'].some((k) => (BigInt('0x' + new RegExp(`^${k}:\\s*([0-9a-f]+)`, 'm').exec(status)[1]) & bit) !== 0n);
+  } catch {
+    return false; // gone
+  }
+}
+
+/**
+ * Ctrl-C twice: the second SIGINT is sent as soon as the first was delivered (no longer pending),
+ * so the two are never merged into one and both reach tsfuzz while it is still stopping.
+ */
+function interruptTwice(child) {
+  child.kill('SIGINT');
+  const end = Date.now() + 2000;
+  while (signalPending(child.pid, 2) && Date.now() < end);
+  child.kill('SIGINT');
+}
+
 async function assertNoWorkers(dir, { withinMs = 1000 } = {}) {
   const left = await waitFor(() => workerPids(dir).length === 0, { timeoutMs: withinMs });
   assert.ok(left, `worker processes still running: ${workerPids(dir).join(', ')}`);
@@ -77,6 +99,56 @@ describe('interrupting a run', { concurrency: 2 }, () => {
     }
     assert.deepEqual(fs.readdirSync(path.join(dir, 'testdata', 'fuzz', 'OftenFails')).filter((f) => f.startsWith('.')), [], 'no temp files left');
     await assertNoWorkers(dir);
+  });
+
+  // The README promises exit 1 whenever something was found, interrupted or not: a second Ctrl-C
+  // still exits at once, but with 1, and one line says where the failures went.
+  test('Ctrl-C twice after failures were found: exit 1 at once, with one line naming the files written', async () => {
+    const dir = fixture('interrupt');
+    const r = await runTsfuzz({
+      cwd: dir,
+      args: ['fuzz', '--fuzz=^OftenFails$', '--keep-going', '--parallel=2', '--seed=1'],
+      onStderr: (() => {
+        let sent = false;
+        return (e, child) => {
+          if (sent || !/^fuzz: elapsed: .*failures: [1-9]/m.test(e)) return;
+          sent = true;
+          interruptTwice(child);
+        };
+      })(),
+    });
+    assert.equal(r.code, 1, show(r));
+    assert.doesNotMatch(r.stderr, /internal error|\n\s+at /, show(r));
+    const m = /^FAIL {2}interrupted again: stopped at once without the full summary; (\d+) failures? found; written to (.+)$/m.exec(r.stdout);
+    assert.ok(m, `no summary line for the forced exit\n${show(r)}`);
+    // Every file it names is on disk, and every file on disk is named (nothing found is lost).
+    const named = m[2].split(', ');
+    assert.ok(Number(m[1]) >= 1 && named.length >= 1, show(r));
+    assert.deepEqual([...new Set(named.map((w) => path.basename(w)))].sort(), testdataFiles(dir, 'OftenFails'), show(r));
+    for (const w of named) {
+      assert.match(w, /^testdata\/fuzz\/OftenFails\/[0-9a-f]{16}$/, show(r));
+      assert.equal(sha16(fs.readFileSync(path.join(dir, w), 'utf8')), path.basename(w));
+    }
+    await assertNoWorkers(dir, { withinMs: 3000 });
+  });
+
+  test('Ctrl-C twice with nothing found: exit 130 at once, saying so', async () => {
+    const dir = fixture('interrupt');
+    const r = await runTsfuzz({
+      cwd: dir,
+      args: ['fuzz', '--fuzz=^NeverFails$', '--parallel=2', '--seed=1'],
+      onStderr: (() => {
+        let sent = false;
+        return (e, child) => {
+          if (sent || !PROGRESS.test(e)) return;
+          sent = true;
+          interruptTwice(child);
+        };
+      })(),
+    });
+    assert.equal(r.code, 130, show(r));
+    assert.match(r.stdout, /^INTERRUPTED {2}interrupted again: stopped at once without the full summary; nothing found$/m, show(r));
+    await assertNoWorkers(dir, { withinMs: 3000 });
   });
 
   test('SIGINT while a failure is being re-checked: it is still reported and written', async () => {

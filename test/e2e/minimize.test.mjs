@@ -13,11 +13,20 @@ import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import {
   cacheDirOf, decodeCorpus, failureReports, fixture, plant, plantCache, readTestdata, rerunArgs, runTsfuzz, sha16, show,
-  testdataFiles,
+  testdataFiles, waitFor,
 } from '../helpers/run.mjs';
 
 const FUZZ = ['--seed=1', '--parallel=1'];
 const MINIMIZED = (target) => new RegExp(`^fuzz: minimized ${target}'s failing input from (\\d+) to (\\d+) bytes in (\\d+) executions$`, 'm');
+/** Minimized without getting smaller (numbers keep their width): the line says so, with the size. */
+const SIMPLIFIED = (target) => new RegExp(`^fuzz: simplified ${target}'s failing input \\((\\d+) bytes\\) in (\\d+) executions$`, 'm');
+const WIDTH = { bool: 1, int8: 1, uint8: 1, int16: 2, uint16: 2, int32: 4, uint32: 4, float32: 4, float64: 8, int64: 8, uint64: 8 };
+/**
+ * The size minimization reports for decoded corpus values: bytes by length, strings in UTF-8,
+ * numbers by their width (not the size of the corpus file).
+ */
+const inputSize = (decoded) =>
+  decoded.reduce((n, { kind, value }) => n + (kind === 'bytes' ? value.length : kind === 'string' ? Buffer.byteLength(value) : WIDTH[kind]), 0);
 const latin1 = (b) => Buffer.from(b).toString('latin1');
 /** A 4 KB input with the marker "BUG" at offset 2500. */
 const MARKER_4K = [{ bytes: around('BUG', 2500, 4096) }];
@@ -55,7 +64,7 @@ async function findMinimized({ file, target, values, kind, headline, flags = [],
   // Minimized: said on stderr (with its executions), and the original kept out of testdata.
   const m = MINIMIZED(target).exec(r.stderr);
   assert.ok(m, `no "minimized" line\n${show(r)}`);
-  assert.equal(Number(m[1]), Buffer.byteLength(planted.text), show(r));
+  assert.equal(Number(m[1]), inputSize(decodeCorpus(planted.text)), `the size of the input, not of its file\n${show(r)}`);
   const originalAt = path.join(path.relative(dir, cacheDirOf(dir, file, target)), 'originals', planted.id);
   assert.match(rep.text, new RegExp(`^ {4}\\(minimized; the input as found is kept at ${originalAt.replace(/[.]/g, '\\.')}\\)$`, 'm'), show(r));
   assert.equal(fs.readFileSync(path.join(dir, originalAt), 'utf8'), planted.text);
@@ -66,13 +75,14 @@ async function findMinimized({ file, target, values, kind, headline, flags = [],
   const id = files[0];
   const text = readTestdata(dir, target, id);
   assert.equal(sha16(text), id);
-  assert.equal(Buffer.byteLength(text), Number(m[2]), show(r));
+  assert.equal(inputSize(decodeCorpus(text)), Number(m[2]), show(r));
   assert.ok(text.length < planted.text.length, show(r));
   assert.equal(rep.writtenTo, `testdata/fuzz/${target}/${id}`, show(r));
-  assert.equal(rep.rerun, `npx tsfuzz test ${file} --run=${target}/${id}`, show(r));
+  // The printed command carries the limits the failure depends on (testFlags), and only those.
+  assert.equal(rep.rerun, [`npx tsfuzz test ${file} --run=${target}/${id}`, ...testFlags].join(' '), show(r));
 
-  // Re-run alone: fails the same way (kind, headline, throw site).
-  const again = await runTsfuzz({ cwd: dir, args: [...rerunArgs(rep.rerun), ...testFlags] });
+  // Re-run alone, exactly as printed: fails the same way (kind, headline, throw site).
+  const again = await runTsfuzz({ cwd: dir, args: rerunArgs(rep.rerun) });
   assert.equal(again.code, 1, show(again));
   const [back] = failureReports(again.stdout);
   assert.ok(back, show(again));
@@ -178,7 +188,7 @@ describe('minimization of failing inputs', { concurrency: 2 }, () => {
       assert.equal(rep.kind, 'throw', show(r));
       assert.match(rep.headline, c.headline, show(r));
       assert.match(rep.text, /^ {4}\(minimized; the input as found is kept at /m, show(r));
-      assert.match(r.stderr, MINIMIZED(target), show(r));
+      assert.equal(SIMPLIFIED(target).exec(r.stderr)?.[1], String(inputSize(decodeCorpus(c.planted.text))), show(r));
       const files = testdataFiles(dir, target);
       assert.equal(files.length, 1, show(r));
       assert.equal(rep.writtenTo, `testdata/fuzz/${target}/${files[0]}`, show(r));
@@ -318,6 +328,48 @@ describe('minimization of failing inputs', { concurrency: 2 }, () => {
     const again = await runTsfuzz({ cwd: dir, args: ['test', 'marker.fuzz.ts', `--run=Marker/${id}`] });
     assert.equal(again.code, 1, show(again));
     assert.match(failureReports(again.stdout)[0]?.headline ?? '', /^Error: marker at offset \d+$/, show(again));
+  });
+
+  // Each execution of SlowMarker takes 300 ms and logs "<length> <fails>" to runs: the test sends
+  // SIGINT once a smaller failing candidate was run and the next candidate started, so the
+  // coordinator has accepted the smaller one and the interrupt lands in the middle of the next.
+  test('Ctrl-C during minimization: the smaller verified input is written, the output says minimization was interrupted, the original is kept', async () => {
+    const dir = fixture('minimize');
+    const file = 'slow-marker.fuzz.ts';
+    const planted = plantCache({ dir, file, target: 'SlowMarker', values: MARKER_4K });
+    const runs = () => (fs.existsSync(path.join(dir, 'runs')) ? fs.readFileSync(path.join(dir, 'runs'), 'utf8').trim().split('\n') : []);
+    const r = await runTsfuzz({
+      cwd: dir,
+      args: ['fuzz', file, '--fuzztime=200x', ...FUZZ],
+      onSpawn: (child) => {
+        const ready = () => {
+          const lines = runs();
+          const smaller = lines.findIndex((l) => /^(\d+) 1$/.test(l) && Number(l.split(' ')[0]) < 4096);
+          return smaller >= 0 && lines.length > smaller + 1;
+        };
+        void waitFor(ready, { timeoutMs: 60_000, intervalMs: 20 }).then((ok) => ok && child.kill('SIGINT'));
+      },
+    });
+    assert.equal(r.code, 1, show(r));
+    const [rep] = failureReports(r.stdout);
+    assert.ok(rep, show(r));
+    assert.equal(rep.headline, 'Error: marker found', show(r));
+    // One line says so, with both sizes (of the input, not of its file), and no "minimized" line.
+    const m = /^fuzz: minimization of SlowMarker's failing input interrupted after (\d+) executions: kept a (\d+)-byte input that fails the same way; the original was 4096 bytes \(kept at (\S+)\); npx tsfuzz minimize slow-marker\.fuzz\.ts --run=SlowMarker\/([0-9a-f]{16}) shrinks it further$/m.exec(r.stderr);
+    assert.ok(m, `no "minimization interrupted" line\n${show(r)}`);
+    assert.doesNotMatch(r.stderr, MINIMIZED('SlowMarker'), show(r));
+    assert.match(rep.text, /^ {4}\(minimization interrupted; the input as found is kept at /m, show(r));
+    // The original is kept, byte for byte.
+    assert.equal(fs.readFileSync(path.join(dir, m[3]), 'utf8'), planted.text, show(r));
+    // What was written is the smaller input, and it fails the same way when re-run.
+    const [id] = testdataFiles(dir, 'SlowMarker');
+    assert.equal(m[4], id, show(r));
+    const [written] = decodeCorpus(readTestdata(dir, 'SlowMarker', id));
+    assert.equal(written.value.length, Number(m[2]), show(r));
+    assert.ok(written.value.length < 4096 && latin1(written.value).includes('BUG'), show(r));
+    const again = await runTsfuzz({ cwd: dir, args: rerunArgs(rep.rerun) });
+    assert.equal(again.code, 1, show(again));
+    assert.equal(failureReports(again.stdout)[0]?.headline, 'Error: marker found', show(again));
   });
 
   test('tsfuzz minimize --run=Target/ID replaces an unminimized testdata file by its minimized version, which fails the same way', async () => {
