@@ -19,5 +19,9 @@ export function describeDeath(d: WorkerDeath, memoryLimitMb: number): FailureInf
     const limit = memoryLimitMb > 0 ? `; the memory limit is ${memoryLimitMb} MB` : '';
     return simpleFailure('oom', `worker process was killed by SIGKILL (most likely the kernel's out-of-memory killer${limit})`, tail, 'sigkill');
   }
+  if (d.signal === 'SIGTERM' || d.signal === 'SIGHUP' || d.signal === 'SIGQUIT') {
+    const headline = `worker process was terminated by ${d.signal} (sent by the target to its own process, or from outside tsfuzz)`;
+    return simpleFailure('crash', headline, tail || undefined, d.signal);
+  }
   return simpleFailure('crash', `worker process crashed: ${deathReason(d)}`, tail || undefined, d.signal ?? `code ${d.code}`);
 }

@@ -18,7 +18,8 @@ import { registerLoader } from '../instrument/register.js';
 import { Mutator, replayInput } from '../mutator/mutator.js';
 import { loadFuzzFiles } from '../target/load.js';
 import {
-  TContext, Verdict, callTarget, describeAsyncError, describeError, isThenable, runCleanups, runSingleInput, verdictOfError,
+  ExitSignal, TContext, Verdict, callTarget, describeAsyncError, describeError, exitFailure, isThenable, runCleanups, runSingleInput,
+  verdictOfError,
 } from '../target/harness.js';
 import { errorMessage } from '../util/errors.js';
 import type { Value } from '../values/kinds.js';
@@ -108,12 +109,36 @@ process.abort = (() => {
   Atomics.store(inflight, SLOT_ABORTED, 1);
   realExit(134);
 }) as typeof process.abort;
-// process.exit() ends the thread; say where it was called from first (messages posted before
-// the thread exits reach the supervisor before its exit event), so the report shows the call.
+/** A stack frame of an input's own call: the target (callTarget) or its cleanups (runCleanups). */
+const IN_INPUT_CALL = /\bat (?:callTarget|runCleanups) \([^)]*[\\/]target[\\/]harness\.[jt]s:\d+:\d+\)/; // .ts when source-mapped
+/** Whether process.exit() was called inside an input's call (the whole stack, however deep). */
+function exitInCall(): boolean {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = Infinity;
+  try {
+    return IN_INPUT_CALL.test(new Error().stack ?? '');
+  } finally {
+    Error.stackTraceLimit = limit;
+  }
+}
+// process.exit() inside an input's call ends the thread; say where it was called from first
+// (messages posted before the thread exits reach the supervisor before its exit event), so the
+// report shows the call and names the input in flight. Called from a callback after its input
+// returned (a timer, a promise job; the input in flight may be another one), it is an
+// asynchronous failure instead, traced to its input like an error thrown there (asyncOrigin, the
+// coordinator's culprit search): it is recorded and the callback unwound (ExitSignal).
 process.exit = ((code?: number | string | null) => {
-  post({ kind: 'exiting', stack: new Error('process.exit').stack ?? '' });
+  const stack = new Error('process.exit').stack ?? '';
+  if (targetsReady && !exitInCall()) {
+    const n = code === undefined || code === null ? 0 : Number(code) | 0;
+    recordAsync(exitFailure(n, stack, true), origins.getStore());
+    throw new ExitSignal(n);
+  }
+  post({ kind: 'exiting', stack });
   realExit(code ?? undefined);
 }) as typeof process.exit;
+/** Set once the fuzz files have loaded (an exit while loading ends the thread, named as such). */
+let targetsReady = false;
 
 /**
  * Errors target code raises after its call returned — thrown in a timer or other callback, or a
@@ -152,12 +177,15 @@ let asyncRepeats = 0;
 function onAsyncError(e: unknown, rejected: boolean): void {
   alive(); // a flood of late callbacks is not a hang
   if (e !== null && typeof e === 'object' && ours.has(e)) throw e; // ends the thread, as before
+  if (e instanceof ExitSignal) return; // recorded by process.exit()
   // Code that listens for these itself has taken them over (Node would not end the process either).
   if (process.listenerCount(rejected ? 'unhandledRejection' : 'uncaughtException') > 1) return;
+  recordAsync(describeAsyncError(currentTarget, e, rejected), origins.getStore());
+}
+/** Keeps the first asynchronous failure (`f`; undefined: none) raised by a callback of `origin`. */
+function recordAsync(f: FailureInfo | undefined, origin: Origin | undefined): void {
   // A callback of another job's input is a stray: that input's run has ended.
-  const origin = origins.getStore();
   if (origin !== undefined && origin.job !== originJob) return;
-  const f = describeAsyncError(currentTarget, e, rejected);
   if (asyncError === undefined) {
     asyncError = f;
     asyncOrigin = origin;
@@ -325,6 +353,7 @@ async function start(): Promise<void> {
       });
     }
     cov?.reset(); // edges hit while modules loaded are not coverage of any input
+    targetsReady = true;
     post({
       kind: 'ready', targets: infos, edges: cov?.totalEdges ?? 0, literals: cov ? [...new Set([...cov.literals.values()].flat())] : [],
       instrumented: newlyInstrumented() ?? [],

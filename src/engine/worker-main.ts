@@ -34,10 +34,11 @@ const send = (m: FromWorker, cb?: () => void) => {
 };
 const die = () => process.kill(process.pid, 'SIGKILL');
 
-// Never outlive the coordinator; leave interrupts to it.
+// Never outlive the coordinator; leave interrupts to it. A SIGTERM (from the target signalling
+// its own process, or from outside) ends the process as by default, so that the coordinator
+// sees that signal (a SIGKILL would read as the kernel's out-of-memory killer).
 process.on('disconnect', die);
 process.on('SIGINT', () => {});
-process.on('SIGTERM', die);
 
 const THREAD_ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'exec-thread.js');
 const GRACE_MS = 1000;

@@ -15,6 +15,13 @@ import { inspect, types } from 'node:util';
 export class FailSignal extends Error {
   override name = 'FuzzFailure';
 }
+/**
+ * Thrown by process.exit() when a callback calls it after its input returned (engine/exec-thread.ts):
+ * the exit is then reported as that input's asynchronous failure, and this only unwinds the callback.
+ */
+export class ExitSignal {
+  constructor(readonly code: number) {}
+}
 /** Thrown by t.skip(). */
 export class SkipSignal {
   constructor(readonly reason: string) {}
@@ -120,7 +127,15 @@ export function verdictOfError(t: TContext, target: RegisteredTarget, e: unknown
   if (t.state === 1) return Verdict.Fail; // fail() was called, even if the user caught it
   if (isInstance(e, SkipSignal) || t.state === 2) return Verdict.Skip;
   if (isExpected(target.expect, e)) return Verdict.Pass;
+  // An exit from a callback, reported on its own (asynchronously): not this input's throw.
+  if (isInstance(e, ExitSignal)) return Verdict.Skip;
   return Verdict.Fail;
+}
+
+/** A process.exit() call seen in `stack`: keyed by where it was called, like a thrown error. */
+export function exitFailure(code: number, stack: string, fromCallback: boolean): FailureInfo {
+  const headline = `the target called process.exit(${code})${fromCallback ? ' in a callback after it returned' : ''}`;
+  return stackFailure('exit', headline, stack, failureSignature('exit', String(code), stack));
 }
 
 /**

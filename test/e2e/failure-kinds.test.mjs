@@ -31,6 +31,13 @@ const CASES = [
   { target: 'BlowsMemory', kind: 'oom', headline: /memory/i, flags: ['--memory-limit=300'] },
   // A signal takes the whole worker process: the input is named by the safe-mode replay.
   { target: 'Segfaults', kind: 'crash', headline: /SIGSEGV/ },
+  { target: 'SignalsSelf', kind: 'crash', headline: /^worker process was terminated by SIGTERM \(sent by the target/ },
+  // process.exit() in a callback after the target returned: traced to the input that scheduled it.
+  {
+    target: 'ExitsLater', async: true, kind: 'exit', headline: /^the target called process\.exit\(0\) in a callback after it returned$/,
+    stack: /at Timeout\._onTimeout \(bugs\.fuzz\.ts:113:\d+\)/,
+  },
+  { target: 'ExitsInPromise', async: true, kind: 'exit', headline: /^the target called process\.exit\(5\) in a callback after it returned$/, stack: /at bugs\.fuzz\.ts:119:\d+/ },
   {
     target: 'Fails', kind: 'throw', headline: /^x is too big: (2\d\d)$/, output: /^checking (2\d\d)$/m,
     triggers: (d) => d.length === 1 && d[0].kind === 'uint8' && d[0].value > 200,
