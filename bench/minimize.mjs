@@ -3,7 +3,8 @@
 // `npm run build`). Each case plants a large failing input in the target's cache, runs
 // `tsfuzz fuzz` (1 worker, fixed seed), and reads stderr: `fuzz: minimizing …` starts the clock,
 // the failure report on stdout stops it, and `fuzz: minimized <T>'s failing input from A to B
-// bytes in N executions` gives the sizes (of the corpus files) and the executions.
+// bytes in N executions` (or, when the size cannot shrink, as for numbers, `fuzz: simplified
+// <T>'s failing input (A bytes) in N executions`) gives the input's sizes and the executions.
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 import { CLI, fixture, plantCache } from '../test/helpers/run.mjs';
@@ -57,17 +58,19 @@ function measure(c) {
     });
     child.on('close', () => {
       const m = new RegExp(`^fuzz: minimized ${c.target}'s failing input from (\\d+) to (\\d+) bytes in (\\d+) executions$`, 'm').exec(stderr);
-      if (!m || started === undefined || reported === undefined) {
+      const same = new RegExp(`^fuzz: simplified ${c.target}'s failing input \\((\\d+) bytes\\) in (\\d+) executions$`, 'm').exec(stderr);
+      if ((!m && !same) || started === undefined || reported === undefined) {
         resolve({ error: `no minimization seen\n--- stdout\n${stdout}\n--- stderr\n${stderr}` });
         return;
       }
-      resolve({ from: Number(m[1]), to: Number(m[2]), execs: Number(m[3]), seconds: (reported - started) / 1000 });
+      const [from, to, execs] = m ? [m[1], m[2], m[3]] : [same[1], same[1], same[2]];
+      resolve({ from: Number(from), to: Number(to), execs: Number(execs), seconds: (reported - started) / 1000 });
     });
   });
 }
 
 console.log('\n--- minimizing failing inputs (test/fixtures/minimize, planted in the cache, 1 worker)');
-const rows = [['fixture', 'file bytes', 'executions', 'seconds', 'ms/exec']];
+const rows = [['fixture', 'input bytes', 'executions', 'seconds', 'ms/exec']];
 for (const c of CASES) {
   const r = await measure(c);
   if (r.error) {
@@ -82,4 +85,4 @@ for (const [k, row] of rows.entries()) {
   console.log(row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  '));
   if (k === 0) console.log(widths.map((w) => '-'.repeat(w)).join('  '));
 }
-console.log('(file bytes: the corpus file, header and kind names included; seconds: from "minimizing" on stderr to the report)');
+console.log('(input bytes: the sum of its values\' sizes, numbers at their width; seconds: from "minimizing" on stderr to the report)');
