@@ -1,5 +1,6 @@
 // Test helpers: copy a fixture project to a fresh temp folder (with node_modules/tsfuzz pointing at
 // this repo), run the tsfuzz CLI in it, and read what it wrote.
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
@@ -196,6 +197,23 @@ export function failureReports(stdout) {
     });
   }
   return out;
+}
+
+/**
+ * Checks that the failure reports of `r` are exactly one per target of `expected`
+ * ({ [target]: { headline: RegExp, frame: RegExp } }), each with its headline and its first stack
+ * frame (`at fn (file:line:col)`); returns the reports.
+ */
+export function expectReports(r, expected) {
+  const reports = failureReports(r.stdout);
+  assert.deepEqual(reports.map((x) => x.target).sort(), Object.keys(expected).sort(), show(r));
+  for (const rep of reports) {
+    const e = expected[rep.target];
+    assert.match(rep.headline, e.headline, show(r));
+    const first = rep.text.split('\n').find((l) => /^\s+at /.test(l))?.trim();
+    assert.match(first ?? '', e.frame, rep.text);
+  }
+  return reports;
 }
 
 /** `npx tsfuzz test a.fuzz.ts --run=T/id` → ['test', 'a.fuzz.ts', '--run=T/id']. */
