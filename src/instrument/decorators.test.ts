@@ -6,7 +6,7 @@ import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { compileDecorated, firstDecorator } from './decorators.js';
 import { stripTypes } from './strip.js';
-import { decoratorSettings } from './tsconfig.js';
+import { decoratorCacheSalt, decoratorSettings } from './tsconfig.js';
 
 /** This repository's TypeScript, to install in a test project as its own. */
 const TYPESCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules', 'typescript');
@@ -83,6 +83,24 @@ test("decorator settings follow the nearest tsconfig.json, with TypeScript's def
   assert.equal(decoratorSettings(explicit).useDefineForClassFields, false);
   const broken = folder({ 'tsconfig.json': '{ not json' });
   assert.equal(decoratorSettings(broken).experimentalDecorators, false);
+});
+
+test("the cache salt of a file that may have decorators names the version of the project's TypeScript", () => {
+  const settings = '{ "compilerOptions": { "experimentalDecorators": true } }';
+  const fakeTypescript = (version: string) => ({
+    'tsconfig.json': settings,
+    'node_modules/typescript/package.json': JSON.stringify({ name: 'typescript', version, main: './lib/typescript.js' }),
+    'node_modules/typescript/lib/typescript.js': 'module.exports = {};\n',
+  });
+  const salt = (dir: string, source = '@dec class C {}') => decoratorCacheSalt(source, path.join(dir, 'src', 'x.ts'));
+  const older = salt(folder(fakeTypescript('5.4.5')));
+  const newer = salt(folder(fakeTypescript('5.9.3')));
+  const none = salt(folder({ 'tsconfig.json': settings }));
+  assert.equal(JSON.parse(older).typescript, '5.4.5');
+  assert.equal(JSON.parse(newer).typescript, '5.9.3');
+  assert.equal(JSON.parse(none).typescript, null);
+  assert.deepEqual({ ...JSON.parse(older), typescript: 0 }, { ...JSON.parse(newer), typescript: 0 }, 'the same settings');
+  assert.equal(salt(folder(fakeTypescript('5.4.5')), 'class C {}'), '', 'no @: no decorators, no lookup');
 });
 
 test('without TypeScript in the project, the error names the file, the line and what to install', () => {

@@ -6,14 +6,15 @@
  * `experimentalDecorators` (with `emitDecoratorMetadata`) or TC39 decorators. The compiler is
  * resolved from the file's folder, as the project's own build would find it, and is loaded only
  * when such a file is met; without one, the error says how to install it.
- * Used by strip.ts; the settings (tsconfig.ts) are part of the transform cache key (cache.ts).
+ * Used by strip.ts; the settings (tsconfig.ts) and the compiler's version (typescript-package.ts)
+ * are part of the transform cache key (cache.ts).
  * Rule: a file without decorators never reaches TypeScript, and never pays more than a scan for '@'.
  */
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { isParseError, parseModule, parseScript } from 'meriyah';
 import { requirePrivately } from '../util/private-require.js';
 import { decoratorSettings } from './tsconfig.js';
+import { typescriptPackage } from './typescript-package.js';
 
 /**
  * The offset of the first decorator's `@` in `js` (JavaScript, types stripped), or -1.
@@ -79,9 +80,10 @@ function compilerFor(filename: string): TypeScriptApi | null {
   const dir = path.dirname(filename);
   let ts = compilers.get(dir);
   if (ts === undefined) {
+    // The same package whose version is in the cache key (typescript-package.ts).
+    const pkg = typescriptPackage(dir);
     try {
-      const resolved = createRequire(filename).resolve('typescript');
-      ts = requirePrivately<TypeScriptApi>(resolved, filename);
+      ts = pkg ? requirePrivately<TypeScriptApi>(pkg.main, filename) : null;
     } catch {
       ts = null;
     }
