@@ -1,9 +1,10 @@
 /**
  * Tests of the on-disk transform cache (cache.ts): hit on the second transform, keys that change
- * with content/options/file name, corrupt or truncated entries ignored and rebuilt, no cache dir,
- * non-Latin-1 code; and one transform per miss across processes (cache-lock.ts): two processes
- * loading the same big file on a cold cache, waiting for a live owner, taking over a dead or
- * stale one, and the bound on waiting.
+ * with content/options/file name (and the project's TypeScript version, for a file that may have
+ * decorators), corrupt or truncated entries ignored and rebuilt, no cache dir, non-Latin-1 code;
+ * and one transform per miss across processes (cache-lock.ts): two processes loading the same big
+ * file on a cold cache, waiting for a live owner, taking over a dead or stale one, and the bound
+ * on waiting.
  */
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
@@ -47,6 +48,30 @@ describe('transform cache', () => {
     const head = `tsfuzz ${tsfuzzVersion()} r${TRANSFORM_REVISION}\0/x/a.js\0{"instrument":true,"format":null,"compares":true}\0\0`;
     assert.equal(cacheKey(big, '/x/a.js', { instrument: true }), createHash('sha256').update(head).update(big).digest('hex'));
     assert.notEqual(cacheKey(big, '/x/a.js', { instrument: true }), cacheKey(big.replace('\ud83d\ude00', '\ufffd\ufffd'), '/x/a.js', { instrument: true }));
+  });
+  it("keys a TypeScript file that may have decorators on its project's TypeScript version: an upgrade recompiles it", () => {
+    const dir = fixtureDir({
+      'tsconfig.json': '{ "compilerOptions": { "experimentalDecorators": true } }',
+      'node_modules/typescript/lib/typescript.js': 'module.exports = {};\n',
+      'src/item.ts': '@Entity() export class Item {}\n',
+    });
+    const install = (version: string) =>
+      fs.writeFileSync(path.join(dir, 'node_modules/typescript/package.json'), JSON.stringify({ name: 'typescript', version, main: './lib/typescript.js' }));
+    // The package is resolved once per folder and process, so each install is seen by a new process.
+    const keyInNewProcess = () => {
+      const cache = pathToFileURL(path.join(path.dirname(fileURLToPath(import.meta.url)), 'cache.js')).href;
+      const file = path.join(dir, 'src/item.ts');
+      const script = `import { cacheKey } from ${JSON.stringify(cache)}; import fs from 'node:fs';
+        const f = ${JSON.stringify(file)}; console.log(cacheKey(fs.readFileSync(f, 'utf8'), f, { instrument: true }));`;
+      const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+      assert.equal(r.status, 0, r.stderr);
+      return r.stdout.trim();
+    };
+    install('5.4.5');
+    const before = keyInNewProcess();
+    assert.equal(keyInNewProcess(), before);
+    install('5.9.3');
+    assert.notEqual(keyInNewProcess(), before);
   });
   it('ignores and rebuilds corrupt or truncated entries', () => {
     const cacheDir = path.join(fixtureDir({}), 'c');

@@ -3,8 +3,13 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { compileDecorated, firstDecorator } from './decorators.js';
-import { decoratorSettings } from './tsconfig.js';
+import { stripTypes } from './strip.js';
+import { decoratorCacheSalt, decoratorSettings } from './tsconfig.js';
+
+/** This repository's TypeScript, to install in a test project as its own. */
+const TYPESCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules', 'typescript');
 
 const made: string[] = [];
 after(() => {
@@ -14,7 +19,10 @@ after(() => {
 function folder(files: Record<string, string>): string {
   const dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'tsfuzz-decorators-')));
   made.push(dir);
-  for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
+  for (const [name, text] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    fs.writeFileSync(path.join(dir, name), text);
+  }
   return dir;
 }
 
@@ -25,7 +33,45 @@ test('firstDecorator finds the @ of a decorator, not one in a comment, string, t
   assert.equal(firstDecorator('@Injectable() export class S {}'), 0);
   // A CommonJS script (top-level return) is read as a script.
   assert.equal(firstDecorator('if (x) return;\nclass P { @log m() {} }'), 25);
-  assert.equal(firstDecorator('class P { @ }'), -1, 'not JavaScript: left to Node');
+  // Not JavaScript meriyah reads, and it stops before any '@': left to Node's own error.
+  assert.equal(firstDecorator('class P { m() { ) } }\nclass Q { @log m() {} }'), -1);
+});
+
+test('firstDecorator finds parameter decorators, which meriyah cannot parse, in a file with no other', () => {
+  const noise = '/** @param id the id */\nconst a = "@x" + `@${1}` + /@/.source; // @todo\n';
+  const find = (code: string, decorator: string) => {
+    assert.equal(firstDecorator(noise + code), noise.length + code.indexOf(decorator), code);
+  };
+  find("class C { m(@Param('id') id) {} }", '@Param');
+  find("class C { async m(a = '@', /* @x */ @Body() b) {} }", '@Body');
+  find('const C = class { static *m(@A() @B() ...xs) {} }', '@A');
+  // A constructor parameter property as amaro's transform mode leaves it.
+  find('class C {\n    x;\n    constructor(\n    @Inject(T)\n    x){\n        this.x = x;\n    }\n}\n', '@Inject');
+  // The first decorator is a class decorator; meriyah stops later, at a parameter decorator.
+  find("@Controller('items') class C { m(@Param('id') id) {} }", '@Controller');
+  // A CommonJS script (top-level return) that meriyah reads only as a script, up to the decorator.
+  find("if (x) return;\nclass C { m(@Param('id') id) {} }", '@Param');
+  // '@' in the parameter list, but in a string, a comment, a regex, a template: no decorator.
+  assert.equal(firstDecorator(noise + 'class C { m(a = "@x", /* @y */ b = /@z/, c = `@${a}`) {} }'), -1);
+});
+
+test('a file whose only decorators are parameter decorators is compiled by TypeScript, in either amaro mode', () => {
+  const dir = folder({ 'tsconfig.json': '{ "compilerOptions": { "experimentalDecorators": true, "emitDecoratorMetadata": true } }' });
+  fs.mkdirSync(path.join(dir, 'node_modules'));
+  fs.symlinkSync(TYPESCRIPT, path.join(dir, 'node_modules', 'typescript'), 'dir');
+  const file = path.join(dir, 'items.controller.ts');
+  const sources = {
+    // Type stripping alone (strip-only mode).
+    stripOnly: "export class Items {\n  find(@Param('id') id: number): string { return String(id); }\n}\n",
+    // A parameter property: amaro's transform mode.
+    parameterProperty: 'export class Items {\n  constructor(@Inject(Repo) private readonly repo: Repo) {}\n}\n',
+  };
+  for (const [name, source] of Object.entries(sources)) {
+    const out = stripTypes(source, file);
+    assert.match(out.code, /__param\(0, (Param\('id'\)|Inject\(Repo\))\)/, `${name}:\n${out.code}`);
+    assert.match(out.code, /__metadata\("design:paramtypes", \[/, `${name}:\n${out.code}`);
+    assert.ok(out.map, name);
+  }
 });
 
 test("decorator settings follow the nearest tsconfig.json, with TypeScript's defaults", () => {
@@ -37,6 +83,24 @@ test("decorator settings follow the nearest tsconfig.json, with TypeScript's def
   assert.equal(decoratorSettings(explicit).useDefineForClassFields, false);
   const broken = folder({ 'tsconfig.json': '{ not json' });
   assert.equal(decoratorSettings(broken).experimentalDecorators, false);
+});
+
+test("the cache salt of a file that may have decorators names the version of the project's TypeScript", () => {
+  const settings = '{ "compilerOptions": { "experimentalDecorators": true } }';
+  const fakeTypescript = (version: string) => ({
+    'tsconfig.json': settings,
+    'node_modules/typescript/package.json': JSON.stringify({ name: 'typescript', version, main: './lib/typescript.js' }),
+    'node_modules/typescript/lib/typescript.js': 'module.exports = {};\n',
+  });
+  const salt = (dir: string, source = '@dec class C {}') => decoratorCacheSalt(source, path.join(dir, 'src', 'x.ts'));
+  const older = salt(folder(fakeTypescript('5.4.5')));
+  const newer = salt(folder(fakeTypescript('5.9.3')));
+  const none = salt(folder({ 'tsconfig.json': settings }));
+  assert.equal(JSON.parse(older).typescript, '5.4.5');
+  assert.equal(JSON.parse(newer).typescript, '5.9.3');
+  assert.equal(JSON.parse(none).typescript, null);
+  assert.deepEqual({ ...JSON.parse(older), typescript: 0 }, { ...JSON.parse(newer), typescript: 0 }, 'the same settings');
+  assert.equal(salt(folder(fakeTypescript('5.4.5')), 'class C {}'), '', 'no @: no decorators, no lookup');
 });
 
 test('without TypeScript in the project, the error names the file, the line and what to install', () => {

@@ -6,37 +6,61 @@
  * `experimentalDecorators` (with `emitDecoratorMetadata`) or TC39 decorators. The compiler is
  * resolved from the file's folder, as the project's own build would find it, and is loaded only
  * when such a file is met; without one, the error says how to install it.
- * Used by strip.ts; the settings (tsconfig.ts) are part of the transform cache key (cache.ts).
+ * Used by strip.ts; the settings (tsconfig.ts) and the compiler's version (typescript-package.ts)
+ * are part of the transform cache key (cache.ts).
  * Rule: a file without decorators never reaches TypeScript, and never pays more than a scan for '@'.
  */
-import { createRequire } from 'node:module';
 import path from 'node:path';
-import { parseModule, parseScript } from 'meriyah';
+import { isParseError, parseModule, parseScript } from 'meriyah';
 import { requirePrivately } from '../util/private-require.js';
 import { decoratorSettings } from './tsconfig.js';
+import { typescriptPackage } from './typescript-package.js';
 
-/** The offset of the first decorator's `@` in `js` (JavaScript, types stripped), or -1. */
+/**
+ * The offset of the first decorator's `@` in `js` (JavaScript, types stripped), or -1.
+ * `js` is what amaro made of a file swc parsed as TypeScript, so it is valid TypeScript; meriyah
+ * reads it all unless it has decorators meriyah does not know: parameter decorators
+ * (`m(@Param('id') id)`, `constructor(@Inject(T) private x)`), where it stops at that `@`.
+ */
 export function firstDecorator(js: string): number {
   if (!js.includes('@')) return -1;
+  const module = scanForDecorator(js, parseModule, {});
+  if (module.complete) return module.at;
+  const script = scanForDecorator(js, parseScript, { globalReturn: true }); // CommonJS: top-level return
+  if (script.complete) return script.at;
+  // Neither goal reads all of it: a decorator either reached counts (a file with parameter
+  // decorators may have no other); none reached is a file left to Node's own error.
+  return module.at < 0 || script.at < 0 ? Math.max(module.at, script.at) : Math.min(module.at, script.at);
+}
+
+type Parse = typeof parseModule;
+
+/**
+ * Parses `js` until it ends or meriyah stops: the offset of the first `@` token it reached (-1:
+ * none) and whether it read all of `js`.
+ * '@' is a token of its own only in a decorator (strings, comments, regexes and templates hold
+ * theirs inside their own tokens), and only the parser knows which tokens those are (a `/` starts
+ * a regex or divides, by what came before), so tokens are taken from a parse, never from a scan
+ * of the text. When meriyah stops, it throws at the token it could not take (its ParseError's
+ * start and end are that token's), after every token before it was read in its right context: a
+ * `@` there is a decorator it does not know, as exact as one it reported. (Scanning on past the
+ * error instead would have to guess that context, and a wrong guess finds the '@' of a regex.)
+ */
+function scanForDecorator(js: string, parse: Parse, options: Parameters<Parse>[1]): { at: number; complete: boolean } {
   let at = -1;
-  // '@' is a token of its own only in a decorator (strings, comments, regexes and templates
-  // hold theirs inside their own tokens).
+  const isAt = (start: number, end: number) => end - start === 1 && js.charCodeAt(start) === 0x40;
   const onToken = (type: string, start: number, end: number) => {
-    if (at < 0 && type === 'Punctuator' && end - start === 1 && js.charCodeAt(start) === 0x40) at = start;
+    if (at < 0 && type === 'Punctuator' && isAt(start, end)) at = start;
   };
-  const base = { next: true, webcompat: true, onToken } as const;
   try {
-    parseModule(js, base);
-    return at;
-  } catch {
-    at = -1;
+    parse(js, { ...options, next: true, webcompat: true, onToken });
+    return { at, complete: true };
+  } catch (e) {
+    // meriyah reports each token when it reads the next one, so the tokens reported come
+    // before the one it stopped at.
+    if (at < 0 && isParseError(e) && isAt(e.start, e.end)) at = e.start;
+    return { at, complete: false };
   }
-  try {
-    parseScript(js, { ...base, globalReturn: true });
-  } catch {
-    return -1; // not JavaScript meriyah reads: left to Node's own error
-  }
-  return at;
 }
 
 interface TypeScriptApi {
@@ -56,9 +80,10 @@ function compilerFor(filename: string): TypeScriptApi | null {
   const dir = path.dirname(filename);
   let ts = compilers.get(dir);
   if (ts === undefined) {
+    // The same package whose version is in the cache key (typescript-package.ts).
+    const pkg = typescriptPackage(dir);
     try {
-      const resolved = createRequire(filename).resolve('typescript');
-      ts = requirePrivately<TypeScriptApi>(resolved, filename);
+      ts = pkg ? requirePrivately<TypeScriptApi>(pkg.main, filename) : null;
     } catch {
       ts = null;
     }

@@ -2,13 +2,14 @@
  * The nearest tsconfig.json of a folder, as TypeScript finds it (get-tsconfig: `extends` chains,
  * comments and trailing commas included), for the parts of the loader that follow the project's
  * TypeScript settings: path aliases (paths.ts) and decorators (decorators.ts, and the transform
- * cache key of a file that may have them).
+ * cache key of a file that may have them, with the compiler's version: typescript-package.ts).
  * Rule: never throws; a missing or broken tsconfig is null (the project's defaults then apply).
  * get-tsconfig is loaded on first use, out of the CommonJS cache (util/private-require.ts).
  */
 import path from 'node:path';
 import type { TsConfigResult } from 'get-tsconfig';
 import { requirePrivately } from '../util/private-require.js';
+import { typescriptPackage } from './typescript-package.js';
 
 export type GetTsconfig = typeof import('get-tsconfig');
 
@@ -59,10 +60,13 @@ export function decoratorSettings(dir: string): DecoratorSettings {
 }
 
 /**
- * For the transform cache key of `filename`: its decorator settings when `source` may have
- * decorators (it contains '@'), else ''. Cheap: a tsconfig lookup is cached per folder.
+ * For the transform cache key of `filename`: when `source` may have decorators (it contains '@'),
+ * what its compiled output depends on besides the source: its decorator settings and the version
+ * of the project's TypeScript that compiles it (null: none installed); else ''. Cheap: the
+ * tsconfig lookup and the package's resolution are cached per folder, and never load a compiler.
  */
 export function decoratorCacheSalt(source: string, filename: string): string {
   if (!source.includes('@')) return '';
-  return JSON.stringify(decoratorSettings(path.dirname(filename)));
+  const dir = path.dirname(filename);
+  return JSON.stringify({ ...decoratorSettings(dir), typescript: typescriptPackage(dir)?.version ?? null });
 }
