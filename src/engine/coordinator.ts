@@ -284,12 +284,19 @@ export class Coordinator {
     const work = this.targets.flatMap((t) => t.entries.filter((e) => e.source !== 'zero').map((e) => ({ t, e })));
     this.baseline.total = work.length;
     let next = 0;
+    // The entries each worker slot ran, newest last: where a callback that hangs later comes from.
+    const ranOn = new Map<number, Array<{ t: TargetState; values: Value[] }>>();
     const lane = async () => {
       while (!this.stopping && next < work.length) {
         const { t, e } = work[next++];
         if (this.budgetLeft() <= 0) return this.stop();
         this.promised++;
-        const end = await this.pool.exec((_s, jobId) => ({ kind: 'run', jobId, target: t.key, values: e.values, coverage: this.o.coverage }));
+        let ran: Array<{ t: TargetState; values: Value[] }> = [];
+        const end = await this.pool.exec((slot, jobId) => {
+          ranOn.set(slot.id, (ran = ranOn.get(slot.id) ?? []));
+          if (ran.push({ t, values: e.values }) > BASELINE_SUSPECTS) ran.shift();
+          return { kind: 'run', jobId, target: t.key, values: e.values, coverage: this.o.coverage };
+        });
         this.promised--;
         if (end.kind === 'stopped') return;
         this.count(t, 1);
@@ -297,6 +304,10 @@ export class Coordinator {
         if (end.kind === 'run') {
           if (end.coverage) e.newEdges = t.mergeCoverage(end.coverage);
           if (end.failure) await this.baselineFailure(t, e.id, e.source, e.values, end.failure);
+        } else if (end.kind === 'thread-lost' && end.late) {
+          // A callback an entry left hung (not this entry's call): looked for among the entries
+          // this worker ran, newest first, as for an asynchronous failure.
+          await this.onAsyncFailure(t, end.failure, [], ran.filter((r) => r.t === t).map((r) => r.values));
         } else if (end.kind === 'thread-lost') {
           await this.baselineFailure(t, e.id, e.source, e.values, end.failure);
         } else if (end.kind === 'died') {
@@ -474,10 +485,13 @@ export class Coordinator {
         this.count(t, end.execs);
         if (end.comparisons.length) t.foldComparisons(end.comparisons);
         for (const [sig, n] of Object.entries(end.repeats)) this.findings.addRepeats(t, sig, n);
-        if (end.asyncFailure) await this.onAsyncFailure(t, job, end.asyncFailure, end.asyncSuspects ?? [], earlier);
+        if (end.asyncFailure) await this.onAsyncFailure(t, end.asyncFailure, [{ t, job }, ...earlier], end.asyncSuspects ?? []);
         return;
       case 'thread-lost': {
         this.count(t, end.index + 1);
+        // A callback some input left hung (the thread was settling or between jobs), not input
+        // `index`: which input left it is found as for an asynchronous failure.
+        if (end.late) return this.onAsyncFailure(t, end.failure, [{ t, job }, ...earlier], []);
         const values = end.values ?? this.replay(t, job, end.index);
         await this.findings.submit({ target: t, values, failure: end.failure, source: 'fuzzing' });
         return;
@@ -531,11 +545,13 @@ export class Coordinator {
    * each in a context that names it, so the error names its input however late it fires. If it
    * surfaces without a name (code that loses the context), the inputs before that point are
    * bisected: replaying a tail of them and waiting fails exactly when the tail holds the culprit.
-   * A callback that fired after its batch had ended surfaces in a later one: the thread's earlier
-   * batches (`earlier`, newest first) are searched next, then the inputs the batch ran outside
-   * its sequence (`suspects`). The culprit is then re-checked and reported like any failure.
+   * A callback that fired after its batch had ended surfaces in a later one: `batches` are the
+   * batch it surfaced in, then the thread's earlier ones (newest first), searched in that order;
+   * then the inputs run outside a batch's sequence (`suspects`, newest last: minimization,
+   * input-to-state, the baseline). The culprit is then re-checked and reported like any failure.
+   * A callback that hangs instead of throwing (thread-lost's `late`) is traced the same way.
    */
-  private async onAsyncFailure(t: TargetState, job: FuzzJob, failure: FailureInfo, suspects: Value[][], earlier: BatchRecord[]): Promise<void> {
+  private async onAsyncFailure(t: TargetState, failure: FailureInfo, batches: BatchRecord[], suspects: Value[][]): Promise<void> {
     const key = `${t.key}\0${failure.signature}`;
     if (this.findings.knows(t, failure.signature) || this.asyncSearches.has(key)) {
       this.findings.addRepeats(t, failure.signature, 1);
@@ -543,7 +559,7 @@ export class Coordinator {
     }
     this.asyncSearches.add(key);
     try {
-      for (const b of [{ t, job }, ...earlier]) {
+      for (const b of batches) {
         const found = await this.findAsyncCulprit(b.t, b.job);
         if (found === 'stopped') break;
         if (found !== 'none') {
@@ -581,6 +597,12 @@ export class Coordinator {
           if (m.kind === 'failure') found ??= { index: m.index, exact: m.exact === true };
         },
       );
+      // A callback that hung: named by the thread when it came from one of these inputs, else
+      // (it lost its context) it surfaced after the last input that ran.
+      if (!found && end.kind === 'thread-lost' && end.late) {
+        if (end.late.own && end.late.index !== undefined) found = { index: end.late.index, exact: true };
+        else if (end.late.own === undefined && end.index >= from) found = { index: end.index, exact: false };
+      }
       return found ?? (end.kind === 'stopped' ? 'stopped' : 'none');
     };
     const whole = await surfaces(0, job.limit - 1);
@@ -767,6 +789,8 @@ interface BatchRecord {
   t: TargetState;
   job: FuzzJob;
 }
+/** Baseline entries kept per slot (searched when a callback one of them left hangs). */
+const BASELINE_SUSPECTS = 32;
 /** Batches kept per slot (searched after the one that reported a late callback). */
 const RECENT_BATCHES = 2;
 

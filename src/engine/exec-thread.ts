@@ -23,7 +23,9 @@ import {
 } from '../target/harness.js';
 import { errorMessage } from '../util/errors.js';
 import type { Value } from '../values/kinds.js';
-import { SLOT_ABORTED, SLOT_BUSY, SLOT_INDEX, SLOT_JOB, SLOT_MINIMIZING, SLOT_SETTLING, SafeFile } from './inflight.js';
+import {
+  SLOT_ABORTED, SLOT_BUSY, SLOT_CALLBACK_INDEX, SLOT_CALLBACK_JOB, SLOT_INDEX, SLOT_JOB, SLOT_MINIMIZING, SLOT_SETTLING, SafeFile,
+} from './inflight.js';
 import { OutputTail, joinOutput } from './output-tail.js';
 import { runInThread, shrinkInteresting } from './shrink-new.js';
 import { CompareTrace, type ComparePair } from '../coverage/trace.js';
@@ -48,7 +50,7 @@ const ASYNC_SUSPECTS = 32;
 /** Compare operand pairs a job sends back at most. */
 const MAX_PAIRS_PER_JOB = 512;
 import {
-  ASYNC_SETTLE_MS, jobMutatorOptions, targetKey, timerWindowMs, type FailureInfo, type FromWorker, type FuzzJob, type RunJob, type StableCoverage, type TargetInfo,
+  ASYNC_SETTLE_MS, TIMER_BUDGET_MS, jobMutatorOptions, targetKey, timerWindowMs, type FailureInfo, type FromWorker, type FuzzJob, type RunJob, type StableCoverage, type TargetInfo,
   type ToWorker, type WorkerConfig,
 } from './protocol.js';
 
@@ -218,10 +220,11 @@ const activeTimers = (): number => process.getActiveResourcesInfo().filter((r) =
 /**
  * Timers (async ids) that the isolated inputs running now created, unref'd ones included, until
  * they fire or are cleared (an interval: until it first fires): what settleTimers waits for. Only
- * timers due within `timerWindow` (timerWindowMs) count: one set for later (a cache's expiry, a
- * retry in a minute) cannot fire while the input is judged, so waiting for it would only slow the
- * run down. Tracked by an async hook installed with the first isolated input (only on workers
- * that judge inputs alone, never on fuzz workers).
+ * timers due within `timerWindow` (TIMER_BUDGET_MS, or timerWindowMs where a late failure is
+ * looked for) count: one set for later (a cache's expiry, a retry in a minute) cannot fire while
+ * the input is judged, so waiting for it would only slow the run down. Tracked by an async hook
+ * installed with the first isolated input (only on workers that judge inputs alone, never on fuzz
+ * workers), which also records where each callback comes from (noteCallback).
  */
 const inputTimers = new Set<number>();
 const inputIntervals = new Set<number>();
@@ -244,6 +247,10 @@ function trackInputTimers(windowMs: number): void {
     },
     before(id) {
       if (inputIntervals.delete(id)) inputTimers.delete(id);
+      noteCallback(origins.getStore());
+    },
+    after() {
+      noteCallback(undefined);
     },
     destroy(id) {
       inputTimers.delete(id);
@@ -252,11 +259,21 @@ function trackInputTimers(windowMs: number): void {
   timerHook.enable();
 }
 /**
+ * Records in the in-flight slots which input the callback about to run comes from (undefined:
+ * none, or the callback ended), so that the supervisor can name it if the callback hangs
+ * (SLOT_CALLBACK_JOB). Callbacks of earlier jobs keep their job's id: the coordinator knows them.
+ */
+function noteCallback(o: Origin | undefined): void {
+  Atomics.store(inflight, SLOT_CALLBACK_JOB, o ? o.job : 0);
+  Atomics.store(inflight, SLOT_CALLBACK_INDEX, o ? Math.max(o.index, 0) + 1 : 0);
+}
+/**
  * Stops tracking (after an async check on a fuzz worker: an enabled hook would run for every
  * promise and timer of the batches that follow).
  */
 function untrackInputTimers(): void {
   timerHook?.disable();
+  noteCallback(undefined);
   inputTimers.clear();
   inputIntervals.clear();
 }
@@ -728,9 +745,15 @@ async function runAsyncCheck(
   m.skip(check.from);
   originJob = job.jobId;
   trackInputTimers(timerWindowMs(config.timeoutMs));
-  // Timers still pending from earlier jobs fire (and are ignored) before the first input.
+  // Timers still pending from earlier jobs fire (and are ignored) before the first input; settling,
+  // so that one of them that hangs is no input's hang.
   const deadline = Date.now() + ASYNC_SETTLE_MS;
-  while (activeTimers() > 0 && Date.now() < deadline) await sleep(1);
+  await settling(async () => {
+    while (activeTimers() > 0 && Date.now() < deadline) {
+      await sleep(1);
+      alive();
+    }
+  });
   asyncError = undefined; // what surfaced until now belongs to earlier jobs
   let failures = 0;
   // The input named by the failure's origin (exact), else the one it surfaced after (`at`).
@@ -779,15 +802,17 @@ async function runOneJob(job: RunJob): Promise<void> {
   const isolate = job.isolate === true;
   if (isolate) {
     originJob = job.jobId;
-    trackInputTimers(timerWindowMs(job.timeoutMs ?? config.timeoutMs));
+    trackInputTimers(job.timers === 'window' ? timerWindowMs(job.timeoutMs ?? config.timeoutMs) : TIMER_BUDGET_MS);
   }
   const run = () => runSingleInput(target, job.values);
   let { failure, skipped } = await (isolate ? origins.run({ job: job.jobId, index: -1 }, run) : run());
   // Callbacks and rejections the input left pending run before it is judged, and (isolated)
-  // the timers it created that are due within the window (a wait the watchdog does not charge
-  // to the input: settleTimers).
-  if (isolate) await settleTimers();
-  else await nextTurn();
+  // the timers it created that are due within its wait (RunJob.timers; a wait the watchdog does
+  // not charge to the input: settleTimers). Not after it failed already: nothing they do can
+  // change its verdict (the first failure is the one reported), so a failing minimization
+  // candidate or regression input costs no wait.
+  if (isolate && !failure) await settleTimers();
+  else await settling(nextTurn);
   if (!failure && asyncError) {
     failure = asyncError;
     skipped = false;
@@ -805,6 +830,8 @@ port.on('message', (msg: ToWorker) => {
   Atomics.store(inflight, SLOT_JOB, job.jobId);
   Atomics.store(inflight, SLOT_INDEX, 0);
   Atomics.store(inflight, SLOT_SETTLING, 0);
+  Atomics.store(inflight, SLOT_CALLBACK_JOB, 0);
+  Atomics.store(inflight, SLOT_CALLBACK_INDEX, 0);
   Atomics.store(inflight, SLOT_BUSY, 1);
   const done = () => Atomics.store(inflight, SLOT_BUSY, 0);
   try {

@@ -16,7 +16,7 @@ import { inputSize, minimizeFailure, type MinimizedFailure } from './minimize-fa
 import { outcomeOf } from './outcome.js';
 import { rerunCommand } from './rerun.js';
 import type { WorkerPool } from './pool.js';
-import type { FailureInfo } from './protocol.js';
+import { timersFor, type FailureInfo } from './protocol.js';
 import { errorMessage } from '../util/errors.js';
 import type { TargetState } from './target-state.js';
 
@@ -290,9 +290,14 @@ export class Findings {
     return `${head}: ${why}, so the input is written as found (${before} bytes)${more}`;
   }
 
-  /** Runs the input once more in a fresh worker; returns the failure it gives now, or a flaky one. */
+  /**
+   * Runs the input once more in a fresh worker; returns the failure it gives now, or a flaky one.
+   * An asynchronous failure gets the whole timer window, as in the search that found it.
+   */
   async recheck(t: TargetState, values: Value[], original: FailureInfo, count = true): Promise<FailureInfo> {
-    const end = await this.opts.verifier.exec((_slot, jobId) => ({ kind: 'run', jobId, target: t.key, values, coverage: false, isolate: true }));
+    const end = await this.opts.verifier.exec((_slot, jobId) => ({
+      kind: 'run', jobId, target: t.key, values, coverage: false, isolate: true, timers: timersFor(original),
+    }));
     if (count) this.opts.countExec(t);
     const r = outcomeOf(end, this.opts.memoryLimitMb);
     if (r.kind === 'fail') return r.failure;

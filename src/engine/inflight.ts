@@ -36,7 +36,16 @@ export const SLOT_MINIMIZING = 4;
  * for longer than the timeout for a hang.
  */
 export const SLOT_SETTLING = 5;
-export const SLOTS = 6;
+/**
+ * Where the callback running now comes from, in jobs whose inputs run in their own context
+ * (RunJob.isolate, FuzzJob.asyncCheck; 0 elsewhere): the id of the job whose input created it and
+ * that input's 1-based index, both 0 for a callback of no input (tsfuzz's own, or one that lost
+ * its context). Set before each callback and cleared after it, so when the thread hangs in a
+ * callback while settling, the supervisor can name the input that left it (LateCallback).
+ */
+export const SLOT_CALLBACK_JOB = 6;
+export const SLOT_CALLBACK_INDEX = 7;
+export const SLOTS = 8;
 
 export function createInflight(): Int32Array {
   return new Int32Array(new SharedArrayBuffer(SLOTS * 4));

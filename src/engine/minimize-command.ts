@@ -14,7 +14,7 @@ import { minimizeFailure } from './minimize-failure.js';
 import { outcomeOf } from './outcome.js';
 import { withPool } from './pool.js';
 import { targetKey, type WorkerConfig } from './protocol.js';
-import { regressionInputs, type RunFilter } from './regress.js';
+import { regressionInputs, regressionTimers, type RunFilter } from './regress.js';
 import { TargetState } from './target-state.js';
 
 export interface MinimizeCommandOptions {
@@ -50,7 +50,9 @@ export function runMinimize(o: MinimizeCommandOptions): Promise<MinimizeCommandR
       const t = w.target;
       const name = `${t.name}/${w.id}`;
       const first = outcomeOf(
-        await pool.exec((_s, jobId) => ({ kind: 'run', jobId, target: targetKey(t.file, t.name), values: w.values, coverage: false, isolate: true })),
+        await pool.exec((_s, jobId) => ({
+          kind: 'run', jobId, target: targetKey(t.file, t.name), values: w.values, coverage: false, isolate: true, timers: regressionTimers(work.length),
+        })),
         o.worker.memoryLimitMb,
       );
       if (first.kind === 'stopped') break;

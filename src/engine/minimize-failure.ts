@@ -17,7 +17,7 @@ import type { Budget } from '../util/limits.js';
 import type { Kind, Value } from '../values/kinds.js';
 import { outcomeOf } from './outcome.js';
 import type { WorkerPool } from './pool.js';
-import type { FailureInfo } from './protocol.js';
+import { timersFor, type FailureInfo } from './protocol.js';
 import type { TargetState } from './target-state.js';
 
 /** Time a memory-failure candidate gets: this many times the original's time to the limit, plus slack. */
@@ -78,11 +78,14 @@ export async function minimizeFailure(o: MinimizeFailureOptions): Promise<Minimi
     : o.failure.kind === 'oom' && o.failure.ranMs !== undefined
       ? Math.min(o.timeoutMs, Math.round(OOM_TIME_FACTOR * o.failure.ranMs + OOM_TIME_SLACK_MS))
       : undefined;
+  // Each candidate waits for its timers as the failure needs: briefly, unless the failure is
+  // asynchronous (only the whole window shows whether a candidate still fails that way).
+  const timers = timersFor(o.failure);
   let last = o.failure;
   let execs = 0;
   const run = async (values: Value[], timeoutMs: number | undefined) => {
     execs++;
-    const end = await o.verifier.exec((_s, jobId) => ({ kind: 'run', jobId, target: o.target.key, values, coverage: false, timeoutMs, isolate: true }));
+    const end = await o.verifier.exec((_s, jobId) => ({ kind: 'run', jobId, target: o.target.key, values, coverage: false, timeoutMs, isolate: true, timers }));
     return outcomeOf(end, o.memoryLimitMb);
   };
   const accept = async (candidate: Value[]): Promise<boolean> => {

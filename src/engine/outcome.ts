@@ -14,6 +14,9 @@ export function outcomeOf(end: JobEnd, memoryLimitMb: number): InputOutcome {
     case 'run':
       return end.failure ? { kind: 'fail', failure: end.failure } : { kind: 'pass', skipped: end.skipped };
     case 'thread-lost':
+      // A callback another job's input left hung while this input was judged, and the process
+      // died with it (else the pool runs the job again): that is no verdict on this input.
+      if (end.late?.own === false) return { kind: 'pass', skipped: false };
       return { kind: 'fail', failure: end.failure };
     case 'died':
       return { kind: 'fail', failure: describeDeath(end.death, memoryLimitMb) };

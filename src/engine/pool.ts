@@ -6,7 +6,7 @@
  */
 import type { ComparePair } from '../coverage/trace.js';
 import type { Value } from '../values/kinds.js';
-import type { FailureInfo, FromWorker, Job, StableCoverage, TargetInfo, WorkerConfig } from './protocol.js';
+import type { FailureInfo, FromWorker, Job, LateCallback, StableCoverage, TargetInfo, WorkerConfig } from './protocol.js';
 import * as path from 'node:path';
 import { UserError } from '../util/errors.js';
 import { WorkerHandle, type WorkerDeath } from './worker-handle.js';
@@ -18,7 +18,13 @@ export type JobEnd =
       asyncSuspects?: Value[][];
     }
   | { kind: 'run'; failure: FailureInfo | undefined; skipped: boolean; coverage: StableCoverage | undefined }
-  | { kind: 'thread-lost'; index: number; failure: FailureInfo; values?: Value[] }
+  /**
+   * `late`: the thread hung in a callback an input left (LateCallback); `own` says whether that
+   * input was this job's (true), another job's run earlier on the same thread (false: a stray,
+   * named by `jobId`; such a job runs again, exec() ends so only when the process died with it),
+   * or unknown.
+   */
+  | { kind: 'thread-lost'; index: number; failure: FailureInfo; values?: Value[]; late?: LateCallback & { own: boolean | undefined } }
   | { kind: 'died'; death: WorkerDeath }
   | { kind: 'stopped' };
 
@@ -94,7 +100,9 @@ export class WorkerPool {
 
   /**
    * Runs one job on a free worker. `makeJob` builds it once the worker is known (so per-worker
-   * state such as coverage cursors can be filled in). Events of the job go to `onEvent`.
+   * state such as coverage cursors can be filled in), and again for a fresh thread (the job ran
+   * nothing, or was cut short by another job's callback). Events of the job go to `onEvent`,
+   * such a cut (a 'thread-lost' whose `late` names another job) included.
    */
   async exec(makeJob: (slot: Slot, jobId: number) => Job, onEvent: (m: FromWorker) => void = () => {}): Promise<JobEnd> {
     const slot = await this.acquire();
@@ -128,7 +136,17 @@ export class WorkerPool {
               break;
             case 'thread-lost': {
               slot.thread++;
-              const end: JobEnd = { kind: 'thread-lost', index: m.index, failure: m.failure, values: m.values };
+              if (m.late?.jobId !== undefined && m.late.jobId !== job.jobId && !m.processExiting) {
+                // Cut short by a callback an earlier job's input left (a stray): that says nothing
+                // of this job's input, which runs again on the restarted thread (the stray went
+                // with the old one). Whose callback it was is the caller's business (onEvent).
+                onEvent(m);
+                job = makeJob(slot, this.newJobId());
+                w.send(job);
+                break;
+              }
+              const late = m.late && { ...m.late, own: m.late.jobId === undefined ? undefined : m.late.jobId === job.jobId };
+              const end: JobEnd = { kind: 'thread-lost', index: m.index, failure: m.failure, values: m.values, late };
               // The supervisor could not stop its thread and is ending its process: wait for
               // that, so the next job goes to a fresh process.
               if (m.processExiting) lost = end;

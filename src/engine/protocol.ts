@@ -77,24 +77,49 @@ export interface FailureInfo {
   ranMs?: number;
   /**
    * Raised after the target returned: thrown in a callback (a timer, an event) or a promise
-   * rejected with no handler (see RunJob.isolate).
+   * rejected with no handler (see RunJob.isolate), or process.exit called or a hang in such a
+   * callback. Its re-checks and minimization wait for timers as long as the search that found it
+   * (timersFor).
    */
   async?: boolean;
 }
 
 /** How long an async-check run waits after its last input at least (callbacks other than timers). */
 export const ASYNC_SETTLE_MS = 100;
-/** Timers due this soon are waited for even under a shorter timeout (see timerWindowMs). */
-export const LATE_TIMER_MIN_MS = 1000;
+/**
+ * How long an input judged alone waits for the timers it created when nothing says its failure
+ * is asynchronous (RunJob.timers 'budget': regression runs, minimization and re-checks of
+ * synchronous failures): those due within it, at most that long. Chosen for cost: an input pays
+ * it only while such a timer is pending, and never for one due later — a cache's cleanup every
+ * few seconds, an unref'd expiry, a timer that reschedules itself. Those used to hold every input
+ * for the whole timer window (10 s by default): on test/fixtures/background-timers `tsfuzz test`
+ * over 5 seeds took 51 s (now under 1 s), and a minimization ran out of its 60 s after 6
+ * candidates (now done in 39, in 2 s). One second still covers the short timers that do fail
+ * inputs (a debounce, a retry backoff, an error thrown half a second later, which
+ * late-timer.test.mjs finds and reproduces); a shorter budget would buy nothing for targets that
+ * leave no such timer, and a chain of short ones (polling) costs the whole budget whatever it is.
+ * Under a shorter --timeout it is also the floor of the timer window (timerWindowMs).
+ */
+export const TIMER_BUDGET_MS = 1000;
 
 /**
- * How far ahead the timers an input judged alone created are waited for (RunJob.isolate,
- * FuzzJob.asyncCheck): those due within its timeout, and within LATE_TIMER_MIN_MS under a shorter
- * one (a short timeout is about hangs; it must not hide an error thrown from a late timer). A
- * timer due later (a cache's expiry, a retry in a minute) is not waited for.
+ * How far ahead the timers of an input whose failure may be asynchronous are waited for
+ * (RunJob.timers 'window', FuzzJob.asyncCheck): those due within its timeout, and within
+ * TIMER_BUDGET_MS under a shorter one (a short timeout is about hangs; it must not hide an error
+ * thrown from a late timer). A timer due later (a cache's expiry, a retry in a minute) is not
+ * waited for.
  */
 export function timerWindowMs(timeoutMs: number): number {
-  return Math.max(timeoutMs, LATE_TIMER_MIN_MS);
+  return Math.max(timeoutMs, TIMER_BUDGET_MS);
+}
+
+/**
+ * The timer wait (RunJob.timers) that judges an input the way `failure` was seen: the whole
+ * window for an asynchronous failure (raised after its input returned: only a wait as long as
+ * the one that found it reproduces it), the budget otherwise.
+ */
+export function timersFor(failure: FailureInfo | undefined): 'budget' | 'window' {
+  return failure?.async ? 'window' : 'budget';
 }
 
 export interface FuzzJob {
@@ -146,7 +171,8 @@ export interface FuzzJob {
   /**
    * Looking for the input behind an asynchronous failure (coordinator's findAsyncCulprit): run
    * inputs `from`..limit-1 one at a time, letting callbacks and rejections run after each, then
-   * wait `endMs`, and while timers they created are pending (timerWindowMs); report the first asynchronous failure as a failure of the input it followed,
+   * wait `endMs`, and while timers they created are pending (timerWindowMs: this is where a late
+   * failure is looked for, so the whole window); report the first asynchronous failure as a failure of the input it followed,
    * and nothing else (no coverage, no synchronous failures: the batch already reported those).
    */
   asyncCheck?: { from: number; endMs: number };
@@ -171,12 +197,19 @@ export interface RunJob {
   timeoutMs?: number;
   /**
    * Judge the input on its own: its callbacks run in a context naming it (errors of other jobs'
-   * callbacks are ignored) and, after it returns, the timers it left are waited for (those due
-   * within timerWindowMs). Without it (the baseline), only callbacks pending in the current turn run
-   * before it is judged. Set for re-checks, minimization and regression runs, on workers that
-   * run no fuzz batches (the context tracking would cost every promise of a batch).
+   * callbacks are ignored) and, unless it already failed, the timers it left are waited for (see
+   * `timers`). Without it (the baseline), only callbacks pending in the current turn run before
+   * it is judged. Set for re-checks, minimization and regression runs, on workers that run no
+   * fuzz batches (the context tracking would cost every promise of a batch).
    */
   isolate?: boolean;
+  /**
+   * With isolate, which of its timers are waited for: 'budget' (the default) those due within
+   * TIMER_BUDGET_MS, at most that long; 'window' those due within timerWindowMs — for an input
+   * whose failure is asynchronous (timersFor) and for one input named alone by `tsfuzz test`
+   * (a report's re-run command), where the wait is paid once.
+   */
+  timers?: 'budget' | 'window';
 }
 
 export type Job = FuzzJob | RunJob;
@@ -221,13 +254,27 @@ export type FromWorker =
     }
   /** The execution thread died or was stopped during a job; the supervisor restarts it. */
   /** `values`: the input that was running, when it is not input `index` of the batch (a candidate). */
-  | { kind: 'thread-lost'; jobId: number; index: number; failure: FailureInfo; processExiting: boolean; values?: Value[] }
+  /** `late`: it hung in a callback an input left, not in an input's call (LateCallback). */
+  | { kind: 'thread-lost'; jobId: number; index: number; failure: FailureInfo; processExiting: boolean; values?: Value[]; late?: LateCallback }
   /** A minimization candidate about to run (kept by the supervisor, not forwarded). */
   | { kind: 'candidate'; values: Value[] }
   /** The target called process.exit(); `stack` is where (kept by the supervisor for the report). */
   | { kind: 'exiting'; stack: string }
   /** The execution thread is about to import this fuzz file (kept by the supervisor, not forwarded). */
   | { kind: 'loading'; file: string };
+
+/**
+ * A hang in a callback that ran after its input had returned (thread-lost's `late`): the thread
+ * was settling or between jobs, so the input in the in-flight slots is not its cause. `jobId` and
+ * `index` (0-based, as thread-lost's) name the input whose callback it was when the thread knew
+ * it: in jobs whose inputs run in their own context (RunJob.isolate, FuzzJob.asyncCheck), the
+ * execution thread records the origin of each callback before it runs (inflight.ts,
+ * SLOT_CALLBACK_JOB). Without them the input is unknown, and is traced like an asynchronous failure.
+ */
+export interface LateCallback {
+  jobId?: number;
+  index?: number;
+}
 
 /** Key of a target: `<file>#<name>`. */
 export function targetKey(file: string, name: string): string {

@@ -12,6 +12,8 @@ import { marshalCorpusFile } from '../corpus/encoding.js';
 import type { Reporter } from '../report/reporter.js';
 import { UserError } from '../util/errors.js';
 import type { Value } from '../values/kinds.js';
+import { lateHangHeadline, renamed } from '../target/harness.js';
+import { formatDuration } from '../util/limits.js';
 import { outcomeOf } from './outcome.js';
 import { rerunCommand } from './rerun.js';
 import { WorkerPool, withPool } from './pool.js';
@@ -66,12 +68,28 @@ interface Work {
   values: Value[];
 }
 
+/** What a regression job said of its input (a late callback of it may still fail it). */
+interface Judged {
+  w: Work;
+  verdict: 'passed' | 'skipped' | 'failed';
+}
+
 interface Group {
   work: Work;
   failure: FailureInfo;
   others: string[];
   /** Size of work's corpus file (the smallest input of the group stands for it). */
   size: number;
+}
+
+/**
+ * How long each input of a regression run of `count` inputs waits for its timers (RunJob.timers):
+ * at most TIMER_BUDGET_MS in a run over many (paid per input), the whole window for one input
+ * named alone — a report's re-run command, which must reproduce an error thrown from a timer
+ * however late the fuzzer waited for it.
+ */
+export function regressionTimers(count: number): 'budget' | 'window' {
+  return count === 1 ? 'window' : 'budget';
 }
 
 /** Builds the list of inputs to run; malformed testdata is a UserError naming the file and line. */
@@ -109,28 +127,71 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
     let skipped = 0;
     let passed = 0;
     let next = 0;
+    const timers = regressionTimers(work.length);
+    /**
+     * What each job judged, per pool and job id: a callback an input left that hangs while a
+     * later one runs on the same thread names its job (LateCallback), and is charged to it.
+     */
+    const judged = new Map<WorkerPool, Map<number, Judged>>();
+    const fail = (w: Work, failure: FailureInfo) => {
+      failed++;
+      const key = `${w.target.file}#${w.target.name}\0${failure.signature}`;
+      const g = groups.get(key);
+      const size = marshalCorpusFile(w.target.kinds, w.values).length;
+      if (!g) groups.set(key, { work: w, failure, others: [], size });
+      else if (size < g.size) {
+        // The smallest failing input stands for its group (the others are listed).
+        g.others.push(g.work.id);
+        Object.assign(g, { work: w, failure, size });
+      } else g.others.push(w.id);
+    };
+    /**
+     * Runs `w`; returns how it ended, its job's id, and the hangs of callbacks earlier jobs' inputs
+     * left that cut it short (the pool ran it again: LateCallback).
+     */
+    const exec = async (p: WorkerPool, w: Work, wait = timers) => {
+      let id = 0;
+      const strays: Array<{ jobId: number; failure: FailureInfo }> = [];
+      const end = await p.exec(
+        (_s, jobId) => {
+          id = jobId;
+          return { kind: 'run', jobId, target: targetKey(w.target.file, w.target.name), values: w.values, coverage: false, isolate: true, timers: wait };
+        },
+        (m) => {
+          if (m.kind === 'thread-lost' && m.late?.jobId !== undefined) strays.push({ jobId: m.late.jobId, failure: m.failure });
+        },
+      );
+      return { end, id, strays };
+    };
+    /**
+     * A callback that an input judged earlier left hung later (`seen`): that input fails after
+     * all. It runs again alone with the whole timer window, so that its report is its own failure
+     * (else the hang as seen, said to be its callback's while a later input ran).
+     */
+    const failLate = async (p: WorkerPool, earlier: Judged, seen: FailureInfo) => {
+      if (earlier.verdict === 'failed') return; // a second failure of an input that failed already
+      if (earlier.verdict === 'passed') passed--;
+      else skipped--;
+      earlier.verdict = 'failed';
+      const again = outcomeOf((await exec(p, earlier.w, 'window')).end, o.worker.memoryLimitMb);
+      fail(earlier.w, again.kind === 'fail' ? again.failure : renamed(seen, lateHangHeadline(formatDuration(o.worker.timeoutMs), 'later')));
+    };
     const lane = async (p: WorkerPool) => {
+      const mine = judged.get(p) ?? new Map<number, Judged>();
+      judged.set(p, mine);
       while (!isInterrupted() && next < work.length) {
         const w = work[next++];
-        const end = await p.exec((_s, jobId) => ({ kind: 'run', jobId, target: targetKey(w.target.file, w.target.name), values: w.values, coverage: false, isolate: true }));
-        const r = outcomeOf(end, o.worker.memoryLimitMb);
+        const ran = await exec(p, w);
+        const r = outcomeOf(ran.end, o.worker.memoryLimitMb);
         if (r.kind === 'stopped') return;
-        if (r.kind === 'pass') {
-          if (r.skipped) skipped++;
-          else passed++;
-          continue;
+        mine.set(ran.id, { w, verdict: r.kind === 'fail' ? 'failed' : r.skipped ? 'skipped' : 'passed' });
+        if (r.kind === 'fail') fail(w, r.failure);
+        else if (r.skipped) skipped++;
+        else passed++;
+        for (const stray of ran.strays) {
+          const earlier = mine.get(stray.jobId);
+          if (earlier) await failLate(p, earlier, stray.failure);
         }
-        const failure = r.failure;
-        failed++;
-        const key = `${w.target.file}#${w.target.name}\0${failure.signature}`;
-        const g = groups.get(key);
-        const size = marshalCorpusFile(w.target.kinds, w.values).length;
-        if (!g) groups.set(key, { work: w, failure, others: [], size });
-        else if (size < g.size) {
-          // The smallest failing input stands for its group (the others are listed).
-          g.others.push(g.work.id);
-          Object.assign(g, { work: w, failure, size });
-        } else g.others.push(w.id);
       }
     };
     o.signal.addEventListener('abort', () => more.kill(), { once: true });

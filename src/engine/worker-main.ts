@@ -14,13 +14,15 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { cleanStack, failureSignature } from '../report/signature.js';
-import { hangFailure, simpleFailure, stackFailure } from '../target/harness.js';
+import { hangFailure, lateHangHeadline, simpleFailure, stackFailure } from '../target/harness.js';
 import { formatDuration } from '../util/limits.js';
 import { sampleHangStack } from './hang-stack.js';
 import { OutputTail, joinOutput } from './output-tail.js';
-import { SLOT_ABORTED, SLOT_BUSY, SLOT_INDEX, SLOT_JOB, SLOT_MINIMIZING, SLOT_SETTLING, createInflight } from './inflight.js';
+import {
+  SLOT_ABORTED, SLOT_BUSY, SLOT_CALLBACK_INDEX, SLOT_CALLBACK_JOB, SLOT_INDEX, SLOT_JOB, SLOT_MINIMIZING, SLOT_SETTLING, createInflight,
+} from './inflight.js';
 import type { Value } from '../values/kinds.js';
-import type { FailureInfo, FromWorker, Job, ToWorker, WorkerConfig } from './protocol.js';
+import type { FailureInfo, FromWorker, Job, LateCallback, ToWorker, WorkerConfig } from './protocol.js';
 
 const config = JSON.parse(process.env.TSFUZZ_WORKER_CONFIG ?? 'null') as WorkerConfig | null;
 if (!config || !process.send) {
@@ -58,7 +60,7 @@ let lastCandidate: unknown[] | undefined;
 /** The fuzz file the execution thread is importing (names the file when loading dies). */
 let loadingFile: string | undefined;
 /** Set when we terminate the thread ourselves, with the failure to report (if any). */
-let stopping: { failure: FailureInfo | undefined; index: number } | undefined;
+let stopping: { failure: FailureInfo | undefined; index: number; late?: LateCallback } | undefined;
 /** Set while a hung thread's stack is being sampled (the watchdog waits). */
 let sampling = false;
 let lastError: unknown;
@@ -185,19 +187,19 @@ function onThreadExit(code: number): void {
     else die();
     return;
   }
-  if (job) send({ kind: 'thread-lost', jobId: job.jobId, index: index - 1, failure, processExiting: false, values });
+  if (job) send({ kind: 'thread-lost', jobId: job.jobId, index: index - 1, failure, processExiting: false, values, late: stopping?.late });
   restarts++;
   startThread();
 }
 
 /**
  * Stops the thread because of a failure the supervisor detected in input `index` (1-based, as in
- * the in-flight slot); escalates to SIGKILL.
+ * the in-flight slot), or in a callback an input left (`late`); escalates to SIGKILL.
  */
-function stopThread(failure: FailureInfo, index = Atomics.load(inflight, SLOT_INDEX)): void {
+function stopThread(failure: FailureInfo, index = Atomics.load(inflight, SLOT_INDEX), late?: LateCallback): void {
   if (!thread || stopping) return;
   failure.ranMs ??= Date.now() - lastChange;
-  stopping = { failure, index };
+  stopping = { failure, index, late };
   const t = thread;
   void t.terminate();
   setTimeout(() => {
@@ -205,16 +207,19 @@ function stopThread(failure: FailureInfo, index = Atomics.load(inflight, SLOT_IN
     // The thread is stuck where terminate() cannot reach (a syscall, a builtin loop): report
     // the input, then end the process; the coordinator restarts it.
     const values = Atomics.load(inflight, SLOT_MINIMIZING) === 1 ? (lastCandidate as Value[] | undefined) : undefined;
-    if (currentJob) send({ kind: 'thread-lost', jobId: currentJob.jobId, index: index - 1, failure, processExiting: true, values }, die);
+    if (currentJob) send({ kind: 'thread-lost', jobId: currentJob.jobId, index: index - 1, failure, processExiting: true, values, late }, die);
     else die();
   }, GRACE_MS).unref();
 }
 
 // Watchdog: hangs (neither the index nor, while the thread waits for callbacks to settle, its
-// signs of life move for longer than the timeout) and memory.
+// signs of life move for longer than the timeout) and memory. A job handed to the thread that it
+// does not take up is a hang too: between jobs the thread runs nothing but callbacks inputs left,
+// so one of them holds its event loop (the job would otherwise wait for ever).
 let lastJob = -1;
 let lastIndex = -1;
 let lastSettling = 0;
+let lastBusy = false;
 let lastChange = Date.now();
 setInterval(() => {
   const now = Date.now();
@@ -236,34 +241,56 @@ setInterval(() => {
   const job = Atomics.load(inflight, SLOT_JOB);
   const index = Atomics.load(inflight, SLOT_INDEX);
   const settling = Atomics.load(inflight, SLOT_SETTLING);
-  if (!busy || job !== lastJob || index !== lastIndex || settling !== lastSettling) {
+  if ((!busy && !currentJob) || job !== lastJob || index !== lastIndex || settling !== lastSettling || busy !== lastBusy) {
     lastJob = job;
     lastIndex = index;
     lastSettling = settling;
+    lastBusy = busy;
     lastChange = now;
     return;
   }
   const timeoutMs = (currentJob?.kind === 'run' ? currentJob.timeoutMs : undefined) ?? config!.timeoutMs;
+  // A callback inputs left is running when the thread settles, or when a job waits for it.
+  const late = settling > 0 || !busy;
   // An input is running once the batch has started one, or while candidates run outside the
   // batch's sequence (minimization, input-to-state), which can happen before its first input.
-  const running = index > 0 || Atomics.load(inflight, SLOT_MINIMIZING) === 1;
-  if (running && now - lastChange > timeoutMs) reportHang(timeoutMs, now - lastChange);
+  const running = late || index > 0 || Atomics.load(inflight, SLOT_MINIMIZING) === 1;
+  if (running && now - lastChange > timeoutMs) reportHang(timeoutMs, now - lastChange, late);
 }, TICK_MS).unref();
 
-/** Samples where the hung input is spinning, then stops the thread and reports it. */
-function reportHang(timeoutMs: number, ranMs: number): void {
+/**
+ * Samples where the hung thread is spinning, then stops it and reports the hang: of the input in
+ * flight, or (`late`) of a callback an input left, which does not name the input in flight: the
+ * thread names the callback's input when it knows it (LateCallback), and the failure is an
+ * asynchronous one, traced to its input as such (the coordinator's async search).
+ */
+function reportHang(timeoutMs: number, ranMs: number, late: boolean): void {
   const t = thread!;
   const job = currentJob;
-  const index = Atomics.load(inflight, SLOT_INDEX);
+  // (A job the thread has not taken up yet ran no input: the slots still show the one before.)
+  const index = Atomics.load(inflight, SLOT_JOB) === job?.jobId ? Atomics.load(inflight, SLOT_INDEX) : 0;
+  const origin = late ? lateOrigin() : undefined;
   sampling = true;
   void sampleHangStack(t.threadId).then((s) => {
     sampling = false;
     // The thread may have died meanwhile (it reported that itself), or the job may have ended.
     if (thread !== t || currentJob !== job) return;
-    const failure = hangFailure(`input ran past the ${formatDuration(timeoutMs)} timeout`, s);
+    const limit = formatDuration(timeoutMs);
+    const headline = !origin
+      ? `input ran past the ${limit} timeout`
+      : lateHangHeadline(limit, origin.jobId !== undefined && origin.jobId === job?.jobId ? 'own' : 'earlier');
+    const failure = hangFailure(headline, s);
     failure.ranMs = ranMs;
-    stopThread(failure, index);
+    if (origin) failure.async = true;
+    stopThread(failure, index, origin);
   });
+}
+
+/** The input whose callback runs now, as the thread recorded it (SLOT_CALLBACK_JOB), if it did. */
+function lateOrigin(): LateCallback {
+  const jobId = Atomics.load(inflight, SLOT_CALLBACK_JOB);
+  const index = Atomics.load(inflight, SLOT_CALLBACK_INDEX);
+  return jobId > 0 && index > 0 ? { jobId, index: index - 1 } : {};
 }
 
 process.on('message', (msg: ToWorker) => {

@@ -135,7 +135,9 @@ export function verdictOfError(t: TContext, target: RegisteredTarget, e: unknown
 /** A process.exit() call seen in `stack`: keyed by where it was called, like a thrown error. */
 export function exitFailure(code: number, stack: string, fromCallback: boolean): FailureInfo {
   const headline = `the target called process.exit(${code})${fromCallback ? ' in a callback after it returned' : ''}`;
-  return stackFailure('exit', headline, stack, failureSignature('exit', String(code), stack));
+  const f = stackFailure('exit', headline, stack, failureSignature('exit', String(code), stack));
+  if (fromCallback) f.async = true; // re-checked and minimized like any asynchronous failure
+  return f;
 }
 
 /**
@@ -298,6 +300,24 @@ export function hangFailure(headline: string, samples: { stacks: readonly string
       ? ['no JavaScript was running when it was stopped: the input awaits something that never happens (a promise, a timer, I/O)', 'idle']
       : ['the thread served no interrupt, so where it was is unknown: it was blocked in a system call, Atomics.wait or a long native call', 'blocked'];
   return simpleFailure('timeout', headline, `${headline}\n${note}`, key);
+}
+
+/**
+ * The headline of a hang in a callback an input left, run after its call returned (the thread
+ * settling, or between jobs): `own` when the callback is known to be the judged input's, `earlier`
+ * when it is another's or unknown (the input in flight is not its cause), `later` for the input
+ * that left it when its callback hung only while a later input was judged (`tsfuzz test`).
+ */
+export function lateHangHeadline(limit: string, whose: 'own' | 'earlier' | 'later'): string {
+  if (whose === 'own') return `a callback the input left ran past the ${limit} timeout (after the target returned)`;
+  if (whose === 'earlier') return `a callback left by an earlier input ran past the ${limit} timeout`;
+  return `a callback the input left ran past the ${limit} timeout while a later input ran (not when it ran again alone)`;
+}
+
+/** `f` with another headline (also as the first line of its detail, where it was). */
+export function renamed(f: FailureInfo, headline: string): FailureInfo {
+  const detail = f.detail.startsWith(f.headline) ? headline + f.detail.slice(f.headline.length) : f.detail;
+  return { ...f, headline, detail };
 }
 
 /**

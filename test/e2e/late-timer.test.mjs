@@ -1,9 +1,11 @@
 // Story: an error thrown from a timer that fires long after its input returned (500 ms here) is
 // traced back to the input that scheduled it, written, and reproduced by `tsfuzz test`; waiting
-// for such timers is not mistaken for an input running past the timeout.
+// for such timers is not mistaken for an input running past the timeout. A re-run command names
+// one input, and waits for its timers up to the timeout: it reproduces an error thrown later
+// than a run over many inputs waits for (1.5 s here).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { decodeCorpus, failureReports, fixture, readTestdata, rerunArgs, runTsfuzz, show, testdataFiles } from '../helpers/run.mjs';
+import { decodeCorpus, failureReports, fixture, plant, readTestdata, rerunArgs, runTsfuzz, show, testdataFiles } from '../helpers/run.mjs';
 
 const HEADLINE = /^uncaught Error: late \(thrown after the target returned\)$/;
 
@@ -39,5 +41,15 @@ describe('late timers', { concurrency: 1 }, () => {
 
   test('with a short timeout, waiting for late timers blames no innocent input', async () => {
     await findsLateTimer(['--parallel=2', '--timeout=200ms']);
+  });
+
+  test('the re-run command of one input reproduces an error thrown 1.5 s after it returned', async () => {
+    const dir = fixture('later-timer');
+    const id = plant({ dir, target: 'LaterTimer', values: [{ bytes: [0x41, 1, 2, 3] }] });
+    const r = await runTsfuzz({ cwd: dir, args: ['test', 'later.fuzz.ts', `--run=LaterTimer/${id}`] });
+    assert.equal(r.code, 1, show(r));
+    const [rep] = failureReports(r.stdout);
+    assert.equal(rep?.kind, 'throw', show(r));
+    assert.match(rep.headline, /^uncaught Error: later \(thrown after the target returned\)$/, show(r));
   });
 });

@@ -1,0 +1,55 @@
+// Story: a callback that never returns, run after its input returned (a timer that spins), hangs
+// while no input is running: the worker is settling after a batch, or waiting for its next job.
+// That hang is not charged to the input in flight: it is traced to the input that left the
+// callback like an asynchronous failure, written, and reproduced by `tsfuzz test`; and when
+// `tsfuzz test` meets it while a later input is judged, the input that left it fails, not the
+// later one.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { decodeCorpus, failureReports, fixture, readTestdata, rerunArgs, runTsfuzz, show, testdataFiles } from '../helpers/run.mjs';
+
+const TIMEOUT = '--timeout=500ms';
+const OWN = /^a callback the input left ran past the 500ms timeout \(after the target returned\)$/;
+const SPIN = /^\s+at .*\bspin\b.* \(spin\.fuzz\.ts:10:\d+\)$/m;
+
+describe('late callbacks that hang', { concurrency: 1 }, () => {
+  test('a timer that spins after its input returned is traced to that input, written and reproduced', async () => {
+    const dir = fixture('late-spin');
+    const r = await runTsfuzz({ cwd: dir, args: ['fuzz', 'spin.fuzz.ts', '--fuzz=^LateSpin$', '--fuzztime=300000x', '--seed=1', '--parallel=1', TIMEOUT] });
+    assert.equal(r.code, 1, show(r));
+    const reports = failureReports(r.stdout);
+    assert.equal(reports.length, 1, show(r));
+    const [rep] = reports;
+    assert.equal(rep.kind, 'timeout', show(r));
+    assert.match(rep.headline, OWN, show(r));
+    assert.match(rep.text, SPIN, show(r));
+    assert.doesNotMatch(r.stdout, /flaky|input ran past/, show(r));
+    const files = testdataFiles(dir, 'LateSpin');
+    assert.equal(files.length, 1, show(r));
+    const [value] = decodeCorpus(readTestdata(dir, 'LateSpin', files[0]));
+    assert.ok(value.value.length > 3 && value.value[0] === 0x53, `the written input must leave the spinning timer\n${show(r)}`);
+
+    const again = await runTsfuzz({ cwd: dir, args: rerunArgs(rep.rerun) });
+    assert.equal(again.code, 1, show(again));
+    const [mine] = failureReports(again.stdout);
+    assert.equal(mine?.kind, 'timeout', show(again));
+    assert.match(mine.headline, OWN, show(again));
+    assert.match(mine.text, SPIN, show(again));
+  });
+
+  test('tsfuzz test charges a callback that hangs while a later input runs to the input that left it', async () => {
+    // seed#0 leaves a timer that spins 1.5 s later (tsfuzz test waits for none due that late);
+    // each later seed holds the run for a second, so it spins while one of them is judged.
+    const dir = fixture('late-spin');
+    const r = await runTsfuzz({ cwd: dir, args: ['test', 'spin.fuzz.ts', '--run=^StraySpin$', '--parallel=1', TIMEOUT] });
+    assert.equal(r.code, 1, show(r));
+    assert.match(r.stdout, /^FAIL {2}1 target, 4 inputs: 3 passed, 1 failed \(1 distinct failure\)/m, show(r));
+    const reports = failureReports(r.stdout);
+    assert.equal(reports.length, 1, show(r));
+    const [rep] = reports;
+    assert.equal(rep.source, 'seed#0', show(r));
+    assert.equal(rep.kind, 'timeout', show(r));
+    assert.match(rep.headline, /^a callback the input left ran past the 500ms timeout while a later input ran \(not when it ran again alone\)$/, show(r));
+    assert.match(rep.text, SPIN, show(r));
+  });
+});
