@@ -489,9 +489,10 @@ export class Coordinator {
         return;
       case 'thread-lost': {
         this.count(t, end.index + 1);
-        // A callback some input left hung (the thread was settling or between jobs), not input
-        // `index`: which input left it is found as for an asynchronous failure.
-        if (end.late) return this.onAsyncFailure(t, end.failure, [{ t, job }, ...earlier], []);
+        // A callback some input left hung (the thread was settling or between jobs), or an exit the
+        // thread could not pin on an input (ExitPlace 'unknown'): not input `index`; which input
+        // caused it is found as for an asynchronous failure.
+        if (end.late || end.failure.async) return this.onAsyncFailure(t, end.failure, [{ t, job }, ...earlier], end.values ? [end.values] : []);
         const values = end.values ?? this.replay(t, job, end.index);
         await this.findings.submit({ target: t, values, failure: end.failure, source: 'fuzzing' });
         return;
@@ -540,7 +541,8 @@ export class Coordinator {
 
   /**
    * A batch reported an asynchronous failure (FailureInfo.async): an error raised after some
-   * input's call had returned, so the input running when it surfaced is not its cause. The batch
+   * input's call had returned, so the input running when it surfaced is not its cause (or an exit
+   * from a callback while an input was pending, which may or may not be its cause). The batch
    * is replayed on the verifier in async-check mode (FuzzJob.asyncCheck): inputs one at a time,
    * each in a context that names it, so the error names its input however late it fires. If it
    * surfaces without a name (code that loses the context), the inputs before that point are
@@ -560,7 +562,7 @@ export class Coordinator {
     this.asyncSearches.add(key);
     try {
       for (const b of batches) {
-        const found = await this.findAsyncCulprit(b.t, b.job);
+        const found = await this.findAsyncCulprit(b.t, b.job, failure);
         if (found === 'stopped') break;
         if (found !== 'none') {
           await this.findings.submit({ target: b.t, values: found, failure, source: 'fuzzing' });
@@ -581,8 +583,8 @@ export class Coordinator {
     }
   }
 
-  /** The input of batch `job` behind an asynchronous failure: 'none' if replaying it raises none. */
-  private async findAsyncCulprit(t: TargetState, job: FuzzJob): Promise<Value[] | 'none' | 'stopped'> {
+  /** The input of batch `job` behind asynchronous `failure`: 'none' if replaying it raises none. */
+  private async findAsyncCulprit(t: TargetState, job: FuzzJob, failure: FailureInfo): Promise<Value[] | 'none' | 'stopped'> {
     // On the verifier (never stopped before the findings are settled), sent whole: its thread
     // holds nothing of this target's corpus or table.
     const surfaces = async (from: number, to: number): Promise<{ index: number; exact: boolean } | 'none' | 'stopped'> => {
@@ -603,6 +605,10 @@ export class Coordinator {
         if (end.late.own && end.late.index !== undefined) found = { index: end.late.index, exact: true };
         else if (end.late.own === undefined && end.index >= from) found = { index: end.index, exact: false };
       }
+      // An exit that ended the thread: in async-check every input runs in a context naming it,
+      // so the exit was in the input running (its call, or a callback of its own it awaited; one
+      // that lost its context is taken as its too, which the re-check of the culprit catches).
+      if (end.kind === 'thread-lost' && !end.late && end.failure.signature === failure.signature) found ??= { index: end.index, exact: true };
       return found ?? (end.kind === 'stopped' ? 'stopped' : 'none');
     };
     const whole = await surfaces(0, job.limit - 1);

@@ -18,8 +18,8 @@ import { registerLoader } from '../instrument/register.js';
 import { Mutator, replayInput } from '../mutator/mutator.js';
 import { loadFuzzFiles } from '../target/load.js';
 import {
-  ExitSignal, TContext, Verdict, callTarget, describeAsyncError, describeError, exitFailure, isThenable, runCleanups, runSingleInput,
-  verdictOfError,
+  ExitSignal, TContext, Verdict, callTarget, describeAsyncError, describeError, exitFailure, isThenable, pendingInputs, runCleanups,
+  runSingleInput, verdictOfError,
 } from '../target/harness.js';
 import { errorMessage } from '../util/errors.js';
 import type { Value } from '../values/kinds.js';
@@ -50,7 +50,7 @@ const ASYNC_SUSPECTS = 32;
 /** Compare operand pairs a job sends back at most. */
 const MAX_PAIRS_PER_JOB = 512;
 import {
-  ASYNC_SETTLE_MS, TIMER_BUDGET_MS, jobMutatorOptions, targetKey, timerWindowMs, type FailureInfo, type FromWorker, type FuzzJob, type RunJob, type StableCoverage, type TargetInfo,
+  ASYNC_SETTLE_MS, TIMER_BUDGET_MS, jobMutatorOptions, targetKey, timerWindowMs, type ExitPlace, type FailureInfo, type FromWorker, type FuzzJob, type RunJob, type StableCoverage, type TargetInfo,
   type ToWorker, type WorkerConfig,
 } from './protocol.js';
 
@@ -111,36 +111,77 @@ process.abort = (() => {
   Atomics.store(inflight, SLOT_ABORTED, 1);
   realExit(134);
 }) as typeof process.abort;
-/** A stack frame of an input's own call: the target (callTarget) or its cleanups (runCleanups). */
-const IN_INPUT_CALL = /\bat (?:callTarget|runCleanups) \([^)]*[\\/]target[\\/]harness\.[jt]s:\d+:\d+\)/; // .ts when source-mapped
-/** Whether process.exit() was called inside an input's call (the whole stack, however deep). */
-function exitInCall(): boolean {
+/**
+ * A frame of an input's own call running: the target (callTarget), its cleanups (runCleanups, and
+ * finishCleanups once one of them was asynchronous).
+ */
+const IN_INPUT_CALL = /\bat (?:callTarget|runCleanups|finishCleanups) \([^)]*[\\/]target[\\/]harness\.[jt]s:\d+:\d+\)/; // .ts when source-mapped
+/**
+ * A frame of what awaits an input's promise or its asynchronous cleanups. V8 lists the async
+ * functions awaiting the code that runs (`at async settleAsync`) as long as the chain of awaits
+ * (and promises returned from then-callbacks) is unbroken: code resuming after an await in the
+ * input's own chain shows them, a timer or an event handler does not.
+ */
+const AWAITED_BY_INPUT = /\bat async (?:settleAsync|runSingleInput|finishCleanups) \([^)]*[\\/](?:engine[\\/]exec-thread|target[\\/]harness)\.[jt]s:\d+:\d+\)/;
+/** The whole stack here, however deep (an input's frames may be far below a deep recursion). */
+function fullStack(): string {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = Infinity;
   try {
-    return IN_INPUT_CALL.test(new Error().stack ?? '');
+    return new Error().stack ?? '';
   } finally {
     Error.stackTraceLimit = limit;
   }
 }
+/**
+ * Where a process.exit() call belongs (see ExitPlace). An input runs from its call until its
+ * promise settled and its cleanups ended; past an await its frames are no longer on the stack,
+ * so the harness counts the inputs pending (pendingInputs). An exit while none is pending comes
+ * from a callback an input left behind. While one is, the exit is its own when:
+ * - its frames or those awaiting it are on the stack (code resuming in its chain of awaits);
+ * - the callback's context names it (inputs judged alone, async-check: `origins`); a context
+ *   naming another input makes it that input's callback;
+ * - nothing else can have left the callback: a job of one input (a context lost on the way is
+ *   taken as the current input's, as for errors).
+ * What remains is a callback (a timer, an event) firing while a fuzz batch's input is pending
+ * with no context (fuzz batches run without one, for speed): it may be that input's own, which
+ * it may be awaiting (recording the exit and unwinding the callback would leave the input
+ * hanging, reported as a timeout), or one an earlier input left (ending the thread would blame
+ * the input in flight, which does not fail again alone). 'unknown': the thread ends, and the
+ * coordinator searches the batch with contexts on, which names the input either way.
+ */
+function exitPlace(): ExitPlace {
+  const stack = fullStack();
+  if (IN_INPUT_CALL.test(stack)) return 'call';
+  if (pendingInputs.count === 0) return 'callback';
+  const origin = origins.getStore();
+  if (origin !== undefined) return origin === runningOrigin ? 'call' : 'callback';
+  if (AWAITED_BY_INPUT.test(stack)) return 'call';
+  return inBatch ? 'unknown' : 'call';
+}
 // process.exit() inside an input's call ends the thread; say where it was called from first
 // (messages posted before the thread exits reach the supervisor before its exit event), so the
-// report shows the call and names the input in flight. Called from a callback after its input
-// returned (a timer, a promise job; the input in flight may be another one), it is an
-// asynchronous failure instead, traced to its input like an error thrown there (asyncOrigin, the
-// coordinator's culprit search): it is recorded and the callback unwound (ExitSignal).
+// report shows the call and names the input in flight (or, place 'unknown', has the coordinator
+// search the batch). Called from a callback after its input returned (a timer, a promise job; the
+// input in flight may be another one), it is an asynchronous failure instead, traced to its input
+// like an error thrown there (asyncOrigin, the coordinator's culprit search): it is recorded and
+// the callback unwound (ExitSignal).
 process.exit = ((code?: number | string | null) => {
   const stack = new Error('process.exit').stack ?? '';
-  if (targetsReady && !exitInCall()) {
+  // (An exit while the fuzz files load ends the thread, named as such by the supervisor.)
+  const place = targetsReady ? exitPlace() : 'call';
+  if (place === 'callback') {
     const n = code === undefined || code === null ? 0 : Number(code) | 0;
-    recordAsync(exitFailure(n, stack, true), origins.getStore());
+    recordAsync(exitFailure(n, stack, 'callback'), origins.getStore());
     throw new ExitSignal(n);
   }
-  post({ kind: 'exiting', stack });
+  post({ kind: 'exiting', stack, place });
   realExit(code ?? undefined);
 }) as typeof process.exit;
 /** Set once the fuzz files have loaded (an exit while loading ends the thread, named as such). */
 let targetsReady = false;
+/** Whether the job running is a fuzz batch (inputs one after another, in no context: exitPlace). */
+let inBatch = false;
 
 /**
  * Errors target code raises after its call returned — thrown in a timer or other callback, or a
@@ -164,6 +205,8 @@ interface Origin {
 const origins = new AsyncLocalStorage<Origin>();
 /** The job whose single inputs run now (origins of other jobs are strays), if any. */
 let originJob: number | undefined;
+/** The context of the input judged alone running now (its callbacks' origin), if any. */
+let runningOrigin: Origin | undefined;
 /** The origin of asyncError, when it came from a callback created by a single input. */
 let asyncOrigin: Origin | undefined;
 /** The target of the job running (or last run), whose expected errors an asynchronous one may be. */
@@ -676,13 +719,17 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   };
 
   // Settles an input whose target returned a promise, then continues the loop asynchronously.
-  const settleAsync = async (index: number, pending: PromiseLike<unknown>): Promise<void> => {
+  // (Its name is looked for on the stack: AWAITED_BY_INPUT.)
+  const settleAsync = async (index: number, promise: PromiseLike<unknown>): Promise<void> => {
     let failed = false;
+    pendingInputs.count++; // the input runs until its promise settles (exitPlace)
     try {
-      await pending;
+      await promise;
     } catch (e) {
       failed = verdictOfError(t, target, e) === Verdict.Fail;
       if (failed) onFailure(index, describeError(t, e, true));
+    } finally {
+      pendingInputs.count--;
     }
     const c = ended(index, failed, true);
     if (c) await c;
@@ -771,7 +818,9 @@ async function runAsyncCheck(
   for (; i < job.limit && failures === 0; i++) {
     const values = m.next();
     Atomics.store(inflight, SLOT_INDEX, i + 1);
-    await origins.run({ job: job.jobId, index: i }, () => runSingleInput(target, values));
+    runningOrigin = { job: job.jobId, index: i };
+    await origins.run(runningOrigin, () => runSingleInput(target, values));
+    runningOrigin = undefined;
     await settling(nextTurn);
     if (asyncError) report(i, values);
   }
@@ -805,7 +854,9 @@ async function runOneJob(job: RunJob): Promise<void> {
     trackInputTimers(job.timers === 'window' ? timerWindowMs(job.timeoutMs ?? config.timeoutMs) : TIMER_BUDGET_MS);
   }
   const run = () => runSingleInput(target, job.values);
-  let { failure, skipped } = await (isolate ? origins.run({ job: job.jobId, index: -1 }, run) : run());
+  runningOrigin = isolate ? { job: job.jobId, index: -1 } : undefined;
+  let { failure, skipped } = await (runningOrigin ? origins.run(runningOrigin, run) : run());
+  runningOrigin = undefined;
   // Callbacks and rejections the input left pending run before it is judged, and (isolated)
   // the timers it created that are due within its wait (RunJob.timers; a wait the watchdog does
   // not charge to the input: settleTimers). Not after it failed already: nothing they do can
@@ -833,6 +884,7 @@ port.on('message', (msg: ToWorker) => {
   Atomics.store(inflight, SLOT_CALLBACK_JOB, 0);
   Atomics.store(inflight, SLOT_CALLBACK_INDEX, 0);
   Atomics.store(inflight, SLOT_BUSY, 1);
+  inBatch = job.kind === 'fuzz' && job.asyncCheck === undefined;
   const done = () => Atomics.store(inflight, SLOT_BUSY, 0);
   try {
     const r = job.kind === 'fuzz' ? runFuzzJob(job) : runOneJob(job);

@@ -63,6 +63,16 @@ export type FailureKind =
   | 'crash' // the whole process died (signal, fatal error)
   | 'flaky'; // failed once, then not again when re-run
 
+/**
+ * Where process.exit() was called, as the execution thread tells (exec-thread.ts, exitPlace):
+ * 'call': in an input's call (its target or cleanups, an await in them included): the thread
+ * ends and the input in flight is the one; 'callback': in a callback after its input returned:
+ * an asynchronous failure, traced to its input like an error thrown there; 'unknown': in a
+ * callback while an input of a fuzz batch was pending, which may be that input's own or one an
+ * earlier input left: the thread ends and the coordinator searches the batch for its input.
+ */
+export type ExitPlace = 'call' | 'callback' | 'unknown';
+
 export interface FailureInfo {
   kind: FailureKind;
   /** One line: what happened ("input ran past the 10s timeout", "TypeError: x is undefined"). */
@@ -254,12 +264,16 @@ export type FromWorker =
     }
   /** The execution thread died or was stopped during a job; the supervisor restarts it. */
   /** `values`: the input that was running, when it is not input `index` of the batch (a candidate). */
-  /** `late`: it hung in a callback an input left, not in an input's call (LateCallback). */
+  /**
+   * `late`: it hung in a callback an input left, not in an input's call (LateCallback). An
+   * asynchronous `failure` (FailureInfo.async: an exit of place 'unknown') names no input either:
+   * the coordinator searches the batch.
+   */
   | { kind: 'thread-lost'; jobId: number; index: number; failure: FailureInfo; processExiting: boolean; values?: Value[]; late?: LateCallback }
   /** A minimization candidate about to run (kept by the supervisor, not forwarded). */
   | { kind: 'candidate'; values: Value[] }
-  /** The target called process.exit(); `stack` is where (kept by the supervisor for the report). */
-  | { kind: 'exiting'; stack: string }
+  /** The target called process.exit(); `stack` is where, `place` whose it is (kept by the supervisor for the report). */
+  | { kind: 'exiting'; stack: string; place: ExitPlace }
   /** The execution thread is about to import this fuzz file (kept by the supervisor, not forwarded). */
   | { kind: 'loading'; file: string };
 

@@ -13,8 +13,8 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { cleanStack, failureSignature } from '../report/signature.js';
-import { hangFailure, lateHangHeadline, simpleFailure, stackFailure } from '../target/harness.js';
+import { HEADLINE_SHOWN, MESSAGE_SHOWN, cleanStack, clip, failureSignature } from '../report/signature.js';
+import { exitFailure, hangFailure, lateHangHeadline, simpleFailure } from '../target/harness.js';
 import { formatDuration } from '../util/limits.js';
 import { sampleHangStack } from './hang-stack.js';
 import { OutputTail, joinOutput } from './output-tail.js';
@@ -22,7 +22,7 @@ import {
   SLOT_ABORTED, SLOT_BUSY, SLOT_CALLBACK_INDEX, SLOT_CALLBACK_JOB, SLOT_INDEX, SLOT_JOB, SLOT_MINIMIZING, SLOT_SETTLING, createInflight,
 } from './inflight.js';
 import type { Value } from '../values/kinds.js';
-import type { FailureInfo, FromWorker, Job, LateCallback, ToWorker, WorkerConfig } from './protocol.js';
+import type { ExitPlace, FailureInfo, FromWorker, Job, LateCallback, ToWorker, WorkerConfig } from './protocol.js';
 
 const config = JSON.parse(process.env.TSFUZZ_WORKER_CONFIG ?? 'null') as WorkerConfig | null;
 if (!config || !process.send) {
@@ -64,8 +64,8 @@ let stopping: { failure: FailureInfo | undefined; index: number; late?: LateCall
 /** Set while a hung thread's stack is being sampled (the watchdog waits). */
 let sampling = false;
 let lastError: unknown;
-/** Where the thread called process.exit() (its 'exiting' message), until the thread is replaced. */
-let exitStack: string | undefined;
+/** Where the thread called process.exit() and whose call it was (its 'exiting' message), until the thread is replaced. */
+let exitCall: { stack: string; place: ExitPlace } | undefined;
 /** What the thread printed since the last report (for the deaths this side reports). */
 const output = new OutputTail();
 
@@ -83,7 +83,7 @@ function startThread(): void {
   inflight = createInflight();
   loaded = false;
   lastError = undefined;
-  exitStack = undefined;
+  exitCall = undefined;
   stopping = undefined;
   const limit = config!.memoryLimitMb;
   const t = new Worker(THREAD_ENTRY, {
@@ -103,7 +103,7 @@ function startThread(): void {
       return;
     }
     if (m.kind === 'exiting') {
-      exitStack = m.stack;
+      exitCall = { stack: m.stack, place: m.place };
       return;
     }
     if (m.kind === 'candidate') {
@@ -144,22 +144,28 @@ function describeExit(code: number): FailureInfo {
   if (e && e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
     return simpleFailure('oom', `worker ran out of JavaScript heap (memory limit ${config!.memoryLimitMb} MB)`, String(e.message));
   }
-  if (lastError !== undefined) {
-    const isErr = e instanceof Error;
-    const stack = isErr ? String(e.stack ?? e.message) : String(lastError);
-    const headline = isErr ? `uncaught ${e.name}: ${e.message}` : `uncaught non-Error value: ${String(lastError)}`;
-    return {
-      kind: 'throw',
-      headline: headline.split('\n')[0],
-      detail: isErr ? cleanStack(stack) : stack,
-      signature: isErr ? failureSignature('throw', `uncaught ${e.name}`, stack) : `throw|uncaught ${typeof lastError}|`,
-      output: '',
-    };
+  if (lastError !== undefined) return uncaughtFailure(lastError);
+  return exitFailure(code, exitCall?.stack, exitCall?.place ?? 'call');
+}
+
+/**
+ * An error that reached no handler and ended the thread (tsfuzz's own, or the target's once it
+ * removed the thread's handlers). Its message may be huge (it often holds the input): cut as
+ * harness.ts cuts any failure's.
+ */
+function uncaughtFailure(error: unknown): FailureInfo {
+  if (!(error instanceof Error)) {
+    const shown = clip(String(error), MESSAGE_SHOWN);
+    return { kind: 'throw', headline: clip(`uncaught non-Error value: ${shown}`.split('\n')[0], HEADLINE_SHOWN), detail: shown, signature: `throw|uncaught ${typeof error}|`, output: '' };
   }
-  const headline = `the target called process.exit(${code})`;
-  // Keyed by where it was called, like a thrown error; the report shows the call's stack.
-  if (exitStack) return stackFailure('exit', headline, exitStack, failureSignature('exit', String(code), exitStack));
-  return simpleFailure('exit', headline, undefined, String(code));
+  const stack = String(error.stack ?? error.message);
+  return {
+    kind: 'throw',
+    headline: clip(`uncaught ${error.name}: ${error.message}`.split('\n')[0], HEADLINE_SHOWN),
+    detail: cleanStack(stack),
+    signature: failureSignature('throw', `uncaught ${error.name}`, stack),
+    output: '',
+  };
 }
 
 function onThreadExit(code: number): void {

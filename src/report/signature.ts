@@ -65,6 +65,8 @@ export function userFrames(stack: string, n = 3): Frame[] {
 
 /** How much of an error's message a report shows (a target may throw megabytes of it). */
 export const MESSAGE_SHOWN = 4000;
+/** How much of a failure's one-line headline a report shows. */
+export const HEADLINE_SHOWN = 500;
 
 /** `text` cut to `max` characters, saying how much was left out. */
 export function clip(text: string, max: number): string {

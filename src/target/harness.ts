@@ -7,8 +7,8 @@
  */
 import type { T } from '../api/t.js';
 import type { ExpectRule, RegisteredTarget } from '../api/registry.js';
-import type { FailureInfo, FailureKind } from '../engine/protocol.js';
-import { MESSAGE_SHOWN, cleanStack, clip, failureSignature, hangSignature } from '../report/signature.js';
+import type { ExitPlace, FailureInfo, FailureKind } from '../engine/protocol.js';
+import { HEADLINE_SHOWN, MESSAGE_SHOWN, cleanStack, clip, failureSignature, hangSignature } from '../report/signature.js';
 import { inspect, types } from 'node:util';
 
 /** Thrown by t.fail(). */
@@ -22,6 +22,14 @@ export class FailSignal extends Error {
 export class ExitSignal {
   constructor(readonly code: number) {}
 }
+/**
+ * How many inputs' calls are pending: the promise the target returned has not settled yet, or
+ * its cleanups are still running asynchronously. A synchronous call shows on the stack
+ * (callTarget, runCleanups), but past an await nothing of it does; this is what tells
+ * process.exit() that the input is still running then (engine/exec-thread.ts, exitPlace).
+ * Only the asynchronous paths count it, so the hot loop's synchronous fast path never touches it.
+ */
+export const pendingInputs = { count: 0 };
 /** Thrown by t.skip(). */
 export class SkipSignal {
   constructor(readonly reason: string) {}
@@ -126,17 +134,33 @@ export const enum Verdict {
 export function verdictOfError(t: TContext, target: RegisteredTarget, e: unknown): Verdict {
   if (t.state === 1) return Verdict.Fail; // fail() was called, even if the user caught it
   if (isInstance(e, SkipSignal) || t.state === 2) return Verdict.Skip;
-  if (isExpected(target.expect, e)) return Verdict.Pass;
-  // An exit from a callback, reported on its own (asynchronously): not this input's throw.
+  // An exit from a callback, recorded and reported on its own (asynchronously): not this input's
+  // throw. Told apart before f.expect's rules, so that a predicate never sees tsfuzz's signal
+  // (one that accepts every error would otherwise take it for an expected error).
   if (isInstance(e, ExitSignal)) return Verdict.Skip;
+  if (isExpected(target.expect, e)) return Verdict.Pass;
   return Verdict.Fail;
 }
 
-/** A process.exit() call seen in `stack`: keyed by where it was called, like a thrown error. */
-export function exitFailure(code: number, stack: string, fromCallback: boolean): FailureInfo {
-  const headline = `the target called process.exit(${code})${fromCallback ? ' in a callback after it returned' : ''}`;
-  const f = stackFailure('exit', headline, stack, failureSignature('exit', String(code), stack));
-  if (fromCallback) f.async = true; // re-checked and minimized like any asynchronous failure
+/** What a report says about where process.exit() was called, after "process.exit(n)". */
+const EXIT_PLACE: Record<ExitPlace, string> = {
+  call: '',
+  callback: ' in a callback after it returned',
+  unknown: ' in a callback while an input was pending',
+};
+
+/**
+ * A process.exit(`code`) call, wherever it is reported from (the execution thread records exits
+ * from callbacks, the supervisor those that ended the thread): keyed by where it was called
+ * (`stack`), like a thrown error, or by its code alone when that is unknown. Exits outside an
+ * input's call are asynchronous failures (FailureInfo.async).
+ */
+export function exitFailure(code: number, stack: string | undefined, place: ExitPlace): FailureInfo {
+  const headline = `the target called process.exit(${code})${EXIT_PLACE[place]}`;
+  const f = stack
+    ? stackFailure('exit', headline, stack, failureSignature('exit', String(code), stack))
+    : simpleFailure('exit', headline, undefined, String(code));
+  if (place !== 'call') f.async = true;
   return f;
 }
 
@@ -211,9 +235,6 @@ function causes(e: Error, depth = 0): string {
   if ('cause' in e && e.cause !== undefined) show('[cause]', e.cause);
   return parts.length ? '\n' + parts.join('\n') : '';
 }
-
-/** How much of a failure's one-line headline a report shows. */
-const HEADLINE_SHOWN = 500;
 
 /** Builds the failure description of a thrown or rejected value. */
 export function describeError(t: TContext, e: unknown, rejected: boolean): FailureInfo {
@@ -337,23 +358,33 @@ export function runCleanups(t: TContext): void | Promise<void> {
       error ??= { e };
       continue;
     }
-    if (isThenable(r)) {
-      return (async () => {
-        try {
-          await r;
-        } catch (e) {
-          error ??= { e };
-        }
-        for (let j = i - 1; j >= 0; j--) {
-          try {
-            await list[j]();
-          } catch (e) {
-            error ??= { e };
-          }
-        }
-        if (error) throw error.e;
-      })();
+    if (isThenable(r)) return finishCleanups(list, i, r, error);
+  }
+  if (error) throw error.e;
+}
+
+/**
+ * The rest of runCleanups once cleanup `i` returned a promise (`r`): awaits it, then runs the
+ * cleanups before it, awaiting each. The input is pending meanwhile (pendingInputs). Its name
+ * is looked for on the stack (engine/exec-thread.ts): keep it.
+ */
+async function finishCleanups(list: ReadonlyArray<() => void | Promise<void>>, i: number, r: PromiseLike<unknown>, error: { e: unknown } | undefined): Promise<void> {
+  pendingInputs.count++;
+  try {
+    try {
+      await r;
+    } catch (e) {
+      error ??= { e };
     }
+    for (let j = i - 1; j >= 0; j--) {
+      try {
+        await list[j]();
+      } catch (e) {
+        error ??= { e };
+      }
+    }
+  } finally {
+    pendingInputs.count--;
   }
   if (error) throw error.e;
 }
@@ -361,7 +392,8 @@ export function runCleanups(t: TContext): void | Promise<void> {
 /**
  * Runs one input outside a fuzz batch's hot loop (regression runs, re-checks, minimization and
  * input-to-state candidates): the target gets its own copy, a returned promise is awaited,
- * cleanups run, and the result is classified exactly as in the hot loop.
+ * cleanups run, and the result is classified exactly as in the hot loop. Its name is looked for
+ * on the stack (engine/exec-thread.ts): keep it.
  */
 export async function runSingleInput(
   target: RegisteredTarget,
@@ -379,10 +411,13 @@ export async function runSingleInput(
   try {
     const r = callTarget(target.fn, t, args);
     if (isThenable(r)) {
+      pendingInputs.count++; // the input runs until its promise settles (see pendingInputs)
       try {
         await r;
       } catch (e) {
         judge(e, true);
+      } finally {
+        pendingInputs.count--;
       }
     }
   } catch (e) {

@@ -20,6 +20,11 @@ const CASES = [
     target: 'HugeMessage', kind: 'throw', headline: /^Error: big x{400,}… \(\d+ more characters\)$/,
     stack: /^\s+Error: big x{3000,}\n\s+… \(\d+ more characters of the message\)\n\s+at bugs\.fuzz\.ts:95:\d+/m, maxText: 20000,
   },
+  // An error that ends the execution thread (no handler left to catch it): cut like any headline.
+  {
+    target: 'UncaughtHuge', kind: 'throw', headline: /^uncaught Error: big x{400,}… \(\d+ more characters\)$/,
+    stack: /^\s+Error: big x{3000,}\n\s+… \(\d+ more characters of the message\)\n\s+at Timeout\._onTimeout \(bugs\.fuzz\.ts:170:\d+\)/m, maxText: 20000,
+  },
   { target: 'NameThrows', kind: 'throw', headline: /^Error: nameless$/, stack: /at bugs\.fuzz\.ts:105:\d+/ },
   { target: 'Rejects', kind: 'reject', headline: /^promise rejected: RangeError: async boom$/, stack: /at bugs\.fuzz\.ts:18:\d+/ },
   { target: 'Exits', kind: 'exit', headline: /process\.exit\(3\)/, stack: /^\s+at bugs\.fuzz\.ts:22:\d+$/m },
@@ -38,6 +43,18 @@ const CASES = [
     stack: /at Timeout\._onTimeout \(bugs\.fuzz\.ts:113:\d+\)/,
   },
   { target: 'ExitsInPromise', async: true, kind: 'exit', headline: /^the target called process\.exit\(5\) in a callback after it returned$/, stack: /at bugs\.fuzz\.ts:119:\d+/ },
+  // process.exit() while the input is still pending (after an await, in a timer it awaits, in an
+  // asynchronous cleanup): the input's own exit, as in Exits, not a callback's after it returned.
+  // (A fuzz batch cannot tell the awaited timer's exit from one an earlier input left: the
+  // coordinator searches the batch for its input.)
+  { target: 'ExitsAfterAwait', kind: 'exit', headline: /^the target called process\.exit\(3\)$/, stack: /^\s+at bugs\.fuzz\.ts:132:\d+$/m },
+  { target: 'ExitsInAwaitedTimer', kind: 'exit', headline: /^the target called process\.exit\(4\)$/, stack: /at Timeout\._onTimeout \(bugs\.fuzz\.ts:139:\d+\)/ },
+  { target: 'ExitsInAsyncCleanup', kind: 'exit', headline: /^the target called process\.exit\(6\)$/, stack: /^\s+at Array\.<anonymous> \(bugs\.fuzz\.ts:150:\d+\)$/m },
+  // An f.expect predicate that accepts every error does not swallow an exit.
+  {
+    target: 'ExitsLaterExpectingAll', async: true, kind: 'exit', headline: /^the target called process\.exit\(7\) in a callback after it returned$/,
+    stack: /at Timeout\._onTimeout \(bugs\.fuzz\.ts:158:\d+\)/,
+  },
   {
     target: 'Fails', kind: 'throw', headline: /^x is too big: (2\d\d)$/, output: /^checking (2\d\d)$/m,
     triggers: (d) => d.length === 1 && d[0].kind === 'uint8' && d[0].value > 200,
