@@ -10,8 +10,9 @@ import * as os from 'node:os';
 import { DictFormatError, formatDictionary, parseDictionary } from '../corpus/dict.js';
 import { INSTRUMENT_DIR, cacheRoot, isCacheEntry, removeDir } from '../corpus/store.js';
 import { Coordinator } from '../engine/coordinator.js';
+import { describeUnnamed } from '../engine/findings.js';
 import type { WorkerConfig } from '../engine/protocol.js';
-import { runRegression } from '../engine/regress.js';
+import { runRegression, type RegressFailure } from '../engine/regress.js';
 import { DEFAULT_MEMORY_LIMIT_MB, DEFAULT_TIMEOUT_MS } from '../engine/rerun.js';
 import { runMinimize } from '../engine/minimize-command.js';
 import { runDistill } from '../engine/distill.js';
@@ -28,6 +29,8 @@ const EXIT_USAGE = 2;
 const EXIT_INTERNAL = 70;
 const EXIT_INTERRUPTED = 130;
 const RERUN_COMMAND = 'npx tsfuzz';
+/** Failing inputs named at most in the one line of a forced exit of `tsfuzz test`. */
+const FORCED_LIST_MAX = 10;
 
 function regex(flag: string, text: string): RegExp {
   try {
@@ -135,20 +138,38 @@ function forcedExit(): number {
 
 /**
  * A second interrupt while fuzzing: what is still being re-checked or minimized is written as
- * found, one summary line says what was found and where it is, and the exit code is 1 if
- * anything was found (130 otherwise), as after a clean stop.
+ * found, a failure whose input is still being named is written as far as it is known (its input,
+ * or the inputs it may be, to the cache), one summary line says what was found and where it is,
+ * and the exit code is 1 if anything was found (130 otherwise), as after a clean stop.
  */
 function forcedFuzzExit(reporter: Reporter, c: Coordinator | undefined): number {
-  const { found, written } = c?.forceStop() ?? { found: 0, written: [] };
+  const { found, written, unnamed } = c?.forceStop() ?? { found: 0, written: [], unnamed: [] };
   const files = written.map((w) => path.relative(process.cwd(), w) || w);
   const status = found ? 'FAIL' : 'INTERRUPTED';
-  const what = found
-    ? `${found} failure${found === 1 ? '' : 's'} found; ${files.length ? `written to ${files.join(', ')}` : 'see the reports above'}`
-    : 'nothing found';
+  const where = [
+    ...(files.length ? [`written to ${files.join(', ')}`] : []),
+    ...unnamed.map((u) => `${u.target} (${u.headline}): its input was not named yet: ${describeUnnamed(u)}`),
+  ];
+  const what = found ? `${found} failure${found === 1 ? '' : 's'} found; ${where.length ? where.join('; ') : 'see the reports above'}` : 'nothing found';
   reporter.summary(`${status}  interrupted again: stopped at once without the full summary; ${what}`, {
-    status, interrupted: true, forced: true, found, written: files,
+    status, interrupted: true, forced: true, found, written: files, unnamed,
   });
   return found ? EXIT_FAIL : EXIT_INTERRUPTED;
+}
+
+/**
+ * A second interrupt during `tsfuzz test`: the inputs that failed so far (their reports come
+ * only at the end) are named in one line, and the exit code is 1 if any failed (130 otherwise).
+ */
+function forcedTestExit(reporter: Reporter, failed: readonly RegressFailure[]): number {
+  if (failed.length === 0) return forcedExit();
+  const shown = failed.slice(0, FORCED_LIST_MAX).map((f) => `${f.target}/${f.id} (${f.headline})`);
+  const more = failed.length > shown.length ? `, and ${failed.length - shown.length} more` : '';
+  reporter.summary(
+    `FAIL  interrupted again: stopped at once without the full summary; ${failed.length} input${failed.length === 1 ? '' : 's'} failed so far: ${shown.join(', ')}${more} (re-run one with --run=Target/ID)`,
+    { status: 'FAIL', interrupted: true, forced: true, failed: failed.length, failures: failed },
+  );
+  return EXIT_FAIL;
 }
 
 async function cmdTest(p: ParsedCommand): Promise<number> {
@@ -164,9 +185,10 @@ async function cmdTest(p: ParsedCommand): Promise<number> {
   const files = findFuzzFiles(p.positionals);
   const root = cacheRoot(process.cwd());
   const started = Date.now();
-  const signal = interruptSignal();
+  const failed: RegressFailure[] = [];
+  const signal = interruptSignal(() => forcedTestExit(reporter, failed));
   const s = await runRegression({
-    worker: workerConfig(p, files, root), run, parallel: parallelOf(p), reporter, command: RERUN_COMMAND, signal,
+    worker: workerConfig(p, files, root), run, parallel: parallelOf(p), reporter, command: RERUN_COMMAND, signal, onFail: (f) => failed.push(f),
   });
   const took = `${((Date.now() - started) / 1000).toFixed(2)}s`;
   const status = s.interrupted ? 'INTERRUPTED' : s.failed ? 'FAIL' : 'ok';

@@ -7,6 +7,8 @@
  * coverage it already has) → fuzz (each lane sends bounded batches and handles their events) →
  * stop (budget reached, first failure unless --keep-going, or an interrupt) → summary.
  * A batch that ends in a whole-process death is replayed in safe mode to name the input.
+ * A failure whose input is being named is held by Findings meanwhile (what is known of it is
+ * written if the run ends first).
  */
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -26,7 +28,7 @@ import { formatElapsed } from '../util/limits.js';
 import { Rng } from '../util/rng.js';
 import { zeroValue, type Kind, type Value } from '../values/kinds.js';
 import { describeDeath } from './death.js';
-import { Findings, type Finding } from './findings.js';
+import { Findings, describeUnnamed, type Finding, type Held, type Known, type Unnamed } from './findings.js';
 import { SafeFile } from './inflight.js';
 import { WorkerPool, assertTargetsValid, type JobEnd, type Slot } from './pool.js';
 import type { WorkerDeath } from './worker-handle.js';
@@ -119,6 +121,12 @@ function autoDictionary(literals: readonly string[]): Uint8Array[] {
 const KILLER_LOOKBACK = 256;
 /** Inputs before the point an asynchronous failure surfaced that are searched first for its cause. */
 const ASYNC_LOOKBACK = 4096;
+/**
+ * Inputs written at most for a failure whose input the run ended before naming (the inputs it may
+ * be: Findings.writeCandidates). A batch holds up to 2^20 (timed batches of fast targets); the
+ * writes must stay quick enough for a forced exit (~0.1 s for 4096), and the cache small.
+ */
+const MAX_UNNAMED = 4096;
 
 export class Coordinator {
   private pool!: WorkerPool;
@@ -510,33 +518,88 @@ export class Coordinator {
     return replayInput(t.info.kinds, jobMutatorOptions(job, tableOf(job)), splicePoolOf(t, job), job.base, job.seed, index);
   }
 
-  /** The process died mid-batch: replay the batch in safe mode to learn which input killed it. */
+  /** Inputs `from`..`to` of a batch, rebuilt from its checkpoint without running them. */
+  private batchInputs(t: TargetState, job: FuzzJob, from: number, to: number): Value[][] {
+    const m = new Mutator(t.info.kinds, jobMutatorOptions(job, tableOf(job)));
+    m.setSplicePool(splicePoolOf(t, job));
+    m.start(job.base, job.seed);
+    m.skip(from);
+    const inputs: Value[][] = [];
+    for (let i = from; i <= to; i++) inputs.push(m.next());
+    return inputs;
+  }
+
+  /**
+   * The inputs `from`..`to` of a batch that a failure may be, as Findings writes them when the run
+   * ends before naming it: at most MAX_UNNAMED, the first of the range or its last (`keep`).
+   */
+  private candidates(t: TargetState, job: FuzzJob, from: number, to: number, keep: 'first' | 'last'): Known {
+    const of = to - from + 1;
+    if (of > MAX_UNNAMED) {
+      if (keep === 'first') to = from + MAX_UNNAMED - 1;
+      else from = to - MAX_UNNAMED + 1;
+    }
+    return { candidates: this.batchInputs(t, job, from, to), of };
+  }
+
+  /**
+   * Submits a failure the run ended (an interrupt, or a stop while a lane was still naming its
+   * input) before naming: with its input when known, else with none, the inputs it may be having
+   * been written to the cache (the headline says where).
+   */
+  private submitKnown(t: TargetState, failure: FailureInfo, known: Known): Promise<void> {
+    if ('values' in known) return this.findings.submit({ target: t, values: known.values, failure, source: 'fuzzing' });
+    const unnamed: Unnamed = this.findings.writeCandidates(t, failure, known.candidates, known.of);
+    const why = this.interrupted ? 'the run was interrupted' : 'the run stopped';
+    const headline = `${failure.headline}; ${why} before its input was named: ${describeUnnamed(unnamed)}`;
+    return this.findings.submit({ target: t, values: undefined, failure: { ...failure, headline }, source: 'fuzzing', unnamed });
+  }
+
+  /**
+   * The process died mid-batch: replay the batch in safe mode to learn which input killed it.
+   * Until it is submitted the failure is held (Findings.hold): before the replay names the input,
+   * what is known is the batch from the input the replay runs now on (those before it did not
+   * kill the replay); after, the input the process died at.
+   */
   private async onProcessDeath(t: TargetState, job: FuzzJob, end: { death: WorkerDeath }): Promise<void> {
     const failure = describeDeath(end.death, this.o.worker.memoryLimitMb);
     this.tmpDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'tsfuzz-'));
     const safeFile = path.join(this.tmpDir, `inflight-${job.jobId}`);
-    const replayEnd = await this.pool.exec((slot, jobId) => ({
-      ...job, jobId, safeFile, stopOnFailure: false, maskDelta: [], coverage: false, minimizeNew: false, solveBase: false,
-      splice: this.spliceFor(slot, t, job.splice.size), comparisons: this.comparisonsFor(slot, t, job),
-    }));
     let index = -1;
-    let finalFailure = failure;
-    if (replayEnd.kind === 'died') {
-      index = SafeFile.read(safeFile) - 1;
-      finalFailure = describeDeath(replayEnd.death, this.o.worker.memoryLimitMb);
-    } else if (replayEnd.kind === 'thread-lost') {
-      index = replayEnd.index;
-      finalFailure = replayEnd.failure;
+    const held: Held = {
+      target: t,
+      failure,
+      known: () => (index >= 0 ? { values: this.replay(t, job, index)! } : this.candidates(t, job, Math.max(0, SafeFile.read(safeFile) - 1), job.limit - 1, 'first')),
+    };
+    const release = this.findings.hold(held);
+    try {
+      const replayEnd = await this.pool.exec((slot, jobId) => ({
+        ...job, jobId, safeFile, stopOnFailure: false, maskDelta: [], coverage: false, minimizeNew: false, solveBase: false,
+        splice: this.spliceFor(slot, t, job.splice.size), comparisons: this.comparisonsFor(slot, t, job),
+      }));
+      let finalFailure = failure;
+      if (replayEnd.kind === 'died') {
+        index = SafeFile.read(safeFile) - 1;
+        finalFailure = describeDeath(replayEnd.death, this.o.worker.memoryLimitMb);
+      } else if (replayEnd.kind === 'thread-lost') {
+        index = replayEnd.index;
+        finalFailure = replayEnd.failure;
+      }
+      held.failure = finalFailure;
+      this.count(t, index >= 0 ? index + 1 : job.limit);
+      if (replayEnd.kind === 'stopped') return await this.submitHeld(held, release);
+      if (index < 0) {
+        finalFailure = { ...failure, headline: `${failure.headline}; replaying the batch did not reproduce it, so the input is unknown` };
+        release();
+        await this.findings.submit({ target: t, values: undefined, failure: finalFailure, source: 'fuzzing' });
+        return;
+      }
+      const named = await this.nameKiller(t, job, index, finalFailure);
+      release();
+      await this.findings.submit({ target: t, values: named.values, failure: named.failure, source: 'fuzzing', verified: named.verified });
+    } finally {
+      release();
     }
-    this.count(t, index >= 0 ? index + 1 : job.limit);
-    if (replayEnd.kind === 'stopped') return;
-    if (index < 0) {
-      finalFailure = { ...failure, headline: `${failure.headline}; replaying the batch did not reproduce it, so the input is unknown` };
-      await this.findings.submit({ target: t, values: undefined, failure: finalFailure, source: 'fuzzing' });
-      return;
-    }
-    const named = await this.nameKiller(t, job, index, finalFailure);
-    await this.findings.submit({ target: t, values: named.values, failure: named.failure, source: 'fuzzing', verified: named.verified });
   }
 
   /**
@@ -560,31 +623,63 @@ export class Coordinator {
       return;
     }
     this.asyncSearches.add(key);
+    // Held until submitted (Findings.hold): the inputs it may be, narrowed as the search goes.
+    // A late callback tends to come from the last inputs of the batch it surfaced in, so when
+    // there are too many to write those are kept.
+    const first = batches[0];
+    let known = (): Known => (first ? this.candidates(first.t, first.job, 0, first.job.limit - 1, 'last') : { candidates: suspects, of: suspects.length });
+    const held: Held = { target: t, failure, known: () => known() };
+    const release = this.findings.hold(held);
     try {
       for (const b of batches) {
-        const found = await this.findAsyncCulprit(b.t, b.job, failure);
-        if (found === 'stopped') break;
+        held.target = b.t;
+        known = () => this.candidates(b.t, b.job, 0, b.job.limit - 1, 'last');
+        const found = await this.findAsyncCulprit(b.t, b.job, failure, (lo, hi) => {
+          known = () => this.candidates(b.t, b.job, lo, hi, 'last');
+        });
+        if (found === 'stopped') return await this.submitHeld(held, release);
         if (found !== 'none') {
+          release();
           await this.findings.submit({ target: b.t, values: found, failure, source: 'fuzzing' });
           return;
         }
       }
-      for (let i = suspects.length - 1; i >= 0 && !this.interrupted; i--) {
+      held.target = t;
+      for (let i = suspects.length - 1; i >= 0; i--) {
+        known = () => ({ candidates: suspects.slice(0, i + 1), of: i + 1 });
+        if (this.interrupted) return await this.submitHeld(held, release);
         const again = await this.findings.recheck(t, suspects[i], failure, false);
+        if (this.interrupted) return await this.submitHeld(held, release); // cut short: it confirmed nothing
         if (again.kind !== 'flaky') {
+          release();
           await this.findings.submit({ target: t, values: suspects[i], failure: again, source: 'fuzzing', verified: true });
           return;
         }
       }
-      const why = this.interrupted ? 'the run was interrupted before its input was found' : 'replaying the batch did not reproduce it, so the input is unknown';
-      await this.findings.submit({ target: t, values: undefined, failure: { ...failure, headline: `${failure.headline}; ${why}` }, source: 'fuzzing' });
+      release();
+      const headline = `${failure.headline}; replaying the batch did not reproduce it, so the input is unknown`;
+      await this.findings.submit({ target: t, values: undefined, failure: { ...failure, headline }, source: 'fuzzing' });
     } finally {
+      release();
       this.asyncSearches.delete(key);
     }
   }
 
-  /** The input of batch `job` behind asynchronous `failure`: 'none' if replaying it raises none. */
-  private async findAsyncCulprit(t: TargetState, job: FuzzJob, failure: FailureInfo): Promise<Value[] | 'none' | 'stopped'> {
+  /** Releases a held failure and submits what is known of it (the search was interrupted). */
+  private submitHeld(held: Held, release: () => void): Promise<void> {
+    const known = held.known();
+    release();
+    return this.submitKnown(held.target, held.failure, known);
+  }
+
+  /**
+   * The input of batch `job` behind asynchronous `failure`: 'none' if replaying it raises none,
+   * 'stopped' if the run was interrupted first. `narrow(lo, hi)`: the culprit is now looked for
+   * among inputs lo..hi (what a forced exit writes meanwhile).
+   */
+  private async findAsyncCulprit(
+    t: TargetState, job: FuzzJob, failure: FailureInfo, narrow: (lo: number, hi: number) => void,
+  ): Promise<Value[] | 'none' | 'stopped'> {
     // On the verifier (never stopped before the findings are settled), sent whole: its thread
     // holds nothing of this target's corpus or table.
     const surfaces = async (from: number, to: number): Promise<{ index: number; exact: boolean } | 'none' | 'stopped'> => {
@@ -616,16 +711,19 @@ export class Coordinator {
     if (whole.exact) return this.replay(t, job, whole.index)!;
     const last = whole.index;
     let lo = Math.max(0, last - ASYNC_LOOKBACK);
+    // It surfaced at `last`: its input is that one or an earlier one (most likely a recent one).
+    narrow(lo, last);
     if (lo > 0) {
       const tail = await surfaces(lo, last);
-      if (tail === 'stopped') return this.replay(t, job, last)!;
+      if (tail === 'stopped') return 'stopped';
       if (tail === 'none') lo = 0; // a late one: search the whole batch
     }
     let hi = last;
     while (lo < hi) {
+      narrow(lo, hi);
       const mid = lo + Math.ceil((hi - lo) / 2);
       const r = await surfaces(mid, last);
-      if (r === 'stopped') return this.replay(t, job, last)!; // interrupted: the best guess, re-checked by submit
+      if (r === 'stopped') return 'stopped';
       if (r !== 'none') lo = mid;
       else hi = mid - 1;
     }
@@ -640,15 +738,11 @@ export class Coordinator {
    */
   private async nameKiller(t: TargetState, job: FuzzJob, index: number, failure: FailureInfo): Promise<{ values: Value[]; failure: FailureInfo; verified: boolean }> {
     const first = Math.max(0, index - KILLER_LOOKBACK);
-    const m = new Mutator(t.info.kinds, jobMutatorOptions(job, tableOf(job)));
-    m.setSplicePool(splicePoolOf(t, job));
-    m.start(job.base, job.seed);
-    m.skip(first);
-    const inputs: Value[][] = [];
-    for (let i = first; i <= index; i++) inputs.push(m.next());
+    const inputs = this.batchInputs(t, job, first, index);
     for (let i = index; i >= first && !this.stopping; i--) {
       const values = inputs[i - first];
       const again = await this.findings.recheck(t, values, failure);
+      if (this.interrupted) break; // the re-check was cut short: it confirmed nothing
       if (again.kind !== 'flaky') return { values, failure: again, verified: true };
     }
     return { values: inputs[index - first], failure, verified: false };
@@ -656,15 +750,17 @@ export class Coordinator {
 
   /**
    * A second interrupt: the process is about to exit without waiting for anything. Writes the
-   * failures still being re-checked or minimized as found (Findings.writeUnwritten) and returns
-   * how many failures were found and every file they were written to.
+   * failures still being re-checked or minimized as found, and those whose input is still being
+   * named as far as it is known (Findings.writeUnwritten), and returns how many failures were
+   * found, every file they were written to, and where the inputs of the unnamed ones may be.
    */
-  forceStop(): { found: number; written: string[] } {
-    if (!this.findings) return { found: 0, written: [] };
+  forceStop(): { found: number; written: string[]; unnamed: Unnamed[] } {
+    if (!this.findings) return { found: 0, written: [], unnamed: [] };
     const done = this.findings.list;
     const rest = this.findings.writeUnwritten();
     const written = [...done.flatMap((f) => (f.writtenTo ? [f.writtenTo] : [])), ...rest.written];
-    return { found: done.length + rest.pending, written };
+    const unnamed = [...done.flatMap((f) => (f.unnamed ? [f.unnamed] : [])), ...rest.unnamed];
+    return { found: done.length + rest.pending, written, unnamed };
   }
 
   private stop(): void {

@@ -3,7 +3,8 @@
  * de-duplicate by signature (each distinct failure is written and reported once, repeats are
  * counted), re-run it once in a fresh worker (one that does not fail again is reported as flaky,
  * not dropped), write it atomically to testdata/fuzz/<Target>/, and print the report with the
- * command that re-runs exactly that input.
+ * command that re-runs exactly that input. Failures whose input the coordinator is still naming
+ * are held here too (hold), so that a forced exit writes what is known of them.
  */
 import * as path from 'node:path';
 import { writeCorpusEntry, writeFileAtomic } from '../corpus/store.js';
@@ -31,6 +32,45 @@ export interface Candidate {
   verified?: boolean;
   /** The execution budget was used up when it arrived: it is written without a re-run. */
   budgetSpent?: boolean;
+  /** The input was not named: the inputs it may be, already written to the cache (writeCandidates). */
+  unnamed?: Unnamed;
+}
+
+/** What the coordinator knows of a failure whose input it is still naming (see Held). */
+export type Known =
+  /** The input (its index in its batch is known): written like any failure not yet re-checked. */
+  | { values: Value[] }
+  /** The inputs it may be (at most a few thousand of `of`): see writeCandidates. */
+  | { candidates: Value[][]; of: number };
+
+/**
+ * A failure the coordinator has seen but not yet submitted, because its input is being named
+ * (the safe-mode replay of a process death, the walk back to its killer, the search for the
+ * input behind an asynchronous failure). Held from the moment it is seen so that a forced exit
+ * (writeUnwritten) can write what is known by then; `failure` may be updated as it is learnt.
+ */
+export interface Held {
+  target: TargetState;
+  failure: FailureInfo;
+  known: () => Known;
+}
+
+/** The inputs a failure may be, written to its target's cache because its input was not named. */
+export interface Unnamed {
+  target: string;
+  headline: string;
+  /** The cache folder (relative to the current folder). */
+  dir: string;
+  written: number;
+  /** How many inputs it may be in all (more than `written` when there were too many to write). */
+  of: number;
+}
+
+/** Says where the inputs an unnamed failure may be went, and how they will be named. */
+export function describeUnnamed(u: Unnamed): string {
+  const count = u.of > u.written ? `${u.written} of ${u.of}` : `${u.written}`;
+  if (u.written === 0) return `its input is unknown (the inputs it may be (${u.of}) could not be written to ${u.dir}/)`;
+  return `the inputs it may be (${count}) were added to the cache, ${u.dir}/, where the next tsfuzz fuzz runs each at its start and reports the one that fails`;
 }
 
 export interface Finding {
@@ -42,6 +82,8 @@ export interface Finding {
   originalAt?: string;
   id: string | undefined;
   count: number;
+  /** Its input was not named: where the inputs it may be were written. */
+  unnamed?: Unnamed;
 }
 
 export interface FindingsOptions {
@@ -87,6 +129,18 @@ export class Findings {
   private readonly pendingSigs = new Set<string>();
   /** Candidates submitted and not yet written (what a forced exit must still put on disk). */
   private readonly unwritten = new Set<Candidate>();
+  /** Failures seen and not yet submitted (their input is being named): see hold. */
+  private readonly held = new Set<Held>();
+
+  /**
+   * Holds a failure whose input the coordinator is still naming, until the returned function
+   * releases it (call it before submitting what was found: submit registers synchronously, so
+   * nothing falls between the two).
+   */
+  hold(h: Held): () => void {
+    this.held.add(h);
+    return () => this.held.delete(h);
+  }
 
   /**
    * Queues a candidate; candidates are processed one at a time, in arrival order. Everything
@@ -146,24 +200,70 @@ export class Findings {
   }
 
   /**
-   * A forced exit (a second Ctrl-C) cannot wait for re-checks and minimization: writes every
-   * candidate not yet on disk to its target's testdata as found (not re-checked, not minimized;
-   * `tsfuzz test` judges it again), synchronously. Returns how many failures were still being
-   * handled and the files written for them.
+   * A forced exit (a second Ctrl-C) cannot wait for re-checks, minimization or the naming of an
+   * input: writes, synchronously, every candidate not yet on disk to its target's testdata as
+   * found (not re-checked, not minimized; `tsfuzz test` judges it again), and every held failure
+   * as far as it is known: its input likewise, or the inputs it may be to the cache
+   * (writeCandidates). A held failure with the signature of one already in hand is a repeat, not
+   * written. Returns how many failures were still being handled and what was written for them.
    */
-  writeUnwritten(): { pending: number; written: string[] } {
+  writeUnwritten(): { pending: number; written: string[]; unnamed: Unnamed[] } {
     const written: string[] = [];
-    for (const c of this.unwritten) {
-      if (!c.values) continue;
+    const unnamed: Unnamed[] = [];
+    const write = (c: { target: TargetState; values: Value[] }) => {
       try {
         written.push(writeCorpusEntry(c.target.testdataDir, c.target.info.kinds, c.values).path);
       } catch {
         // the disk refused it: nothing more can be done while exiting at once
       }
+    };
+    for (const c of this.unwritten) {
+      if (c.unnamed) unnamed.push(c.unnamed);
+      if (c.values) write({ target: c.target, values: c.values });
     }
-    const pending = this.unwritten.size;
+    let pending = this.unwritten.size;
+    const seen = new Set<string>();
+    for (const h of this.held) {
+      const key = this.sigKey(h.target, h.failure.signature);
+      if (this.knows(h.target, h.failure.signature) || seen.has(key)) continue;
+      seen.add(key);
+      pending++;
+      let k: Known;
+      try {
+        k = h.known();
+      } catch {
+        continue; // it could not be rebuilt: counted as found, nothing more while exiting at once
+      }
+      if ('values' in k) write({ target: h.target, values: k.values });
+      else unnamed.push(this.writeCandidates(h.target, h.failure, k.candidates, k.of));
+    }
     this.unwritten.clear();
-    return { pending, written };
+    this.held.clear();
+    return { pending, written, unnamed };
+  }
+
+  /**
+   * Writes the inputs a failure may be (its input could not be named before the run ended) to its
+   * target's cache, as ordinary cache entries. Why there: the next `tsfuzz fuzz` runs every cached
+   * input once at its start (the baseline) and reports a cached input that fails as a new failure,
+   * with its exact input, re-checked and minimized — the same guarantee as libFuzzer writing
+   * crash-<sha> at once, given that only the batch is known (a process death takes the in-flight
+   * index with it). testdata would keep the innocent ones as regression inputs for good; the
+   * cache is pruned by corpus-min. Never throws (a file the disk refuses is not counted).
+   */
+  writeCandidates(t: TargetState, failure: FailureInfo, candidates: readonly Value[][], of: number): Unnamed {
+    // A batch can hold the same input twice: each is one file, and counted once.
+    const ids = new Set<string>();
+    let failed = 0;
+    for (const values of candidates) {
+      try {
+        ids.add(writeCorpusEntry(t.cacheDir, t.info.kinds, values).id);
+      } catch {
+        failed++; // counted as not written; the line says how many were
+      }
+    }
+    const twice = candidates.length - failed - ids.size;
+    return { target: t.name, headline: failure.headline, dir: path.relative(process.cwd(), t.cacheDir) || t.cacheDir, written: ids.size, of: of - twice };
   }
 
   /** Whether a failure of `t` with `signature` is already known or being handled. */
@@ -208,7 +308,7 @@ export class Findings {
       this.bySignature.set(this.sigKey(t, c.failure.signature), again);
       return;
     }
-    const f: Finding = { target: t, values: c.values, failure, writtenTo: undefined, id: undefined, count: 1 };
+    const f: Finding = { target: t, values: c.values, failure, writtenTo: undefined, id: undefined, count: 1, unnamed: c.unnamed };
     let m: MinimizedFailure | undefined;
     if (c.values && failure.kind !== 'flaky' && this.opts.minimize) {
       m = await this.minimize(t, c.values, failure);

@@ -47,6 +47,15 @@ export interface RegressOptions {
   reporter: Reporter;
   command: string;
   signal: AbortSignal;
+  /** Told of each failing input as it fails (the reports come at the end). */
+  onFail?: (f: RegressFailure) => void;
+}
+
+/** An input that failed, as soon as it did. */
+export interface RegressFailure {
+  target: string;
+  id: string;
+  headline: string;
 }
 
 export interface RegressSummary {
@@ -135,6 +144,7 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
     const judged = new Map<WorkerPool, Map<number, Judged>>();
     const fail = (w: Work, failure: FailureInfo) => {
       failed++;
+      o.onFail?.({ target: w.target.name, id: w.id, headline: failure.headline });
       const key = `${w.target.file}#${w.target.name}\0${failure.signature}`;
       const g = groups.get(key);
       const size = marshalCorpusFile(w.target.kinds, w.values).length;

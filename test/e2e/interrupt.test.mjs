@@ -1,13 +1,14 @@
 // Story: Ctrl-C stops a run cleanly: the summary is printed, nothing found is lost (also a failure
-// caught while it is being re-checked), the exit code says whether something was found (1) or not
-// (130), and no worker process is left behind. Killing the coordinator outright takes its workers
-// with it.
+// caught while it is being re-checked, or while the input behind a process death is still being
+// named), the exit code says whether something was found (1) or not (130), and no worker process
+// is left behind. A second Ctrl-C exits at once, still writing what is known of every failure
+// (also during `tsfuzz test`). Killing the coordinator outright takes its workers with it.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, test } from 'node:test';
 import {
-  decodeCorpus, failureReports, fixture, readTestdata, runTsfuzz, sha16, show, summaryExecs, testdataFiles, waitFor,
+  cacheDirOf, decodeCorpus, failureReports, fixture, readTestdata, runTsfuzz, sha16, show, summaryExecs, testdataFiles, waitFor,
   workerPids,
 } from '../helpers/run.mjs';
 
@@ -43,6 +44,36 @@ function interruptTwice(child) {
   const end = Date.now() + 2000;
   while (signalPending(child.pid, 2) && Date.now() < end);
   child.kill('SIGINT');
+}
+
+/** The lines of a marker file the fixture's slow paths append their process id to ([] if none). */
+function markerLines(dir, name) {
+  const p = path.join(dir, name);
+  return fs.existsSync(p) ? fs.readFileSync(p, 'utf8').trim().split('\n') : [];
+}
+
+/** Runs `args` in `dir`, calling `act(child)` once `name` has `n` lines (the nth slow path started). */
+function runUntilMarker(dir, args, name, n, act) {
+  return runTsfuzz({
+    cwd: dir,
+    args,
+    onSpawn: (child) => {
+      void waitFor(() => markerLines(dir, name).length >= n, { timeoutMs: 60_000 }).then((ok) => ok && act(child));
+    },
+  });
+}
+
+const DIES = ['fuzz', '--fuzz=^DiesSlowly$', '--parallel=1', '--seed=1', '--minimize-time=0'];
+const DIES_CACHE = (dir) => cacheDirOf(dir, 'targets.fuzz.ts', 'DiesSlowly');
+
+/** Ids of DiesSlowly's cached inputs that kill the process (first byte above 200). */
+function cachedKillers(dir) {
+  const d = DIES_CACHE(dir);
+  const files = fs.existsSync(d) ? fs.readdirSync(d, { withFileTypes: true }).filter((e) => e.isFile() && !e.name.startsWith('.')) : [];
+  return files.map((e) => e.name).filter((id) => {
+    const [v] = decodeCorpus(fs.readFileSync(path.join(d, id), 'utf8'));
+    return v.value.length > 0 && v.value[0] > 200;
+  });
 }
 
 async function assertNoWorkers(dir, { withinMs = 1000 } = {}) {
@@ -175,6 +206,117 @@ describe('interrupting a run', { concurrency: 2 }, () => {
     assert.equal(rep.writtenTo, `testdata/fuzz/SlowFail/${files[0]}`);
     assert.ok(decodeCorpus(readTestdata(dir, 'SlowFail', files[0]))[0].value[0] > 200);
     await assertNoWorkers(dir);
+  });
+
+  // A process death is known only as its batch until a replay in safe mode names the input.
+  // Interrupted then, the inputs it may be (from the one the replay was running on) go to the
+  // cache, never to testdata, and the next run's baseline names the killer among them.
+  test('Ctrl-C twice while a process death is replayed: the inputs it may be go to the cache, and the next run names it', async () => {
+    const dir = fixture('interrupt');
+    const r = await runUntilMarker(dir, DIES, 'death-marker', 2, interruptTwice);
+    const pids = markerLines(dir, 'death-marker');
+    assert.equal(pids.length, 2, `interrupted during the replay\n${show(r)}`);
+    assert.notEqual(pids[0], pids[1], 'the replay runs in a fresh process');
+    assert.equal(r.code, 1, show(r));
+    assert.doesNotMatch(r.stderr, /internal error|\n\s+at /, show(r));
+    const m = new RegExp(
+      String.raw`^FAIL {2}interrupted again: stopped at once without the full summary; 1 failure found; DiesSlowly \(worker process was killed by SIGKILL \(most likely the kernel's out-of-memory killer; the memory limit is 2048 MB\)\): ` +
+        String.raw`its input was not named yet: the inputs it may be \((\d+)\) were added to the cache, (\S+)/, where the next tsfuzz fuzz runs each at its start and reports the one that fails$`,
+      'm',
+    ).exec(r.stdout);
+    assert.ok(m, `no line saying where the inputs went\n${show(r)}`);
+    assert.equal(m[2], path.relative(dir, DIES_CACHE(dir)), show(r));
+    // At most the first batch (256 inputs), from the input the replay had reached: the killer.
+    assert.ok(Number(m[1]) >= 1 && Number(m[1]) <= 256, show(r));
+    const killers = cachedKillers(dir);
+    assert.ok(killers.length >= 1, `no input with a first byte above 200 in ${m[2]}\n${show(r)}`);
+    assert.deepEqual(testdataFiles(dir, 'DiesSlowly'), [], 'nothing unconfirmed is written to testdata');
+    await assertNoWorkers(dir, { withinMs: 3000 });
+
+    const next = await runTsfuzz({ cwd: dir, args: [...DIES, '--fuzztime=100000x'] });
+    assert.equal(next.code, 1, show(next));
+    const [rep] = failureReports(next.stdout);
+    assert.ok(rep, show(next));
+    assert.match(rep.headline, /^worker process was killed by SIGKILL/, show(next));
+    assert.match(rep.source ?? '', /^cache\/[0-9a-f]{16}$/, `named by the baseline, among the cached inputs\n${show(next)}`);
+    const id = rep.source.slice('cache/'.length);
+    assert.ok(killers.includes(id), show(next));
+    assert.deepEqual(testdataFiles(dir, 'DiesSlowly'), [id], show(next));
+  });
+
+  test('Ctrl-C twice while the input a process died at is re-checked: it is written to testdata', async () => {
+    const dir = fixture('interrupt');
+    const r = await runUntilMarker(dir, DIES, 'death-marker', 3, interruptTwice);
+    const pids = markerLines(dir, 'death-marker');
+    assert.equal(pids.length, 3, `interrupted during the re-check\n${show(r)}`);
+    assert.equal(new Set(pids).size, 3, `the batch, its replay and the re-check ran in three processes: ${pids}\n${show(r)}`);
+    assert.equal(r.code, 1, show(r));
+    assert.doesNotMatch(r.stderr, /internal error|\n\s+at /, show(r));
+    const m = /^FAIL {2}interrupted again: stopped at once without the full summary; 1 failure found; written to (testdata\/fuzz\/DiesSlowly\/[0-9a-f]{16})$/m.exec(r.stdout);
+    assert.ok(m, `no line naming the file written\n${show(r)}`);
+    assert.deepEqual(testdataFiles(dir, 'DiesSlowly'), [path.basename(m[1])], show(r));
+    const text = fs.readFileSync(path.join(dir, m[1]), 'utf8');
+    assert.equal(sha16(text), path.basename(m[1]));
+    assert.ok(decodeCorpus(text)[0].value[0] > 200, text);
+    await assertNoWorkers(dir, { withinMs: 3000 });
+  });
+
+  test('SIGINT while a process death is replayed: it is reported, with the inputs it may be in the cache', async () => {
+    const dir = fixture('interrupt');
+    const r = await runUntilMarker(dir, DIES, 'death-marker', 2, (child) => child.kill('SIGINT'));
+    assert.equal(markerLines(dir, 'death-marker').length, 2, `interrupted during the replay\n${show(r)}`);
+    assert.equal(r.code, 1, show(r));
+    const [rep] = failureReports(r.stdout);
+    assert.ok(rep, show(r));
+    const cache = path.relative(dir, DIES_CACHE(dir));
+    assert.equal(
+      rep.headline.replace(/\(\d+\)/, '(N)'),
+      `worker process was killed by SIGKILL (most likely the kernel's out-of-memory killer; the memory limit is 2048 MB); the run was interrupted before its input was named: the inputs it may be (N) were added to the cache, ${cache}/, where the next tsfuzz fuzz runs each at its start and reports the one that fails`,
+      show(r),
+    );
+    assert.match(r.stdout, /^FAIL {2}fuzzed 1 target: \d+ execs/m, show(r));
+    assert.ok(cachedKillers(dir).length >= 1, show(r));
+    assert.deepEqual(testdataFiles(dir, 'DiesSlowly'), [], show(r));
+    await assertNoWorkers(dir);
+  });
+
+  test('Ctrl-C twice while the input behind an asynchronous failure is searched for: the inputs it may be go to the cache', async () => {
+    const dir = fixture('interrupt');
+    const args = ['fuzz', '--fuzz=^FailsLaterSlowly$', '--parallel=1', '--seed=1', '--minimize-time=0'];
+    const r = await runUntilMarker(dir, args, 'async-marker', 2, interruptTwice);
+    const pids = markerLines(dir, 'async-marker');
+    assert.equal(pids.length, 2, `interrupted during the search\n${show(r)}`);
+    assert.notEqual(pids[0], pids[1], 'the search runs in another process');
+    assert.equal(r.code, 1, show(r));
+    assert.doesNotMatch(r.stderr, /internal error|\n\s+at /, show(r));
+    const cacheDir = cacheDirOf(dir, 'targets.fuzz.ts', 'FailsLaterSlowly');
+    const m = new RegExp(
+      String.raw`^FAIL {2}interrupted again: stopped at once without the full summary; 1 failure found; FailsLaterSlowly \(uncaught Error: late failure \d+ \(thrown after the target returned\)\): ` +
+        String.raw`its input was not named yet: the inputs it may be \((\d+)\) were added to the cache, (\S+)/, where the next tsfuzz fuzz runs each at its start and reports the one that fails$`,
+      'm',
+    ).exec(r.stdout);
+    assert.ok(m, `no line saying where the inputs went\n${show(r)}`);
+    assert.equal(m[2], path.relative(dir, cacheDir), show(r));
+    const late = fs.readdirSync(cacheDir, { withFileTypes: true }).filter((e) => e.isFile() && !e.name.startsWith('.')).filter((e) => {
+      const [v] = decodeCorpus(fs.readFileSync(path.join(cacheDir, e.name), 'utf8'));
+      return v.value.length > 0 && v.value[0] > 200;
+    });
+    assert.ok(late.length >= 1, show(r));
+    assert.deepEqual(testdataFiles(dir, 'FailsLaterSlowly'), [], show(r));
+    await assertNoWorkers(dir, { withinMs: 3000 });
+  });
+
+  test('tsfuzz test, Ctrl-C twice after an input failed: exit 1 at once, one line naming it', async () => {
+    const dir = fixture('interrupt');
+    const r = await runUntilMarker(dir, ['test', '--run=FailsThenBlocks', '--parallel=1'], 'block-marker', 1, interruptTwice);
+    assert.equal(r.code, 1, show(r));
+    assert.doesNotMatch(r.stderr, /internal error|\n\s+at /, show(r));
+    assert.match(
+      r.stdout,
+      /^FAIL {2}interrupted again: stopped at once without the full summary; 1 input failed so far: FailsThenBlocks\/seed#0 \(Error: the first seed fails\) \(re-run one with --run=Target\/ID\)$/m,
+      show(r),
+    );
+    await assertNoWorkers(dir, { withinMs: 3000 });
   });
 
   test('SIGKILL of the coordinator: its workers are gone within a couple of seconds', async () => {
