@@ -292,17 +292,22 @@ export class Coordinator {
     const work = this.targets.flatMap((t) => t.entries.filter((e) => e.source !== 'zero').map((e) => ({ t, e })));
     this.baseline.total = work.length;
     let next = 0;
-    // The entries each worker slot ran, newest last: where a callback that hangs later comes from.
-    const ranOn = new Map<number, Array<{ t: TargetState; values: Value[] }>>();
+    // The entries each worker slot ran, newest last, of every target (entries of several targets
+    // share a worker): where a callback that hangs later comes from.
+    const ranOn = new Map<number, Suspect[]>();
     const lane = async () => {
       while (!this.stopping && next < work.length) {
         const { t, e } = work[next++];
         if (this.budgetLeft() <= 0) return this.stop();
         this.promised++;
-        let ran: Array<{ t: TargetState; values: Value[] }> = [];
+        let ran: Suspect[] = [];
+        let pushed = false;
         const end = await this.pool.exec((slot, jobId) => {
+          // Built again when the job is resent (a stale or restarted thread): the entry is still
+          // one suspect, not two.
           ranOn.set(slot.id, (ran = ranOn.get(slot.id) ?? []));
-          if (ran.push({ t, values: e.values }) > BASELINE_SUSPECTS) ran.shift();
+          if (!pushed && ran.push({ t, values: e.values }) > BASELINE_SUSPECTS) ran.shift();
+          pushed = true;
           return { kind: 'run', jobId, target: t.key, values: e.values, coverage: this.o.coverage };
         });
         this.promised--;
@@ -314,8 +319,9 @@ export class Coordinator {
           if (end.failure) await this.baselineFailure(t, e.id, e.source, e.values, end.failure);
         } else if (end.kind === 'thread-lost' && end.late) {
           // A callback an entry left hung (not this entry's call): looked for among the entries
-          // this worker ran, newest first, as for an asynchronous failure.
-          await this.onAsyncFailure(t, end.failure, [], ran.filter((r) => r.t === t).map((r) => r.values));
+          // this worker ran, newest first, whatever their target (it may be another target's
+          // entry's callback), as for an asynchronous failure.
+          await this.onAsyncFailure(t, end.failure, [], [...ran]);
         } else if (end.kind === 'thread-lost') {
           await this.baselineFailure(t, e.id, e.source, e.values, end.failure);
         } else if (end.kind === 'died') {
@@ -409,7 +415,8 @@ export class Coordinator {
       // This slot's batches before this one, newest first (where a late callback may come from).
       const recent = this.recentBatches.get(slotId) ?? [];
       const earlier = [...recent].reverse();
-      recent.push({ t, job: job! });
+      // How far the batch got: a thread lost at input k ran none after it (-1: it ran none).
+      recent.push({ t, job: job!, last: end.kind === 'thread-lost' ? end.index : job!.limit - 1 });
       if (recent.length > RECENT_BATCHES) recent.shift();
       this.recentBatches.set(slotId, recent);
       await this.onJobEnd(t, job!, end, earlier);
@@ -488,19 +495,23 @@ export class Coordinator {
   }
 
   private async onJobEnd(t: TargetState, job: FuzzJob, end: JobEnd, earlier: BatchRecord[] = []): Promise<void> {
+    const suspects = (vs: readonly Value[][]): Suspect[] => vs.map((values) => ({ t, values }));
     switch (end.kind) {
       case 'done':
         this.count(t, end.execs);
         if (end.comparisons.length) t.foldComparisons(end.comparisons);
         for (const [sig, n] of Object.entries(end.repeats)) this.findings.addRepeats(t, sig, n);
-        if (end.asyncFailure) await this.onAsyncFailure(t, end.asyncFailure, [{ t, job }, ...earlier], end.asyncSuspects ?? []);
+        if (end.asyncFailure) await this.onAsyncFailure(t, end.asyncFailure, [{ t, job, last: job.limit - 1 }, ...earlier], suspects(end.asyncSuspects ?? []));
         return;
       case 'thread-lost': {
         this.count(t, end.index + 1);
         // A callback some input left hung (the thread was settling or between jobs), or an exit the
         // thread could not pin on an input (ExitPlace 'unknown'): not input `index`; which input
-        // caused it is found as for an asynchronous failure.
-        if (end.late || end.failure.async) return this.onAsyncFailure(t, end.failure, [{ t, job }, ...earlier], end.values ? [end.values] : []);
+        // caused it is found as for an asynchronous failure, among the inputs that ran: those up
+        // to `index` (none of this batch when the thread had not taken it up: -1).
+        if (end.late || end.failure.async) {
+          return this.onAsyncFailure(t, end.failure, [{ t, job, last: end.index }, ...earlier], suspects(end.values ? [end.values] : []));
+        }
         const values = end.values ?? this.replay(t, job, end.index);
         await this.findings.submit({ target: t, values, failure: end.failure, source: 'fuzzing' });
         return;
@@ -559,7 +570,9 @@ export class Coordinator {
    * The process died mid-batch: replay the batch in safe mode to learn which input killed it.
    * Until it is submitted the failure is held (Findings.hold): before the replay names the input,
    * what is known is the batch from the input the replay runs now on (those before it did not
-   * kill the replay); after, the input the process died at.
+   * kill the replay); after, the inputs nameKiller walks back through (the index can be a little
+   * after the killer, so until one is confirmed none is written to testdata, where an innocent
+   * input would stay as a regression input for good: they go to the cache).
    */
   private async onProcessDeath(t: TargetState, job: FuzzJob, end: { death: WorkerDeath }): Promise<void> {
     const failure = describeDeath(end.death, this.o.worker.memoryLimitMb);
@@ -569,7 +582,10 @@ export class Coordinator {
     const held: Held = {
       target: t,
       failure,
-      known: () => (index >= 0 ? { values: this.replay(t, job, index)! } : this.candidates(t, job, Math.max(0, SafeFile.read(safeFile) - 1), job.limit - 1, 'first')),
+      known: () =>
+        index >= 0
+          ? this.candidates(t, job, Math.max(0, index - KILLER_LOOKBACK), index, 'last')
+          : this.candidates(t, job, Math.max(0, SafeFile.read(safeFile) - 1), job.limit - 1, 'first'),
     };
     const release = this.findings.hold(held);
     try {
@@ -595,6 +611,7 @@ export class Coordinator {
         return;
       }
       const named = await this.nameKiller(t, job, index, finalFailure);
+      if (!named) return await this.submitHeld(held, release);
       release();
       await this.findings.submit({ target: t, values: named.values, failure: named.failure, source: 'fuzzing', verified: named.verified });
     } finally {
@@ -613,10 +630,13 @@ export class Coordinator {
    * A callback that fired after its batch had ended surfaces in a later one: `batches` are the
    * batch it surfaced in, then the thread's earlier ones (newest first), searched in that order;
    * then the inputs run outside a batch's sequence (`suspects`, newest last: minimization,
-   * input-to-state, the baseline). The culprit is then re-checked and reported like any failure.
-   * A callback that hangs instead of throwing (thread-lost's `late`) is traced the same way.
+   * input-to-state, the baseline, whose entries of several targets share a worker: each is
+   * re-checked, and reported, as an input of its own target). The culprit is then re-checked and
+   * reported like any failure. A callback that hangs instead of throwing (thread-lost's `late`)
+   * is traced the same way. Only the inputs of a batch that ran (BatchRecord.last) are searched
+   * and held: a thread lost at input k ran none after it.
    */
-  private async onAsyncFailure(t: TargetState, failure: FailureInfo, batches: BatchRecord[], suspects: Value[][]): Promise<void> {
+  private async onAsyncFailure(t: TargetState, failure: FailureInfo, batches: BatchRecord[], suspects: Suspect[]): Promise<void> {
     const key = `${t.key}\0${failure.signature}`;
     if (this.findings.knows(t, failure.signature) || this.asyncSearches.has(key)) {
       this.findings.addRepeats(t, failure.signature, 1);
@@ -626,15 +646,22 @@ export class Coordinator {
     // Held until submitted (Findings.hold): the inputs it may be, narrowed as the search goes.
     // A late callback tends to come from the last inputs of the batch it surfaced in, so when
     // there are too many to write those are kept.
-    const first = batches[0];
-    let known = (): Known => (first ? this.candidates(first.t, first.job, 0, first.job.limit - 1, 'last') : { candidates: suspects, of: suspects.length });
-    const held: Held = { target: t, failure, known: () => known() };
+    const ran = batches.filter((b) => b.last >= 0);
+    const first = ran[0];
+    // The suspects of one target at a time (the held failure is written under one target).
+    const ofTarget = (upTo: number): Known => {
+      const st = suspects[upTo]?.t ?? t;
+      const vs = suspects.slice(0, upTo + 1).filter((s) => s.t === st).map((s) => s.values);
+      return { candidates: vs, of: vs.length };
+    };
+    let known = (): Known => (first ? this.candidates(first.t, first.job, 0, first.last, 'last') : ofTarget(suspects.length - 1));
+    const held: Held = { target: first?.t ?? suspects[suspects.length - 1]?.t ?? t, failure, known: () => known() };
     const release = this.findings.hold(held);
     try {
-      for (const b of batches) {
+      for (const b of ran) {
         held.target = b.t;
-        known = () => this.candidates(b.t, b.job, 0, b.job.limit - 1, 'last');
-        const found = await this.findAsyncCulprit(b.t, b.job, failure, (lo, hi) => {
+        known = () => this.candidates(b.t, b.job, 0, b.last, 'last');
+        const found = await this.findAsyncCulprit(b.t, b.job, b.last, failure, (lo, hi) => {
           known = () => this.candidates(b.t, b.job, lo, hi, 'last');
         });
         if (found === 'stopped') return await this.submitHeld(held, release);
@@ -644,15 +671,16 @@ export class Coordinator {
           return;
         }
       }
-      held.target = t;
       for (let i = suspects.length - 1; i >= 0; i--) {
-        known = () => ({ candidates: suspects.slice(0, i + 1), of: i + 1 });
+        const s = suspects[i];
+        held.target = s.t;
+        known = () => ofTarget(i);
         if (this.interrupted) return await this.submitHeld(held, release);
-        const again = await this.findings.recheck(t, suspects[i], failure, false);
+        const again = await this.findings.recheck(s.t, s.values, failure, false);
         if (this.interrupted) return await this.submitHeld(held, release); // cut short: it confirmed nothing
         if (again.kind !== 'flaky') {
           release();
-          await this.findings.submit({ target: t, values: suspects[i], failure: again, source: 'fuzzing', verified: true });
+          await this.findings.submit({ target: s.t, values: s.values, failure: again, source: 'fuzzing', verified: true });
           return;
         }
       }
@@ -673,12 +701,12 @@ export class Coordinator {
   }
 
   /**
-   * The input of batch `job` behind asynchronous `failure`: 'none' if replaying it raises none,
-   * 'stopped' if the run was interrupted first. `narrow(lo, hi)`: the culprit is now looked for
+   * The input of batch `job`, among those it ran (0..`ranTo`), behind asynchronous `failure`:
+   * 'none' if replaying them raises none, 'stopped' if the run was interrupted first. `narrow(lo, hi)`: the culprit is now looked for
    * among inputs lo..hi (what a forced exit writes meanwhile).
    */
   private async findAsyncCulprit(
-    t: TargetState, job: FuzzJob, failure: FailureInfo, narrow: (lo: number, hi: number) => void,
+    t: TargetState, job: FuzzJob, ranTo: number, failure: FailureInfo, narrow: (lo: number, hi: number) => void,
   ): Promise<Value[] | 'none' | 'stopped'> {
     // On the verifier (never stopped before the findings are settled), sent whole: its thread
     // holds nothing of this target's corpus or table.
@@ -706,7 +734,7 @@ export class Coordinator {
       if (end.kind === 'thread-lost' && !end.late && end.failure.signature === failure.signature) found ??= { index: end.index, exact: true };
       return found ?? (end.kind === 'stopped' ? 'stopped' : 'none');
     };
-    const whole = await surfaces(0, job.limit - 1);
+    const whole = await surfaces(0, ranTo);
     if (whole === 'none' || whole === 'stopped') return whole;
     if (whole.exact) return this.replay(t, job, whole.index)!;
     const last = whole.index;
@@ -734,17 +762,20 @@ export class Coordinator {
    * The safe-mode replay says the process died while input `index` was recorded, but a death
    * can land a little after the input that caused it (a signal delivered to another thread, an
    * asynchronous crash). Re-run that input alone; if it does not fail, walk back through the
-   * inputs before it, one at a time, until one does. Returns the input and its failure.
+   * inputs before it, one at a time, until one does. Returns the input and its failure, or
+   * undefined if the run was interrupted before one was confirmed (what is known is then the
+   * inputs it walks back through: onProcessDeath's held candidates).
    */
-  private async nameKiller(t: TargetState, job: FuzzJob, index: number, failure: FailureInfo): Promise<{ values: Value[]; failure: FailureInfo; verified: boolean }> {
+  private async nameKiller(t: TargetState, job: FuzzJob, index: number, failure: FailureInfo): Promise<{ values: Value[]; failure: FailureInfo; verified: boolean } | undefined> {
     const first = Math.max(0, index - KILLER_LOOKBACK);
     const inputs = this.batchInputs(t, job, first, index);
     for (let i = index; i >= first && !this.stopping; i--) {
       const values = inputs[i - first];
       const again = await this.findings.recheck(t, values, failure);
-      if (this.interrupted) break; // the re-check was cut short: it confirmed nothing
+      if (this.interrupted) return undefined; // the re-check was cut short: it confirmed nothing
       if (again.kind !== 'flaky') return { values, failure: again, verified: true };
     }
+    if (this.interrupted) return undefined;
     return { values: inputs[index - first], failure, verified: false };
   }
 
@@ -890,6 +921,13 @@ export class Coordinator {
 interface BatchRecord {
   t: TargetState;
   job: FuzzJob;
+  /** The index of the last input it ran (-1: none, the thread was lost before taking it up). */
+  last: number;
+}
+/** An input run outside a batch's sequence (a baseline entry, a candidate), with its target. */
+interface Suspect {
+  t: TargetState;
+  values: Value[];
 }
 /** Baseline entries kept per slot (searched when a callback one of them left hangs). */
 const BASELINE_SUSPECTS = 32;

@@ -64,12 +64,21 @@ export interface Unnamed {
   written: number;
   /** How many inputs it may be in all (more than `written` when there were too many to write). */
   of: number;
+  /**
+   * The failure is asynchronous (FailureInfo.async): the next run's baseline runs the cached
+   * inputs one after another without isolating their callbacks, so it may not trace it to one.
+   */
+  async?: boolean;
 }
 
 /** Says where the inputs an unnamed failure may be went, and how they will be named. */
 export function describeUnnamed(u: Unnamed): string {
   const count = u.of > u.written ? `${u.written} of ${u.of}` : `${u.written}`;
   if (u.written === 0) return `its input is unknown (the inputs it may be (${u.of}) could not be written to ${u.dir}/)`;
+  // An asynchronous failure's callback may fire while a later cached input runs at the next
+  // run's start (its baseline does not isolate them), so naming the one that fails is promised
+  // only for the others.
+  if (u.async) return `the inputs it may be (${count}) were added to the cache, ${u.dir}/, which the next tsfuzz fuzz runs at its start and fuzzes from (an asynchronous failure may not be traced to one there)`;
   return `the inputs it may be (${count}) were added to the cache, ${u.dir}/, where the next tsfuzz fuzz runs each at its start and reports the one that fails`;
 }
 
@@ -263,7 +272,10 @@ export class Findings {
       }
     }
     const twice = candidates.length - failed - ids.size;
-    return { target: t.name, headline: failure.headline, dir: path.relative(process.cwd(), t.cacheDir) || t.cacheDir, written: ids.size, of: of - twice };
+    return {
+      target: t.name, headline: failure.headline, dir: path.relative(process.cwd(), t.cacheDir) || t.cacheDir, written: ids.size, of: of - twice,
+      async: failure.async === true,
+    };
   }
 
   /** Whether a failure of `t` with `signature` is already known or being handled. */

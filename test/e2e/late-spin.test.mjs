@@ -3,10 +3,11 @@
 // That hang is not charged to the input in flight: it is traced to the input that left the
 // callback like an asynchronous failure, written, and reproduced by `tsfuzz test`; and when
 // `tsfuzz test` meets it while a later input is judged, the input that left it fails, not the
-// later one.
+// later one. In the baseline, where entries of several targets share a worker, it is traced to
+// the entry that left it, under that entry's target.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { decodeCorpus, failureReports, fixture, readTestdata, rerunArgs, runTsfuzz, show, testdataFiles } from '../helpers/run.mjs';
+import { decodeCorpus, failureReports, fixture, plantCache, readTestdata, rerunArgs, runTsfuzz, show, testdataFiles } from '../helpers/run.mjs';
 
 const TIMEOUT = '--timeout=500ms';
 const OWN = /^a callback the input left ran past the 500ms timeout \(after the target returned\)$/;
@@ -51,5 +52,26 @@ describe('late callbacks that hang', { concurrency: 1 }, () => {
     assert.equal(rep.kind, 'timeout', show(r));
     assert.match(rep.headline, /^a callback the input left ran past the 500ms timeout while a later input ran \(not when it ran again alone\)$/, show(r));
     assert.match(rep.text, SPIN, show(r));
+  });
+
+  test("in the baseline, a callback one target's cached entry left that hangs during another's is reported under the first, with its input", async () => {
+    // SpinA's cached [0x53, 0x21] leaves a timer that spins once PollB's entries run on the same
+    // worker: the hang surfaces on a PollB job, but is SpinA's.
+    const dir = fixture('late-spin');
+    plantCache({ dir, file: 'two.fuzz.ts', target: 'SpinA', values: [{ bytes: [0x53, 0x21] }] });
+    const r = await runTsfuzz({ cwd: dir, args: ['fuzz', 'two.fuzz.ts', '--fuzztime=1000x', '--seed=1', '--parallel=1', '--minimize-time=0', TIMEOUT] });
+    assert.equal(r.code, 1, show(r));
+    const reports = failureReports(r.stdout);
+    assert.equal(reports.length, 1, show(r));
+    const [rep] = reports;
+    assert.equal(rep.target, 'SpinA', show(r));
+    assert.equal(rep.kind, 'timeout', show(r));
+    assert.match(rep.headline, OWN, show(r));
+    assert.doesNotMatch(r.stdout, /input is unknown|flaky/, show(r));
+    assert.deepEqual(testdataFiles(dir, 'PollB'), [], show(r));
+    const files = testdataFiles(dir, 'SpinA');
+    assert.equal(files.length, 1, show(r));
+    const [value] = decodeCorpus(readTestdata(dir, 'SpinA', files[0]));
+    assert.deepEqual([...value.value], [0x53, 0x21], show(r));
   });
 });
