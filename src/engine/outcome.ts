@@ -1,6 +1,7 @@
 /**
  * [coordinator] What a single-input job says about its input: the failure it showed (from the
- * execution thread, the supervisor, or the death of the whole process), none, or "we stopped".
+ * execution thread, the supervisor, or the death of the whole process), none, "no verdict" (a
+ * callback it did not leave cut it short), or "we stopped".
  * Shared by regression runs, re-checks and minimization, so all three judge an input alike.
  */
 import { describeDeath } from './death.js';
