@@ -302,6 +302,10 @@ export class Coordinator {
         this.promised++;
         let ran: Suspect[] = [];
         let pushed = false;
+        // A callback an earlier entry left that hung before this one was taken up: the pool ran
+        // this entry again (noVerdict), and the hang is traced to the entries before it.
+        let before: FailureInfo | undefined;
+        let suspects: Suspect[] = [];
         const end = await this.pool.exec((slot, jobId) => {
           // Built again when the job is resent (a stale or restarted thread): the entry is still
           // one suspect, not two.
@@ -309,9 +313,14 @@ export class Coordinator {
           if (!pushed && ran.push({ t, values: e.values }) > BASELINE_SUSPECTS) ran.shift();
           pushed = true;
           return { kind: 'run', jobId, target: t.key, values: e.values, coverage: this.o.coverage };
+        }, (m) => {
+          if (m.kind !== 'thread-lost' || !m.late || before) return;
+          before = m.failure;
+          suspects = ran.filter((r) => r.values !== e.values); // whatever their target, as below
         });
         this.promised--;
         if (end.kind === 'stopped') return;
+        if (before) await this.onAsyncFailure(t, before, [], suspects);
         this.count(t, 1);
         this.baseline.done++;
         if (end.kind === 'run') {
@@ -723,15 +732,21 @@ export class Coordinator {
         },
       );
       // A callback that hung: named by the thread when it came from one of these inputs, else
-      // (it lost its context) it surfaced after the last input that ran.
-      if (!found && end.kind === 'thread-lost' && end.late) {
+      // (it lost its context) it surfaced after the last input that ran. Only when a hang is what
+      // is searched for: another bug met on the way (a spinning timer while looking for an exit or
+      // a throw) is not the one searched, and must not be mapped to its signature.
+      if (!found && end.kind === 'thread-lost' && end.late && end.failure.kind === 'timeout' && failure.kind === 'timeout') {
         if (end.late.own && end.late.index !== undefined) found = { index: end.late.index, exact: true };
         else if (end.late.own === undefined && end.index >= from) found = { index: end.index, exact: false };
       }
       // An exit that ended the thread: in async-check every input runs in a context naming it,
       // so the exit was in the input running (its call, or a callback of its own it awaited; one
       // that lost its context is taken as its too, which the re-check of the culprit catches).
-      if (end.kind === 'thread-lost' && !end.late && end.failure.signature === failure.signature) found ??= { index: end.index, exact: true };
+      // Exits only: a stray hang that comes back not late with the hang's signature names the
+      // input in flight, not the one searched for.
+      if (end.kind === 'thread-lost' && !end.late && end.failure.kind === 'exit' && failure.kind === 'exit' && end.failure.signature === failure.signature) {
+        found ??= { index: end.index, exact: true };
+      }
       return found ?? (end.kind === 'stopped' ? 'stopped' : 'none');
     };
     const whole = await surfaces(0, ranTo);

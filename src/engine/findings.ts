@@ -414,6 +414,8 @@ export class Findings {
     const r = outcomeOf(end, this.opts.memoryLimitMb);
     if (r.kind === 'fail') return r.failure;
     if (r.kind === 'stopped') return original; // interrupted: keep what the worker saw
+    // Cut short again by callbacks other inputs left: it did not run, so it did not pass either.
+    if (r.kind === 'no-verdict') return original;
     return {
       ...original,
       kind: 'flaky',

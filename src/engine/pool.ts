@@ -21,7 +21,7 @@ export type JobEnd =
   /**
    * `late`: the thread hung in a callback an input left (LateCallback); `own` says whether that
    * input was this job's (true), another job's run earlier on the same thread (false: a stray,
-   * named by `jobId`; such a job runs again, exec() ends so only when the process died with it),
+   * named by `jobId`; such a job runs again, exec() ends so only if it happens again: noVerdict),
    * or unknown.
    */
   | { kind: 'thread-lost'; index: number; failure: FailureInfo; values?: Value[]; late?: LateCallback & { own: boolean | undefined } }
@@ -38,6 +38,21 @@ export interface Slot {
   thread: number;
   worker: WorkerHandle | undefined;
   busy: boolean;
+}
+
+/** How many times exec() runs a job again after an end that judged nothing of its input. */
+const MAX_RERUNS = 1;
+
+/**
+ * Whether a job's end says nothing of its input: the thread hung in a callback another job's
+ * input left (a stray), or, for a single input, in a callback of unknown origin before the thread
+ * took the job up (`index` < 0: it ran nothing of it). A fuzz batch's such end is kept: the
+ * coordinator searches the batches before it for that callback's input.
+ */
+export function noVerdict(end: JobEnd, job?: Job): boolean {
+  if (end.kind !== 'thread-lost' || !end.late) return false;
+  if (end.late.own === false) return true;
+  return end.late.own === undefined && end.index < 0 && (job === undefined || job.kind === 'run');
 }
 
 export class WorkerPool {
@@ -101,72 +116,91 @@ export class WorkerPool {
   /**
    * Runs one job on a free worker. `makeJob` builds it once the worker is known (so per-worker
    * state such as coverage cursors can be filled in), and again for a fresh thread (the job ran
-   * nothing, or was cut short by another job's callback). Events of the job go to `onEvent`,
-   * such a cut (a 'thread-lost' whose `late` names another job) included.
+   * nothing, or was cut short by a callback its input did not leave: noVerdict, once). Events of
+   * the job go to `onEvent`, such a cut (a 'thread-lost' whose `late` names another job) included.
    */
   async exec(makeJob: (slot: Slot, jobId: number) => Job, onEvent: (m: FromWorker) => void = () => {}): Promise<JobEnd> {
     const slot = await this.acquire();
     try {
-      if (this.stopped) return { kind: 'stopped' };
-      if (!slot.worker || !slot.worker.alive) await this.spawn(slot);
-      if (this.stopped) return { kind: 'stopped' };
-      const w = slot.worker!;
-      let job = makeJob(slot, this.newJobId());
-      return await new Promise<JobEnd>((resolve) => {
-        let lost: JobEnd | undefined;
-        w.onEvent = (m) => {
-          if ('jobId' in m && m.jobId !== job.jobId) return;
-          switch (m.kind) {
-            case 'job-done':
-              this.edges = Math.max(this.edges, m.edges);
-              for (const f of m.instrumented ?? []) this.instrumented.add(f);
-              resolve({
-                kind: 'done', execs: m.execs, runMs: m.runMs, failures: m.failures, repeats: m.repeats, comparisons: m.comparisons, novelty: m.novelty,
-                asyncFailure: m.asyncFailure, asyncSuspects: m.asyncSuspects,
-              });
-              break;
-            case 'run-result':
-              resolve({ kind: 'run', failure: m.failure, skipped: m.skipped, coverage: m.coverage });
-              break;
-            case 'stale':
-              // The thread was replaced unnoticed: as a new thread it gets everything again.
-              slot.thread++;
-              job = makeJob(slot, this.newJobId());
-              w.send(job);
-              break;
-            case 'thread-lost': {
-              slot.thread++;
-              if (m.late?.jobId !== undefined && m.late.jobId !== job.jobId && !m.processExiting) {
-                // Cut short by a callback an earlier job's input left (a stray): that says nothing
-                // of this job's input, which runs again on the restarted thread (the stray went
-                // with the old one). Whose callback it was is the caller's business (onEvent).
-                onEvent(m);
-                job = makeJob(slot, this.newJobId());
-                w.send(job);
-                break;
-              }
-              const late = m.late && { ...m.late, own: m.late.jobId === undefined ? undefined : m.late.jobId === job.jobId };
-              const end: JobEnd = { kind: 'thread-lost', index: m.index, failure: m.failure, values: m.values, late };
-              // The supervisor could not stop its thread and is ending its process: wait for
-              // that, so the next job goes to a fresh process.
-              if (m.processExiting) lost = end;
-              else resolve(end);
-              break;
-            }
-            default:
-              onEvent(m);
-          }
-        };
-        w.onDeath = (death) => resolve(lost ?? (this.stopped ? { kind: 'stopped' } : { kind: 'died', death }));
-        if (!w.alive) {
-          resolve({ kind: 'died', death: { code: null, signal: null, tail: '' } });
-          return;
-        }
-        w.send(job);
-      });
+      // A job cut short with no verdict on its input (noVerdict) runs again, on the restarted
+      // thread or a fresh process: once, as the fresh one holds no callback of an earlier input.
+      const reruns = { left: MAX_RERUNS };
+      for (;;) {
+        if (this.stopped) return { kind: 'stopped' };
+        if (!slot.worker || !slot.worker.alive) await this.spawn(slot);
+        if (this.stopped) return { kind: 'stopped' };
+        const end = await this.attempt(slot, makeJob, onEvent, reruns);
+        if (end !== 'again') return end;
+      }
     } finally {
       this.release(slot);
     }
+  }
+
+  /** One try of exec() on the slot's worker; 'again': no verdict, the process died, run it again. */
+  private attempt(
+    slot: Slot, makeJob: (slot: Slot, jobId: number) => Job, onEvent: (m: FromWorker) => void, reruns: { left: number },
+  ): Promise<JobEnd | 'again'> {
+    const w = slot.worker!;
+    let job = makeJob(slot, this.newJobId());
+    return new Promise<JobEnd | 'again'>((resolve) => {
+      let lost: JobEnd | 'again' | undefined;
+      w.onEvent = (m) => {
+        if ('jobId' in m && m.jobId !== job.jobId) return;
+        switch (m.kind) {
+          case 'job-done':
+            this.edges = Math.max(this.edges, m.edges);
+            for (const f of m.instrumented ?? []) this.instrumented.add(f);
+            resolve({
+              kind: 'done', execs: m.execs, runMs: m.runMs, failures: m.failures, repeats: m.repeats, comparisons: m.comparisons, novelty: m.novelty,
+              asyncFailure: m.asyncFailure, asyncSuspects: m.asyncSuspects,
+            });
+            break;
+          case 'run-result':
+            resolve({ kind: 'run', failure: m.failure, skipped: m.skipped, coverage: m.coverage });
+            break;
+          case 'stale':
+            // The thread was replaced unnoticed: as a new thread it gets everything again.
+            slot.thread++;
+            job = makeJob(slot, this.newJobId());
+            w.send(job);
+            break;
+          case 'thread-lost': {
+            slot.thread++;
+            const late = m.late && { ...m.late, own: m.late.jobId === undefined ? undefined : m.late.jobId === job.jobId };
+            const end: JobEnd = { kind: 'thread-lost', index: m.index, failure: m.failure, values: m.values, late };
+            if (noVerdict(end, job) && reruns.left > 0) {
+              // Cut short by a callback this job's input did not leave: that says nothing of
+              // its input, which runs again on the restarted thread (the callback went with the
+              // old one), or on a fresh process when this one is ending. Whose callback it was
+              // is the caller's business (onEvent).
+              reruns.left--;
+              onEvent(m);
+              if (m.processExiting) {
+                lost = 'again';
+                break;
+              }
+              job = makeJob(slot, this.newJobId());
+              w.send(job);
+              break;
+            }
+            // The supervisor could not stop its thread and is ending its process: wait for
+            // that, so the next job goes to a fresh process.
+            if (m.processExiting) lost = end;
+            else resolve(end);
+            break;
+          }
+          default:
+            onEvent(m);
+        }
+      };
+      w.onDeath = (death) => resolve(lost ?? (this.stopped ? { kind: 'stopped' } : { kind: 'died', death }));
+      if (!w.alive) {
+        resolve({ kind: 'died', death: { code: null, signal: null, tail: '' } });
+        return;
+      }
+      w.send(job);
+    });
   }
 
   /** Stops every worker (SIGKILL after the grace period). */

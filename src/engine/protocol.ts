@@ -279,7 +279,8 @@ export type FromWorker =
 
 /**
  * A hang in a callback that ran after its input had returned (thread-lost's `late`): the thread
- * was settling or between jobs, so the input in the in-flight slots is not its cause. `jobId` and
+ * was settling or between jobs, or the callback was recorded as another input's while the input
+ * in flight awaited, so the input in the in-flight slots is not its cause. `jobId` and
  * `index` (0-based, as thread-lost's) name the input whose callback it was when the thread knew
  * it: in jobs whose inputs run in their own context (RunJob.isolate, FuzzJob.asyncCheck), the
  * execution thread records the origin of each callback before it runs (inflight.ts,

@@ -194,9 +194,11 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
         const ran = await exec(p, w);
         const r = outcomeOf(ran.end, o.worker.memoryLimitMb);
         if (r.kind === 'stopped') return;
-        mine.set(ran.id, { w, verdict: r.kind === 'fail' ? 'failed' : r.skipped ? 'skipped' : 'passed' });
+        // No verdict (cut short twice by callbacks other inputs left): neither passed nor failed.
+        const verdict = r.kind === 'fail' ? 'failed' : r.kind === 'no-verdict' || r.skipped ? 'skipped' : 'passed';
+        mine.set(ran.id, { w, verdict });
         if (r.kind === 'fail') fail(w, r.failure);
-        else if (r.skipped) skipped++;
+        else if (verdict === 'skipped') skipped++;
         else passed++;
         for (const stray of ran.strays) {
           const earlier = mine.get(stray.jobId);

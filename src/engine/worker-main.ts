@@ -256,8 +256,10 @@ setInterval(() => {
     return;
   }
   const timeoutMs = (currentJob?.kind === 'run' ? currentJob.timeoutMs : undefined) ?? config!.timeoutMs;
-  // A callback inputs left is running when the thread settles, or when a job waits for it.
-  const late = settling > 0 || !busy;
+  // A callback inputs left is running when the thread settles, or when a job waits for it, or
+  // when the thread's hook recorded that the callback running now was left by another input than
+  // the one in flight (one left by an earlier input that fires while a later one awaits).
+  const late = settling > 0 || !busy || strayCallback(job, index);
   // An input is running once the batch has started one, or while candidates run outside the
   // batch's sequence (minimization, input-to-state), which can happen before its first input.
   const running = late || index > 0 || Atomics.load(inflight, SLOT_MINIMIZING) === 1;
@@ -266,7 +268,8 @@ setInterval(() => {
 
 /**
  * Samples where the hung thread is spinning, then stops it and reports the hang: of the input in
- * flight, or (`late`) of a callback an input left, which does not name the input in flight: the
+ * flight, or (`late`) of a callback an input left (while settling, between jobs, or one the thread
+ * recorded as another input's while the input in flight awaits), which does not name it: the
  * thread names the callback's input when it knows it (LateCallback), and the failure is an
  * asynchronous one, traced to its input as such (the coordinator's async search).
  */
@@ -284,12 +287,23 @@ function reportHang(timeoutMs: number, ranMs: number, late: boolean): void {
     const limit = formatDuration(timeoutMs);
     const headline = !origin
       ? `input ran past the ${limit} timeout`
-      : lateHangHeadline(limit, origin.jobId !== undefined && origin.jobId === job?.jobId ? 'own' : 'earlier');
+      : lateHangHeadline(limit, origin.jobId !== undefined && origin.jobId === job?.jobId && origin.index! + 1 === index ? 'own' : 'earlier');
     const failure = hangFailure(headline, s);
     failure.ranMs = ranMs;
     if (origin) failure.async = true;
     stopThread(failure, index, origin);
   });
+}
+
+/**
+ * Whether the callback running now, as the thread recorded it (set before each callback of a
+ * recorded origin and cleared after it, so never a finished callback's), was left by another
+ * input than the one in flight (`job`, 1-based `index`): another job's, or another index of this
+ * job (async check). A callback of the input in flight is that input's own doing (it is pending).
+ */
+function strayCallback(job: number, index: number): boolean {
+  const o = lateOrigin();
+  return o.jobId !== undefined && (o.jobId !== job || o.index! + 1 !== index);
 }
 
 /** The input whose callback runs now, as the thread recorded it (SLOT_CALLBACK_JOB), if it did. */

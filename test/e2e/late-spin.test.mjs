@@ -74,4 +74,21 @@ describe('late callbacks that hang', { concurrency: 1 }, () => {
     const [value] = decodeCorpus(readTestdata(dir, 'SpinA', files[0]));
     assert.deepEqual([...value.value], [0x53, 0x21], show(r));
   });
+
+  test('tsfuzz test charges a callback that hangs while a later input awaits to the input that left it', async () => {
+    // seed#0 leaves a timer that spins 1.5 s later; seed#1 and seed#2 await 0.8 s each, so it
+    // spins while seed#2's promise is pending: an input running, but the callback is seed#0's.
+    const dir = fixture('late-spin');
+    const r = await runTsfuzz({ cwd: dir, args: ['test', 'spin.fuzz.ts', '--run=^StrayAwait$', '--parallel=1', '--timeout=2s'] });
+    assert.equal(r.code, 1, show(r));
+    assert.match(r.stdout, /^FAIL {2}1 target, 4 inputs: 3 passed, 1 failed \(1 distinct failure\)/m, show(r));
+    const reports = failureReports(r.stdout);
+    assert.equal(reports.length, 1, show(r));
+    const [rep] = reports;
+    assert.equal(rep.source, 'seed#0', show(r));
+    assert.equal(rep.kind, 'timeout', show(r));
+    assert.match(rep.headline, /^a callback the input left ran past the 2s timeout/, show(r));
+    assert.match(rep.text, SPIN, show(r));
+    assert.doesNotMatch(r.stdout, /input ran past/, show(r));
+  });
 });
