@@ -63,6 +63,22 @@ function runUntilMarker(dir, args, name, n, act) {
   });
 }
 
+/**
+ * The line of an interrupted DiesSlowly run that says how many inputs its death may be and where
+ * they went: [, count, cache folder]. The graceful stop the first SIGINT starts writes the same
+ * inputs to the cache, and on a loaded machine it can end before the second SIGINT arrives, so
+ * either stop's line is accepted.
+ */
+function whereDeathCandidatesWent(stdout) {
+  const death = String.raw`worker process was killed by SIGKILL \(most likely the kernel's out-of-memory killer; the memory limit is 2048 MB\)`;
+  return new RegExp(
+    String.raw`(?:^FAIL {2}interrupted again: stopped at once without the full summary; 1 failure found; DiesSlowly \(${death}\): its input was not named yet|` +
+      String.raw`^ {4}${death}; the run was interrupted before its input was named): ` +
+      String.raw`the inputs it may be \((\d+)\) were added to the cache, (\S+)/, where the next tsfuzz fuzz runs each at its start and reports the one that fails$`,
+    'm',
+  ).exec(stdout);
+}
+
 const DIES = ['fuzz', '--fuzz=^DiesSlowly$', '--parallel=1', '--seed=1', '--minimize-time=0'];
 const DIES_CACHE = (dir) => cacheDirOf(dir, 'targets.fuzz.ts', 'DiesSlowly');
 
@@ -219,14 +235,7 @@ describe('interrupting a run', { concurrency: 2 }, () => {
     assert.notEqual(pids[0], pids[1], 'the replay runs in a fresh process');
     assert.equal(r.code, 1, show(r));
     assert.doesNotMatch(r.stderr, /internal error|\n\s+at /, show(r));
-    // The graceful stop the first SIGINT starts writes the same inputs to the cache, and on a
-    // loaded machine it can end before the second SIGINT arrives: either line says where they went.
-    const m = new RegExp(
-      String.raw`(?:^FAIL {2}interrupted again: stopped at once without the full summary; 1 failure found; DiesSlowly \(worker process was killed by SIGKILL \(most likely the kernel's out-of-memory killer; the memory limit is 2048 MB\)\): its input was not named yet|` +
-        String.raw`^ {4}worker process was killed by SIGKILL \(most likely the kernel's out-of-memory killer; the memory limit is 2048 MB\); the run was interrupted before its input was named): ` +
-        String.raw`the inputs it may be \((\d+)\) were added to the cache, (\S+)/, where the next tsfuzz fuzz runs each at its start and reports the one that fails$`,
-      'm',
-    ).exec(r.stdout);
+    const m = whereDeathCandidatesWent(r.stdout);
     assert.ok(m, `no line saying where the inputs went\n${show(r)}`);
     assert.equal(m[2], path.relative(dir, DIES_CACHE(dir)), show(r));
     // At most the first batch (256 inputs), from the input the replay had reached: the killer.
@@ -259,14 +268,7 @@ describe('interrupting a run', { concurrency: 2 }, () => {
     assert.equal(new Set(pids).size, 3, `the batch, its replay and the re-check ran in three processes: ${pids}\n${show(r)}`);
     assert.equal(r.code, 1, show(r));
     assert.doesNotMatch(r.stderr, /internal error|\n\s+at /, show(r));
-    // The graceful stop the first SIGINT starts writes the same inputs to the cache, and on a
-    // loaded machine it can end before the second SIGINT arrives: either line says where they went.
-    const m = new RegExp(
-      String.raw`(?:^FAIL {2}interrupted again: stopped at once without the full summary; 1 failure found; DiesSlowly \(worker process was killed by SIGKILL \(most likely the kernel's out-of-memory killer; the memory limit is 2048 MB\)\): its input was not named yet|` +
-        String.raw`^ {4}worker process was killed by SIGKILL \(most likely the kernel's out-of-memory killer; the memory limit is 2048 MB\); the run was interrupted before its input was named): ` +
-        String.raw`the inputs it may be \((\d+)\) were added to the cache, (\S+)/, where the next tsfuzz fuzz runs each at its start and reports the one that fails$`,
-      'm',
-    ).exec(r.stdout);
+    const m = whereDeathCandidatesWent(r.stdout);
     assert.ok(m, `no line saying where the inputs went\n${show(r)}`);
     assert.equal(m[2], path.relative(dir, DIES_CACHE(dir)), show(r));
     // The input the replay died at and those before it in the first batch (256 inputs).
