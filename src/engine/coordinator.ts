@@ -6,7 +6,8 @@
  * corpus (seeds, testdata, cache) → baseline (run every entry once, unmutated, to learn the
  * coverage it already has) → fuzz (each lane sends bounded batches and handles their events) →
  * stop (budget reached, first failure unless --keep-going, or an interrupt) → summary.
- * A batch that ends in a whole-process death is replayed in safe mode to name the input.
+ * A batch that ends in a whole-process death is replayed in safe mode to name the input, unless
+ * the process died running a candidate (outside the batch's sequence), which is re-checked alone.
  * A failure whose input is being named is held by Findings meanwhile (what is known of it is
  * written if the run ends first).
  */
@@ -26,10 +27,10 @@ import { UserError } from '../util/errors.js';
 import type { Budget } from '../util/limits.js';
 import { formatElapsed } from '../util/limits.js';
 import { Rng } from '../util/rng.js';
-import { zeroValue, type Kind, type Value } from '../values/kinds.js';
+import { checkValue, zeroValue, type Kind, type Value } from '../values/kinds.js';
 import { describeDeath } from './death.js';
 import { Findings, describeUnnamed, type Finding, type Held, type Known, type Unnamed } from './findings.js';
-import { SafeFile } from './inflight.js';
+import { SafeFile, type RunningCandidate } from './inflight.js';
 import { WorkerPool, assertTargetsValid, type JobEnd, type Slot } from './pool.js';
 import type { WorkerDeath } from './worker-handle.js';
 import { globMatcher } from '../instrument/filter.js';
@@ -169,7 +170,8 @@ export class Coordinator {
     const onAbort = () => this.interrupt();
     o.signal.addEventListener('abort', onAbort);
     const parallel = o.budget?.kind === 'execs' ? Math.min(o.parallel, o.budget.n) : o.parallel;
-    this.pool = new WorkerPool({ ...o.worker, instrument: o.coverage }, parallel);
+    // Candidates (minimization of new inputs, input-to-state) run only with coverage.
+    this.pool = new WorkerPool({ ...o.worker, instrument: o.coverage }, parallel, o.coverage ? this.tmp() : undefined);
     this.verifier = new WorkerPool({ ...o.worker, instrument: false }, 1);
     const status = setInterval(() => this.printStatus(), STATUS_INTERVAL_MS);
     try {
@@ -583,10 +585,10 @@ export class Coordinator {
    * after the killer, so until one is confirmed none is written to testdata, where an innocent
    * input would stay as a regression input for good: they go to the cache).
    */
-  private async onProcessDeath(t: TargetState, job: FuzzJob, end: { death: WorkerDeath }): Promise<void> {
+  private async onProcessDeath(t: TargetState, job: FuzzJob, end: { death: WorkerDeath; candidate?: RunningCandidate }): Promise<void> {
     const failure = describeDeath(end.death, this.o.worker.memoryLimitMb);
-    this.tmpDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'tsfuzz-'));
-    const safeFile = path.join(this.tmpDir, `inflight-${job.jobId}`);
+    if (end.candidate && (await this.nameCandidate(t, end.candidate, failure))) return;
+    const safeFile = path.join(this.tmp(), `inflight-${job.jobId}`);
     let index = -1;
     const held: Held = {
       target: t,
@@ -623,6 +625,39 @@ export class Coordinator {
       if (!named) return await this.submitHeld(held, release);
       release();
       await this.findings.submit({ target: t, values: named.values, failure: named.failure, source: 'fuzzing', verified: named.verified });
+    } finally {
+      release();
+    }
+  }
+
+  /**
+   * The process died while its execution thread ran a candidate (an input outside the batch's
+   * sequence: a new input's minimization, input-to-state), as its candidate file says. The
+   * safe-mode replay runs only the batch's sequence, so it would never run that candidate again:
+   * it is re-checked alone instead, and named if it fails again. Returns false when it does not
+   * (the death came from elsewhere: a callback an earlier input left, memory the batch built up)
+   * or the record does not fit the target: the batch is then replayed as for any process death.
+   * Held meanwhile with the candidate as its input (what a forced exit writes).
+   */
+  private async nameCandidate(t: TargetState, running: RunningCandidate, failure: FailureInfo): Promise<boolean> {
+    const values = candidateValues(t.info.kinds, running.values);
+    if (!values) return false;
+    const held: Held = { target: t, failure, known: () => ({ values }) };
+    const release = this.findings.hold(held);
+    try {
+      const again = await this.findings.recheck(t, values, failure);
+      if (this.interrupted) {
+        // Cut short: it confirmed nothing, but it is the best guess there is.
+        this.count(t, running.execs + 1);
+        await this.submitHeld(held, release);
+        return true;
+      }
+      if (again.kind === 'flaky') return false;
+      // The batch's executions up to the candidate (a replay would have counted its own).
+      this.count(t, running.execs + 1);
+      release();
+      await this.findings.submit({ target: t, values, failure: again, source: 'fuzzing', verified: true });
+      return true;
     } finally {
       release();
     }
@@ -801,12 +836,18 @@ export class Coordinator {
    * found, every file they were written to, and where the inputs of the unnamed ones may be.
    */
   forceStop(): { found: number; written: string[]; unnamed: Unnamed[] } {
+    if (this.tmpDir) fs.rmSync(this.tmpDir, { recursive: true, force: true }); // run()'s cleanup will not run
     if (!this.findings) return { found: 0, written: [], unnamed: [] };
     const done = this.findings.list;
     const rest = this.findings.writeUnwritten();
     const written = [...done.flatMap((f) => (f.writtenTo ? [f.writtenTo] : [])), ...rest.written];
     const unnamed = [...done.flatMap((f) => (f.unnamed ? [f.unnamed] : [])), ...rest.unnamed];
     return { found: done.length + rest.pending, written, unnamed };
+  }
+
+  /** The run's temporary folder (safe-mode index files, candidate files), made on first use. */
+  private tmp(): string {
+    return (this.tmpDir ??= fs.mkdtempSync(path.join(os.tmpdir(), 'tsfuzz-')));
   }
 
   private stop(): void {
@@ -964,6 +1005,12 @@ function takesSamples(kinds: readonly Kind[]): boolean {
 /** Names one execution thread's view of a target: a new process or a replaced thread starts afresh. */
 function threadKey(slot: Slot, t: TargetState): string {
   return `${slot.id}:${slot.generation}:${slot.thread}:${t.key}`;
+}
+
+/** A candidate file's values (read back unchecked) as an input of a target of `kinds`, or undefined if they are none. */
+function candidateValues(kinds: readonly Kind[], values: readonly Value[]): Value[] | undefined {
+  if (values.length !== kinds.length || kinds.some((k, i) => checkValue(k, values[i]) !== undefined)) return undefined;
+  return [...values];
 }
 
 /** The whole comparison table of a job as the coordinator keeps it (never 'kept'). */

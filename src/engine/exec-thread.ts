@@ -24,7 +24,7 @@ import {
 import { errorMessage } from '../util/errors.js';
 import type { Value } from '../values/kinds.js';
 import {
-  SLOT_ABORTED, SLOT_BUSY, SLOT_CALLBACK_INDEX, SLOT_CALLBACK_JOB, SLOT_INDEX, SLOT_JOB, SLOT_MINIMIZING, SLOT_SETTLING, SafeFile,
+  CandidateFile, SLOT_ABORTED, SLOT_BUSY, SLOT_CALLBACK_INDEX, SLOT_CALLBACK_JOB, SLOT_INDEX, SLOT_JOB, SLOT_MINIMIZING, SLOT_SETTLING, SafeFile,
 } from './inflight.js';
 import { OutputTail, joinOutput } from './output-tail.js';
 import { runInThread, shrinkInteresting } from './shrink-new.js';
@@ -57,9 +57,13 @@ import {
 interface ThreadData {
   config: WorkerConfig;
   inflight: Int32Array;
+  /** The process's candidate file, opened by the supervisor (WorkerConfig.candidateFile). */
+  candidateFd: number | undefined;
 }
 
-const { config, inflight } = workerData as ThreadData;
+const { config, inflight, candidateFd } = workerData as ThreadData;
+/** Where each candidate is recorded before it runs, for a death that takes the process (fuzz workers only). */
+const candidateFile = candidateFd !== undefined ? new CandidateFile(candidateFd) : undefined;
 const port = parentPort!;
 const post = (m: FromWorker) => port.postMessage(m);
 
@@ -613,14 +617,22 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
       }
       post({ kind: 'interesting', jobId: job.jobId, index, values: input, coverage });
       if (trace) await solveComparisons(input);
-      Atomics.store(inflight, SLOT_MINIMIZING, 0);
+      endCandidates();
     })();
   };
   /** The last inputs run outside the sequence: where to look when an asynchronous failure is not in it. */
   const suspects: Value[][] = [];
+  // Each candidate is named before it runs: to the supervisor (a thread death), and in the
+  // process's candidate file (a process death, which takes the supervisor too).
   const announce = (candidate: Value[]) => {
+    candidateFile?.write(job.jobId, mutator.count + extra, candidate);
     post({ kind: 'candidate', values: candidate });
     if (suspects.push(candidate) > ASYNC_SUSPECTS) suspects.shift();
+  };
+  /** Back to the batch's sequence: no candidate runs (SLOT_MINIMIZING, the candidate file). */
+  const endCandidates = () => {
+    Atomics.store(inflight, SLOT_MINIMIZING, 0);
+    candidateFile?.clear(job.jobId);
   };
 
   /**
@@ -768,7 +780,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     return (async () => {
       Atomics.store(inflight, SLOT_MINIMIZING, 1);
       await solveComparisons(job.base);
-      Atomics.store(inflight, SLOT_MINIMIZING, 0);
+      endCandidates();
       cov!.reset();
       return loop(0);
     })();

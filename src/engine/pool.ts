@@ -10,6 +10,8 @@ import type { FailureInfo, FromWorker, Job, LateCallback, StableCoverage, Target
 import * as path from 'node:path';
 import { UserError } from '../util/errors.js';
 import { WorkerHandle, type WorkerDeath } from './worker-handle.js';
+import { CandidateFile, type RunningCandidate } from './inflight.js';
+import * as fs from 'node:fs';
 
 export type JobEnd =
   | {
@@ -25,7 +27,8 @@ export type JobEnd =
    * or unknown.
    */
   | { kind: 'thread-lost'; index: number; failure: FailureInfo; values?: Value[]; late?: LateCallback & { own: boolean | undefined } }
-  | { kind: 'died'; death: WorkerDeath }
+  /** `candidate`: the process died while its execution thread ran this candidate (CandidateFile). */
+  | { kind: 'died'; death: WorkerDeath; candidate?: RunningCandidate }
   | { kind: 'stopped' };
 
 /**
@@ -68,7 +71,11 @@ export class WorkerPool {
   /** Every file a worker reported instrumenting (coverage module keys: absolute paths or URLs). */
   readonly instrumented = new Set<string>();
 
-  constructor(private readonly config: WorkerConfig, size: number) {
+  /**
+   * `candidateDir` (fuzz workers): a folder where each process gets its candidate file
+   * (WorkerConfig.candidateFile), read when it dies during a job.
+   */
+  constructor(private readonly config: WorkerConfig, size: number, private readonly candidateDir?: string) {
     for (let i = 0; i < size; i++) this.slots.push({ id: i, generation: 0, thread: 0, worker: undefined, busy: false });
   }
 
@@ -86,7 +93,9 @@ export class WorkerPool {
   }
 
   private async spawn(slot: Slot): Promise<void> {
-    const w = await WorkerHandle.start(this.config, slot.id, this.config.streamOutput);
+    // One file per process (slot and generation): a replacement never writes its predecessor's.
+    const candidateFile = this.candidateDir === undefined ? undefined : path.join(this.candidateDir, `candidate-${slot.id}-${slot.generation + 1}`);
+    const w = await WorkerHandle.start({ ...this.config, candidateFile }, slot.id, this.config.streamOutput);
     slot.worker = w;
     slot.generation++;
     this.edges = Math.max(this.edges, w.edges);
@@ -194,7 +203,7 @@ export class WorkerPool {
             onEvent(m);
         }
       };
-      w.onDeath = (death) => resolve(lost ?? (this.stopped ? { kind: 'stopped' } : { kind: 'died', death }));
+      w.onDeath = (death) => resolve(lost ?? (this.stopped ? { kind: 'stopped' } : { kind: 'died', death, candidate: takeCandidate(w, job.jobId) }));
       if (!w.alive) {
         resolve({ kind: 'died', death: { code: null, signal: null, tail: '' } });
         return;
@@ -220,6 +229,18 @@ export class WorkerPool {
       w.kill();
     }
   }
+}
+
+/**
+ * The candidate job `jobId` was running when the process of `w` died, if its candidate file
+ * records one; the file goes (the process that wrote it is gone).
+ */
+function takeCandidate(w: WorkerHandle, jobId: number): RunningCandidate | undefined {
+  const file = w.config.candidateFile;
+  if (!file) return undefined;
+  const c = CandidateFile.read(file, jobId);
+  fs.rmSync(file, { force: true });
+  return c;
 }
 
 /** Registration problems of the loaded targets (bad seeds, names…) as one UserError, if any. */

@@ -33,6 +33,12 @@ export interface WorkerConfig {
   compareTracing: boolean;
   /** Count the closeness of compare operands as coverage (--value-profile); only with instrument. */
   valueProfile: boolean;
+  /**
+   * This process's candidate file (inflight.ts, CandidateFile): where its execution thread records
+   * the candidate it runs, for a death that takes the process. Set per process by the pool of fuzz
+   * workers (WorkerPool's candidateDir); undefined elsewhere.
+   */
+  candidateFile?: string;
 }
 
 /** A target as the execution thread describes it after loading. */
@@ -270,7 +276,10 @@ export type FromWorker =
    * the coordinator searches the batch.
    */
   | { kind: 'thread-lost'; jobId: number; index: number; failure: FailureInfo; processExiting: boolean; values?: Value[]; late?: LateCallback }
-  /** A minimization candidate about to run (kept by the supervisor, not forwarded). */
+  /**
+   * A candidate about to run (minimization of a new input, input-to-state), kept by the supervisor,
+   * not forwarded; also written to the candidate file first (WorkerConfig.candidateFile).
+   */
   | { kind: 'candidate'; values: Value[] }
   /** The target called process.exit(); `stack` is where, `place` whose it is (kept by the supervisor for the report). */
   | { kind: 'exiting'; stack: string; place: ExitPlace }

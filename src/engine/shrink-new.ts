@@ -3,7 +3,8 @@
  * Go does: a smaller candidate replaces it only if it runs without failing and still reaches every
  * (edge, hit-count bucket) that made the input new. It runs in the execution thread with a small
  * execution budget (NEW_INPUT_BUDGET), so it never slows fuzzing noticeably. Each candidate is
- * announced to the supervisor first, so a candidate that kills the thread is still named.
+ * announced first (to the supervisor, and in the process's candidate file), so a candidate that
+ * kills the thread, or the whole process, is still named.
  */
 import type { RegisteredTarget } from '../api/registry.js';
 import type { CoverageRuntime } from '../coverage/runtime.js';
@@ -53,7 +54,8 @@ export async function shrinkInteresting(
 
 /**
  * Runs one input in this thread outside the batch's sequence (minimization and I2S candidates),
- * after announcing it to the supervisor so that a candidate that kills the thread is named.
+ * after announcing it (exec-thread.ts: to the supervisor and in the candidate file) so that a
+ * candidate that kills the thread or its process is named.
  * Coverage stays in the map for the caller to read.
  */
 export async function runInThread(

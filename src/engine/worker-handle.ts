@@ -37,7 +37,8 @@ export class WorkerHandle {
   /** Job in flight, if any. */
   job: Job | undefined;
 
-  private constructor(private readonly child: ChildProcess, readonly id: number) {}
+  /** `config`: what it was started with (its candidate file among them). */
+  private constructor(private readonly child: ChildProcess, readonly id: number, readonly config: WorkerConfig) {}
 
   /**
    * Starts a worker and resolves when it has loaded its fuzz files. A load error becomes a
@@ -51,7 +52,7 @@ export class WorkerHandle {
       detached: true,
       execArgv: [],
     });
-    const w = new WorkerHandle(child, id);
+    const w = new WorkerHandle(child, id, config);
     const onData = (b: Buffer) => {
       const s = b.toString('utf8');
       if (streamOutput) process.stderr.write(s);

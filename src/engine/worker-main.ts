@@ -10,6 +10,7 @@
  * always free.
  * Rule: this process never outlives the coordinator: when the IPC channel closes it kills itself.
  */
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
@@ -47,6 +48,20 @@ const GRACE_MS = 1000;
 const TICK_MS = 50;
 /** Loading user code (and instrumenting it the first time) may take long; it is not an input. */
 const LOAD_TIMEOUT_MS = Math.max(120_000, config.timeoutMs);
+
+/**
+ * This process's candidate file (inflight.ts, CandidateFile), opened here once for the process's
+ * life, its descriptor handed to each execution thread: one a thread opened would stay open after
+ * the thread was terminated (a descriptor belongs to the process), one per restart. Unusable
+ * (its folder gone): candidates are then only announced, and a process death they cause is
+ * replayed as before.
+ */
+let candidateFd: number | undefined;
+try {
+  if (config.candidateFile) candidateFd = fs.openSync(config.candidateFile, 'w');
+} catch {
+  candidateFd = undefined;
+}
 
 let inflight = createInflight();
 let thread: Worker | undefined;
@@ -87,7 +102,7 @@ function startThread(): void {
   stopping = undefined;
   const limit = config!.memoryLimitMb;
   const t = new Worker(THREAD_ENTRY, {
-    workerData: { config, inflight },
+    workerData: { config, inflight, candidateFd },
     execArgv: ['--enable-source-maps'],
     stdout: true,
     stderr: true,

@@ -79,7 +79,11 @@ function whereDeathCandidatesWent(stdout) {
   ).exec(stdout);
 }
 
-const DIES = ['fuzz', '--fuzz=^DiesSlowly$', '--parallel=1', '--seed=1', '--minimize-time=0'];
+// Without input-to-state (and with --minimize-time=0, no minimization of new inputs): the death
+// comes from an input of a batch's sequence, which a safe-mode replay names. (With it, the first
+// input to die is an input-to-state candidate, re-checked alone instead: DIES_CANDIDATE.)
+const DIES = ['fuzz', '--fuzz=^DiesSlowly$', '--parallel=1', '--seed=1', '--minimize-time=0', '--no-cmp-trace'];
+const DIES_CANDIDATE = DIES.filter((a) => a !== '--no-cmp-trace');
 const DIES_CACHE = (dir) => cacheDirOf(dir, 'targets.fuzz.ts', 'DiesSlowly');
 
 /** Ids of DiesSlowly's cached inputs that kill the process (first byte above 200). */
@@ -307,6 +311,24 @@ describe('interrupting a run', { concurrency: 2 }, () => {
     });
     assert.equal(exits.length, 1, `the input that left the exit, and no later one\n${show(r)}`);
     assert.deepEqual(testdataFiles(dir, 'ExitsLaterSlowly'), [], show(r));
+    await assertNoWorkers(dir, { withinMs: 3000 });
+  });
+
+  // A process death while an input-to-state candidate ran ('hello' with its first byte made 201,
+  // from the seed's comparison with 200): the candidate is known at once, from the process's
+  // candidate file, and re-checked alone.
+  test('Ctrl-C twice while the candidate a process died running is re-checked: it is written to testdata', async () => {
+    const dir = fixture('interrupt');
+    const r = await runUntilMarker(dir, DIES_CANDIDATE, 'death-marker', 2, interruptTwice);
+    const pids = markerLines(dir, 'death-marker');
+    assert.equal(pids.length, 2, `interrupted during the re-check\n${show(r)}`);
+    assert.notEqual(pids[0], pids[1], 'the re-check runs in a fresh process');
+    assert.equal(r.code, 1, show(r));
+    assert.doesNotMatch(r.stderr, /internal error|\n\s+at /, show(r));
+    const m = /^FAIL {2}interrupted again: stopped at once without the full summary; 1 failure found; written to (testdata\/fuzz\/DiesSlowly\/[0-9a-f]{16})$/m.exec(r.stdout);
+    assert.ok(m, `no line naming the file written\n${show(r)}`);
+    assert.deepEqual(testdataFiles(dir, 'DiesSlowly'), [path.basename(m[1])], show(r));
+    assert.deepEqual([...decodeCorpus(fs.readFileSync(path.join(dir, m[1]), 'utf8'))[0].value], [201, ...Buffer.from('ello')]);
     await assertNoWorkers(dir, { withinMs: 3000 });
   });
 
