@@ -13,6 +13,25 @@ const TIMEOUT = '--timeout=500ms';
 const OWN = /^a callback the input left ran past the 500ms timeout \(after the target returned\)$/;
 const SPIN = /^\s+at .*\bspin\b.* \(spin\.fuzz\.ts:10:\d+\)$/m;
 
+/**
+ * `tsfuzz test` of spin.fuzz.ts's `target` (4 seeds; seed#0 leaves a callback that spins while a
+ * later seed is judged): the hang is charged to seed#0 alone, with `headline`; returns the run.
+ */
+async function strayBlamedOnItsInput(target, timeout, headline) {
+  const dir = fixture('late-spin');
+  const r = await runTsfuzz({ cwd: dir, args: ['test', 'spin.fuzz.ts', `--run=^${target}$`, '--parallel=1', timeout] });
+  assert.equal(r.code, 1, show(r));
+  assert.match(r.stdout, /^FAIL {2}1 target, 4 inputs: 3 passed, 1 failed \(1 distinct failure\)/m, show(r));
+  const reports = failureReports(r.stdout);
+  assert.equal(reports.length, 1, show(r));
+  const [rep] = reports;
+  assert.equal(rep.source, 'seed#0', show(r));
+  assert.equal(rep.kind, 'timeout', show(r));
+  assert.match(rep.headline, headline, show(r));
+  assert.match(rep.text, SPIN, show(r));
+  return r;
+}
+
 describe('late callbacks that hang', { concurrency: 1 }, () => {
   test('a timer that spins after its input returned is traced to that input, written and reproduced', async () => {
     const dir = fixture('late-spin');
@@ -41,17 +60,7 @@ describe('late callbacks that hang', { concurrency: 1 }, () => {
   test('tsfuzz test charges a callback that hangs while a later input runs to the input that left it', async () => {
     // seed#0 leaves a timer that spins 1.5 s later (tsfuzz test waits for none due that late);
     // each later seed holds the run for a second, so it spins while one of them is judged.
-    const dir = fixture('late-spin');
-    const r = await runTsfuzz({ cwd: dir, args: ['test', 'spin.fuzz.ts', '--run=^StraySpin$', '--parallel=1', TIMEOUT] });
-    assert.equal(r.code, 1, show(r));
-    assert.match(r.stdout, /^FAIL {2}1 target, 4 inputs: 3 passed, 1 failed \(1 distinct failure\)/m, show(r));
-    const reports = failureReports(r.stdout);
-    assert.equal(reports.length, 1, show(r));
-    const [rep] = reports;
-    assert.equal(rep.source, 'seed#0', show(r));
-    assert.equal(rep.kind, 'timeout', show(r));
-    assert.match(rep.headline, /^a callback the input left ran past the 500ms timeout while a later input ran \(not when it ran again alone\)$/, show(r));
-    assert.match(rep.text, SPIN, show(r));
+    await strayBlamedOnItsInput('StraySpin', TIMEOUT, /^a callback the input left ran past the 500ms timeout while a later input ran \(not when it ran again alone\)$/);
   });
 
   test("in the baseline, a callback one target's cached entry left that hangs during another's is reported under the first, with its input", async () => {
@@ -78,17 +87,7 @@ describe('late callbacks that hang', { concurrency: 1 }, () => {
   test('tsfuzz test charges a callback that hangs while a later input awaits to the input that left it', async () => {
     // seed#0 leaves a timer that spins 1.5 s later; seed#1 and seed#2 await 0.8 s each, so it
     // spins while seed#2's promise is pending: an input running, but the callback is seed#0's.
-    const dir = fixture('late-spin');
-    const r = await runTsfuzz({ cwd: dir, args: ['test', 'spin.fuzz.ts', '--run=^StrayAwait$', '--parallel=1', '--timeout=2s'] });
-    assert.equal(r.code, 1, show(r));
-    assert.match(r.stdout, /^FAIL {2}1 target, 4 inputs: 3 passed, 1 failed \(1 distinct failure\)/m, show(r));
-    const reports = failureReports(r.stdout);
-    assert.equal(reports.length, 1, show(r));
-    const [rep] = reports;
-    assert.equal(rep.source, 'seed#0', show(r));
-    assert.equal(rep.kind, 'timeout', show(r));
-    assert.match(rep.headline, /^a callback the input left ran past the 2s timeout/, show(r));
-    assert.match(rep.text, SPIN, show(r));
+    const r = await strayBlamedOnItsInput('StrayAwait', '--timeout=2s', /^a callback the input left ran past the 2s timeout/);
     assert.doesNotMatch(r.stdout, /input ran past/, show(r));
   });
 });
