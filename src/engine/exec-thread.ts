@@ -893,8 +893,7 @@ port.on('message', (msg: ToWorker) => {
   Atomics.store(inflight, SLOT_JOB, job.jobId);
   Atomics.store(inflight, SLOT_INDEX, 0);
   Atomics.store(inflight, SLOT_SETTLING, 0);
-  Atomics.store(inflight, SLOT_CALLBACK_JOB, 0);
-  Atomics.store(inflight, SLOT_CALLBACK_INDEX, 0);
+  noteCallback(undefined);
   Atomics.store(inflight, SLOT_BUSY, 1);
   inBatch = job.kind === 'fuzz' && job.asyncCheck === undefined;
   const done = () => Atomics.store(inflight, SLOT_BUSY, 0);

@@ -152,6 +152,11 @@ export class WorkerPool {
   ): Promise<JobEnd | 'again'> {
     const w = slot.worker!;
     let job = makeJob(slot, this.newJobId());
+    /** The job built again, whole, for a fresh thread, and sent. */
+    const resend = () => {
+      job = makeJob(slot, this.newJobId());
+      w.send(job);
+    };
     return new Promise<JobEnd | 'again'>((resolve) => {
       let lost: JobEnd | 'again' | undefined;
       w.onEvent = (m) => {
@@ -171,8 +176,7 @@ export class WorkerPool {
           case 'stale':
             // The thread was replaced unnoticed: as a new thread it gets everything again.
             slot.thread++;
-            job = makeJob(slot, this.newJobId());
-            w.send(job);
+            resend();
             break;
           case 'thread-lost': {
             slot.thread++;
@@ -185,12 +189,8 @@ export class WorkerPool {
               // is the caller's business (onEvent).
               reruns.left--;
               onEvent(m);
-              if (m.processExiting) {
-                lost = 'again';
-                break;
-              }
-              job = makeJob(slot, this.newJobId());
-              w.send(job);
+              if (m.processExiting) lost = 'again';
+              else resend();
               break;
             }
             // The supervisor could not stop its thread and is ending its process: wait for

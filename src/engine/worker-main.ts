@@ -302,7 +302,7 @@ function reportHang(timeoutMs: number, ranMs: number, late: boolean): void {
     const limit = formatDuration(timeoutMs);
     const headline = !origin
       ? `input ran past the ${limit} timeout`
-      : lateHangHeadline(limit, origin.jobId !== undefined && origin.jobId === job?.jobId && origin.index! + 1 === index ? 'own' : 'earlier');
+      : lateHangHeadline(limit, job && callbackOf(origin, job.jobId, index) ? 'own' : 'earlier');
     const failure = hangFailure(headline, s);
     failure.ranMs = ranMs;
     if (origin) failure.async = true;
@@ -318,7 +318,12 @@ function reportHang(timeoutMs: number, ranMs: number, late: boolean): void {
  */
 function strayCallback(job: number, index: number): boolean {
   const o = lateOrigin();
-  return o.jobId !== undefined && (o.jobId !== job || o.index! + 1 !== index);
+  return o.jobId !== undefined && !callbackOf(o, job, index);
+}
+
+/** Whether a recorded callback origin is input `index` (1-based, as in the slots) of `job`. */
+function callbackOf(o: LateCallback, job: number, index: number): boolean {
+  return o.jobId === job && o.index! + 1 === index;
 }
 
 /** The input whose callback runs now, as the thread recorded it (SLOT_CALLBACK_JOB), if it did. */
