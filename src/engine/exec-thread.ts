@@ -50,7 +50,7 @@ const ASYNC_SUSPECTS = 32;
 /** Compare operand pairs a job sends back at most. */
 const MAX_PAIRS_PER_JOB = 512;
 import {
-  ASYNC_SETTLE_MS, TIMER_BUDGET_MS, jobMutatorOptions, targetKey, timerWindowMs, type ExitPlace, type FailureInfo, type FromWorker, type FuzzJob, type RunJob, type StableCoverage, type TargetInfo,
+  ASYNC_SETTLE_MS, TIMER_BUDGET_MS, jobMutatorOptions, targetKey, timerWindowMs, type ExitPlace, type FailureInfo, type FromWorker, type FuzzJob, type RunJob, type StableCoverage, type StrayFailure, type TargetInfo,
   type ToWorker, type WorkerConfig,
 } from './protocol.js';
 
@@ -231,10 +231,19 @@ function onAsyncError(e: unknown, rejected: boolean): void {
   if (process.listenerCount(rejected ? 'unhandledRejection' : 'uncaughtException') > 1) return;
   recordAsync(describeAsyncError(currentTarget, e, rejected), origins.getStore());
 }
+/**
+ * Asynchronous failures of callbacks that earlier jobs' inputs left, raised after those jobs ended
+ * (StrayFailure): sent with the next run-result. One per earlier job.
+ */
+const strays: StrayFailure[] = [];
 /** Keeps the first asynchronous failure (`f`; undefined: none) raised by a callback of `origin`. */
 function recordAsync(f: FailureInfo | undefined, origin: Origin | undefined): void {
-  // A callback of another job's input is a stray: that input's run has ended.
-  if (origin !== undefined && origin.job !== originJob) return;
+  // A callback of another job's input is a stray: that input's run has ended, so its failure is
+  // that input's, reported late (it is not the input in flight's).
+  if (origin !== undefined && origin.job !== originJob) {
+    if (f && !strays.some((s) => s.jobId === origin.job)) strays.push({ jobId: origin.job, failure: f });
+    return;
+  }
   if (asyncError === undefined) {
     asyncError = f;
     asyncOrigin = origin;
@@ -884,7 +893,10 @@ async function runOneJob(job: RunJob): Promise<void> {
   originJob = undefined;
   let coverage: StableCoverage | undefined;
   if (job.coverage && cov) coverage = stable(cov.takeAll(), true);
-  post({ kind: 'run-result', jobId: job.jobId, failure: failure && withOutput(failure, job.jobId, 1), skipped, coverage });
+  post({
+    kind: 'run-result', jobId: job.jobId, failure: failure && withOutput(failure, job.jobId, 1), skipped, coverage,
+    strays: strays.length > 0 ? strays.splice(0) : undefined,
+  });
 }
 
 port.on('message', (msg: ToWorker) => {

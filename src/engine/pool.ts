@@ -6,7 +6,7 @@
  */
 import type { ComparePair } from '../coverage/trace.js';
 import type { Value } from '../values/kinds.js';
-import type { FailureInfo, FromWorker, Job, LateCallback, StableCoverage, TargetInfo, WorkerConfig } from './protocol.js';
+import type { FailureInfo, FromWorker, Job, LateCallback, StableCoverage, StrayFailure, TargetInfo, WorkerConfig } from './protocol.js';
 import * as path from 'node:path';
 import { UserError } from '../util/errors.js';
 import { WorkerHandle, type WorkerDeath } from './worker-handle.js';
@@ -19,7 +19,8 @@ export type JobEnd =
       asyncFailure?: FailureInfo;
       asyncSuspects?: Value[][];
     }
-  | { kind: 'run'; failure: FailureInfo | undefined; skipped: boolean; coverage: StableCoverage | undefined }
+  /** `strays`: failures of earlier jobs' inputs that surfaced meanwhile (StrayFailure). */
+  | { kind: 'run'; failure: FailureInfo | undefined; skipped: boolean; coverage: StableCoverage | undefined; strays?: StrayFailure[] }
   /**
    * `late`: the thread hung in a callback an input left (LateCallback); `own` says whether that
    * input was this job's (true), another job's run earlier on the same thread (false: a stray,
@@ -171,7 +172,7 @@ export class WorkerPool {
             });
             break;
           case 'run-result':
-            resolve({ kind: 'run', failure: m.failure, skipped: m.skipped, coverage: m.coverage });
+            resolve({ kind: 'run', failure: m.failure, skipped: m.skipped, coverage: m.coverage, strays: m.strays });
             break;
           case 'stale':
             // The thread was replaced unnoticed: as a new thread it gets everything again.

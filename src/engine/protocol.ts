@@ -242,7 +242,8 @@ export type FromWorker =
   | { kind: 'interesting'; jobId: number; index: number; values: Value[]; coverage: StableCoverage }
   /** `exact`: (async-check) the failure named its input itself (its callback's context), not just where it surfaced. */
   | { kind: 'failure'; jobId: number; index: number; values: Value[] | undefined; failure: FailureInfo; exact?: boolean }
-  | { kind: 'run-result'; jobId: number; failure: FailureInfo | undefined; skipped: boolean; coverage: StableCoverage | undefined }
+  /** `strays`: StrayFailure. */
+  | { kind: 'run-result'; jobId: number; failure: FailureInfo | undefined; skipped: boolean; coverage: StableCoverage | undefined; strays?: StrayFailure[] }
   /**
    * The execution thread lacks what a fuzz job's deltas assume it holds (mask, splice pool or
    * comparison table: it was replaced without the coordinator knowing, e.g. after an error
@@ -285,6 +286,18 @@ export type FromWorker =
   | { kind: 'exiting'; stack: string; place: ExitPlace }
   /** The execution thread is about to import this fuzz file (kept by the supervisor, not forwarded). */
   | { kind: 'loading'; file: string };
+
+/**
+ * An asynchronous failure (a throw, a rejection nothing handled, process.exit) raised by a callback
+ * that an earlier job's input left, after that job had ended (RunJob.isolate, where each callback's
+ * input is known): that input fails after all. The thread sends the ones it saw with the result of
+ * the job that was running (or the next one, when it was between jobs), at most one per earlier
+ * job. One left by the last input a thread runs before the run ends is not seen.
+ */
+export interface StrayFailure {
+  jobId: number;
+  failure: FailureInfo;
+}
 
 /**
  * A hang in a callback that ran after its input had returned (thread-lost's `late`): the thread

@@ -156,8 +156,9 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
       } else g.others.push(w.id);
     };
     /**
-     * Runs `w`; returns how it ended, its job's id, and the hangs of callbacks earlier jobs' inputs
-     * left that cut it short (the pool ran it again: LateCallback).
+     * Runs `w`; returns how it ended, its job's id, and the failures of callbacks earlier jobs'
+     * inputs left that surfaced meanwhile: hangs that cut it short (the pool ran it again:
+     * LateCallback) and throws, rejections and exits (StrayFailure).
      */
     const exec = async (p: WorkerPool, w: Work, wait = timers) => {
       let id = 0;
@@ -171,12 +172,14 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
           if (m.kind === 'thread-lost' && m.late?.jobId !== undefined) strays.push({ jobId: m.late.jobId, failure: m.failure });
         },
       );
+      if (end.kind === 'run') strays.push(...(end.strays ?? []));
       return { end, id, strays };
     };
     /**
-     * A callback that an input judged earlier left hung later (`seen`): that input fails after
-     * all. It runs again alone with the whole timer window, so that its report is its own failure
-     * (else the hang as seen, said to be its callback's while a later input ran).
+     * A callback that an input judged earlier left failed later (`seen`: it hung, threw, or
+     * exited): that input fails after all. It runs again alone with the whole timer window, so
+     * that its report is its own failure; else the failure as seen, said to be its callback's
+     * while a later input ran.
      */
     const failLate = async (p: WorkerPool, earlier: Judged, seen: FailureInfo) => {
       if (earlier.verdict === 'failed') return; // a second failure of an input that failed already
@@ -184,7 +187,7 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
       else skipped--;
       earlier.verdict = 'failed';
       const again = outcomeOf((await exec(p, earlier.w, 'window')).end, o.worker.memoryLimitMb);
-      fail(earlier.w, again.kind === 'fail' ? again.failure : renamed(seen, lateHangHeadline(formatDuration(o.worker.timeoutMs), 'later')));
+      fail(earlier.w, again.kind === 'fail' ? again.failure : seenLater(seen, formatDuration(o.worker.timeoutMs)));
     };
     const lane = async (p: WorkerPool) => {
       const mine = judged.get(p) ?? new Map<number, Judged>();
@@ -221,6 +224,16 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
     const counted = o.run?.input !== undefined ? new Set(work.map((w) => w.target)).size : selected.length;
     return { inputs: work.length, targets: counted, passed, failed, distinct: groups.size, skipped, interrupted: isInterrupted() };
   });
+}
+
+/**
+ * A failure of a callback an input left, seen while a later input ran and not when the input ran
+ * again alone: a hang says so in its headline; another failure keeps its own (it already says it
+ * came after the target returned) and its detail says when it surfaced.
+ */
+function seenLater(seen: FailureInfo, limit: string): FailureInfo {
+  if (seen.kind === 'timeout') return renamed(seen, lateHangHeadline(limit, 'later'));
+  return { ...seen, detail: `${seen.detail}\n(it surfaced while a later input ran, not when this input ran again alone)` };
 }
 
 /**

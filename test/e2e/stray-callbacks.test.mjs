@@ -1,0 +1,32 @@
+// Story: in `tsfuzz test`, a callback an input left throws, rejects or calls process.exit after
+// that input was judged (later than the run waits for an input's timers), while a later input is
+// judged. The run fails, and the failure is charged to the input that left the callback (which
+// reproduces it when it runs again alone, waiting for its timers up to the timeout), not to the
+// later one, and never passes unnoticed.
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { failureReports, fixture, runTsfuzz, show } from '../helpers/run.mjs';
+
+const CASES = [
+  ['StrayThrow', 'throw', /^uncaught Error: stray throw \(thrown after the target returned\)$/],
+  ['StrayReject', 'reject', /^unhandled promise rejection: Error: stray rejection$/],
+  ['StrayExit', 'exit', /^the target called process\.exit\(3\) in a callback after it returned$/],
+];
+
+describe('callbacks that fail while a later input is judged', { concurrency: 1 }, () => {
+  for (const [target, kind, headline] of CASES) {
+    test(`${target}: tsfuzz test fails the input that left the callback`, async () => {
+      const dir = fixture('stray-callbacks');
+      const r = await runTsfuzz({ cwd: dir, args: ['test', 'stray.fuzz.ts', `--run=^${target}$`, '--parallel=1'] });
+      assert.equal(r.code, 1, show(r));
+      assert.match(r.stdout, /^FAIL {2}1 target, 4 inputs: 3 passed, 1 failed \(1 distinct failure\)/m, show(r));
+      const reports = failureReports(r.stdout);
+      assert.equal(reports.length, 1, show(r));
+      const [rep] = reports;
+      assert.equal(rep.source, 'seed#0', show(r));
+      assert.equal(rep.kind, kind, show(r));
+      assert.match(rep.headline, headline, show(r));
+      assert.match(rep.text, /stray\.fuzz\.ts:\d+:\d+/, show(r));
+    });
+  }
+});
