@@ -37,13 +37,24 @@ function loadErrorLine(file: string, e: unknown): string {
       ? /\.c[jt]s$/i.test(file)
         ? '; .cts and .cjs files are CommonJS: use require() (in TypeScript also import x = require(...)), or rename the file to .mts/.mjs'
         : '; the file is CommonJS by Node\'s rules: add "type": "module" to package.json, or rename it to .mts/.mjs'
-      : loc && /^Invalid or unexpected token$/.test(msg) && /^\s*@[\w$]|[\s{;]@[\w$][\w$.]*(\(|\s+[\w$#])/.test(lineAt(loc))
+      : typeOnlyHint(msg, loc) ?? (loc && /^Invalid or unexpected token$/.test(msg) && /^\s*@[\w$]|[\s{;]@[\w$][\w$.]*(\(|\s+[\w$#])/.test(lineAt(loc))
         ? '; Node cannot run decorators yet: in JavaScript files they need your build step (in TypeScript files tsfuzz compiles them with your project\'s TypeScript)'
-        : '';
+        : '');
     return `${rel}: syntax error: ${msg}${shownWhere}${hint}`;
   }
   const where = frames[0] ? ` (${path.relative(process.cwd(), frames[0].file)}:${frames[0].line}:${frames[0].col})` : '';
   return `${rel}: failed to load: ${e.name}: ${msg}${where}`;
+}
+
+/**
+ * A TypeScript file that imports or re-exports a name its module has no runtime export of: most
+ * often a type (an interface, a type alias) re-exported as `export { T } from './types'`, which
+ * tsc elides using the other file's types and which type stripping, one file at a time, cannot.
+ */
+function typeOnlyHint(msg: string, loc: string | undefined): string | undefined {
+  const m = /does not provide an export named '([^']+)'/.exec(msg);
+  if (!m || !loc || !/\.[mc]?tsx?:\d+(:\d+)?$/.test(loc)) return undefined;
+  return `; if ${m[1]} is a type, mark it as one there: export type { ${m[1]} } (or import type { ${m[1]} }), since types are removed one file at a time`;
 }
 
 /** The text of line `file:line` (`loc`), or '' if it cannot be read. */

@@ -34,6 +34,10 @@ const CASES = [
     line: /decorators\/service\.fuzz\.ts: syntax error: decorators need TypeScript's compiler, .*\(npm install --save-dev typescript\) \(decorators\/service\.ts:7:3\)$/, both: true,
   },
   { name: 'a decorator in JavaScript (names the file and line, says why)', args: ['test', 'decorators-js'], line: /decorators-js\/service\.fuzz\.ts: syntax error: .*\(decorators-js\/service\.mjs:6\b.*; Node cannot run decorators yet/, both: true },
+  {
+    name: 'a type re-exported as a value (names the file and line, says how to mark it)', args: ['test', 'typeexport'],
+    line: /typeexport\/reexport\.fuzz\.ts: syntax error: .*does not provide an export named 'Point' \(typeexport\/index\.ts:2\); if Point is a type, mark it as one there: export type \{ Point \}/, both: true,
+  },
   { name: 'a fuzz file importing a missing module', args: ['test', 'missing'], line: /missing\/missing\.fuzz\.ts.*no-such-module/, both: true },
   { name: 'a fuzz file that registers no targets', args: ['test', 'empty'], line: /empty\/empty\.fuzz\.ts.*registers no fuzz targets/, both: true },
   { name: 'a malformed testdata file (names the file and line)', args: ['test', 'badtestdata'], line: /badtestdata\/testdata\/fuzz\/Ok\/0123456789abcdef:3: .*\(every file in badtestdata\/testdata\/fuzz\/Ok\/ is an input of its target: fix it or move it out\)$/, both: true },
