@@ -520,10 +520,13 @@ export class Coordinator {
         // thread could not pin on an input (ExitPlace 'unknown'): not input `index`; which input
         // caused it is found as for an asynchronous failure, among the inputs that ran: those up
         // to `index` (none of this batch when the thread had not taken it up: -1).
+        // (Candidates the thread ran, whose callback it may have been, then the input running.)
+        const lateSuspects = suspects([...(end.suspects ?? []), ...(end.values ? [end.values] : [])]);
         if (end.late || end.failure.async) {
-          return this.onAsyncFailure(t, end.failure, [{ t, job, last: end.index }, ...earlier], suspects(end.values ? [end.values] : []));
+          return this.onAsyncFailure(t, end.failure, [{ t, job, last: end.index }, ...earlier], lateSuspects);
         }
         const values = end.values ?? this.replay(t, job, end.index);
+        if (end.awaited && values && end.failure.kind === 'timeout') return this.onAwaitedHang(t, job, end.index, values, end.failure, earlier, lateSuspects);
         await this.findings.submit({ target: t, values, failure: end.failure, source: 'fuzzing' });
         return;
       }
@@ -735,6 +738,31 @@ export class Coordinator {
       release();
       this.asyncSearches.delete(key);
     }
+  }
+
+  /**
+   * Input `index` of a batch hung while it awaited (thread-lost's `awaited`): what spun was a
+   * callback, the input's own (code after an await) or one an earlier input left, and fuzz batches
+   * do not record whose. The input runs again alone: if it hangs again it is the one (the usual
+   * case, with no search); if not, the hang is traced like a late callback's (onAsyncFailure),
+   * among the inputs that ran, instead of being written as a flaky failure of an input that did
+   * nothing wrong. Held meanwhile: an interrupt writes the input as found.
+   */
+  private async onAwaitedHang(
+    t: TargetState, job: FuzzJob, index: number, values: Value[], failure: FailureInfo, earlier: BatchRecord[], suspects: Suspect[],
+  ): Promise<void> {
+    const release = this.findings.hold({ target: t, failure, known: () => ({ candidates: [values], of: 1 }) });
+    let again: FailureInfo;
+    try {
+      again = await this.findings.recheck(t, values, failure, false);
+    } finally {
+      release();
+    }
+    if (again.kind !== 'flaky') {
+      await this.findings.submit({ target: t, values, failure: again, source: 'fuzzing', verified: true });
+      return;
+    }
+    await this.onAsyncFailure(t, { ...failure, async: true }, [{ t, job, last: index }, ...earlier], suspects);
   }
 
   /** Releases a held failure and submits what is known of it (the search was interrupted). */

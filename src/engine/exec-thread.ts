@@ -24,7 +24,7 @@ import {
 import { errorMessage } from '../util/errors.js';
 import type { Value } from '../values/kinds.js';
 import {
-  CandidateFile, SLOT_ABORTED, SLOT_BUSY, SLOT_CALLBACK_INDEX, SLOT_CALLBACK_JOB, SLOT_INDEX, SLOT_JOB, SLOT_MINIMIZING, SLOT_SETTLING, SafeFile,
+  CandidateFile, SLOT_ABORTED, SLOT_AWAITING, SLOT_BUSY, SLOT_CALLBACK_INDEX, SLOT_CALLBACK_JOB, SLOT_INDEX, SLOT_JOB, SLOT_MINIMIZING, SLOT_SETTLING, SafeFile,
 } from './inflight.js';
 import { OutputTail, joinOutput } from './output-tail.js';
 import { runInThread, shrinkInteresting } from './shrink-new.js';
@@ -45,12 +45,10 @@ const tables = new Map<string, HeldTable>();
 const I2S_CANDIDATES = 128;
 /** Levels of input-to-state applied to inputs that input-to-state itself found. */
 const I2S_DEPTH = 4;
-/** Inputs run outside a batch's sequence that job-done names when an asynchronous failure surfaced. */
-const ASYNC_SUSPECTS = 32;
 /** Compare operand pairs a job sends back at most. */
 const MAX_PAIRS_PER_JOB = 512;
 import {
-  ASYNC_SETTLE_MS, TIMER_BUDGET_MS, jobMutatorOptions, targetKey, timerWindowMs, type ExitPlace, type FailureInfo, type FromWorker, type FuzzJob, type RunJob, type StableCoverage, type StrayFailure, type TargetInfo,
+  ASYNC_SETTLE_MS, ASYNC_SUSPECTS, TIMER_BUDGET_MS, jobMutatorOptions, targetKey, timerWindowMs, type ExitPlace, type FailureInfo, type FromWorker, type FuzzJob, type RunJob, type StableCoverage, type StrayFailure, type TargetInfo,
   type ToWorker, type WorkerConfig,
 } from './protocol.js';
 
@@ -744,6 +742,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   const settleAsync = async (index: number, promise: PromiseLike<unknown>): Promise<void> => {
     let failed = false;
     pendingInputs.count++; // the input runs until its promise settles (exitPlace)
+    inflight[SLOT_AWAITING] = 1;
     try {
       await promise;
     } catch (e) {
@@ -751,6 +750,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
       if (failed) onFailure(index, describeError(t, e, true));
     } finally {
       pendingInputs.count--;
+      inflight[SLOT_AWAITING] = 0;
     }
     const c = ended(index, failed, true);
     if (c) await c;
@@ -905,6 +905,7 @@ port.on('message', (msg: ToWorker) => {
   Atomics.store(inflight, SLOT_JOB, job.jobId);
   Atomics.store(inflight, SLOT_INDEX, 0);
   Atomics.store(inflight, SLOT_SETTLING, 0);
+  Atomics.store(inflight, SLOT_AWAITING, 0);
   noteCallback(undefined);
   Atomics.store(inflight, SLOT_BUSY, 1);
   inBatch = job.kind === 'fuzz' && job.asyncCheck === undefined;

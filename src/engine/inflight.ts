@@ -48,7 +48,14 @@ export const SLOT_SETTLING = 5;
  */
 export const SLOT_CALLBACK_JOB = 6;
 export const SLOT_CALLBACK_INDEX = 7;
-export const SLOTS = 8;
+/**
+ * 1 while the input in flight of a fuzz batch awaits (its call returned a promise that is still
+ * pending): code that runs then is a callback, its own or one an earlier input left. Fuzz batches
+ * do not record callbacks' origins (SLOT_CALLBACK_JOB), so a hang then is reported as such
+ * (thread-lost's `awaited`) and the coordinator finds out whose it was.
+ */
+export const SLOT_AWAITING = 8;
+export const SLOTS = 9;
 
 export function createInflight(): Int32Array {
   return new Int32Array(new SharedArrayBuffer(SLOTS * 4));

@@ -100,6 +100,12 @@ export interface FailureInfo {
   async?: boolean;
 }
 
+/**
+ * Inputs run outside a batch's sequence (minimization and input-to-state candidates), the last
+ * ones, that job-done (asyncSuspects) and thread-lost (suspects) name when a callback failed.
+ */
+export const ASYNC_SUSPECTS = 32;
+
 /** How long an async-check run waits after its last input at least (callbacks other than timers). */
 export const ASYNC_SETTLE_MS = 100;
 /**
@@ -276,7 +282,16 @@ export type FromWorker =
    * asynchronous `failure` (FailureInfo.async: an exit of place 'unknown') names no input either:
    * the coordinator searches the batch.
    */
-  | { kind: 'thread-lost'; jobId: number; index: number; failure: FailureInfo; processExiting: boolean; values?: Value[]; late?: LateCallback }
+  /**
+   * `awaited`: it hung while input `index` of a fuzz batch awaited (SLOT_AWAITING), so in a
+   * callback: that input's own, or one an earlier input left. `suspects`: with `late` or
+   * `awaited`, the last candidates the thread ran (ASYNC_SUSPECTS, oldest first), whose callback
+   * it may have been.
+   */
+  | {
+      kind: 'thread-lost'; jobId: number; index: number; failure: FailureInfo; processExiting: boolean; values?: Value[]; late?: LateCallback; awaited?: boolean;
+      suspects?: Value[][];
+    }
   /**
    * A candidate about to run (minimization of a new input, input-to-state), kept by the supervisor,
    * not forwarded; also written to the candidate file first (WorkerConfig.candidateFile).

@@ -21,10 +21,10 @@ import { formatDuration } from '../util/limits.js';
 import { sampleHangStack } from './hang-stack.js';
 import { OutputTail, joinOutput } from './output-tail.js';
 import {
-  SLOT_ABORTED, SLOT_BUSY, SLOT_CALLBACK_INDEX, SLOT_CALLBACK_JOB, SLOT_INDEX, SLOT_JOB, SLOT_MINIMIZING, SLOT_SETTLING, createInflight,
+  SLOT_ABORTED, SLOT_AWAITING, SLOT_BUSY, SLOT_CALLBACK_INDEX, SLOT_CALLBACK_JOB, SLOT_INDEX, SLOT_JOB, SLOT_MINIMIZING, SLOT_SETTLING, createInflight,
 } from './inflight.js';
 import type { Value } from '../values/kinds.js';
-import type { ExitPlace, FailureInfo, FromWorker, Job, LateCallback, ToWorker, WorkerConfig } from './protocol.js';
+import { ASYNC_SUSPECTS, type ExitPlace, type FailureInfo, type FromWorker, type Job, type LateCallback, type ToWorker, type WorkerConfig } from './protocol.js';
 
 const config = JSON.parse(process.env.TSFUZZ_WORKER_CONFIG ?? 'null') as WorkerConfig | null;
 if (!config || !process.send) {
@@ -82,10 +82,14 @@ let queuedJob: ToWorker | undefined;
 let restarts = 0;
 /** The last minimization candidate announced (names the input when a candidate kills the thread). */
 let lastCandidate: unknown[] | undefined;
+/** The last candidates announced, oldest first: a callback one of them left may fail later. */
+const recentCandidates: Value[][] = [];
+/** recentCandidates, for a failure of a callback (`late` or `awaited`) only. */
+const suspectsOf = (late: LateCallback | undefined, awaited: boolean | undefined) => (late || awaited ? recentCandidates.slice() : undefined);
 /** The fuzz file the execution thread is importing (names the file when loading dies). */
 let loadingFile: string | undefined;
 /** Set when we terminate the thread ourselves, with the failure to report (if any). */
-let stopping: { failure: FailureInfo | undefined; index: number; late?: LateCallback } | undefined;
+let stopping: { failure: FailureInfo | undefined; index: number; late?: LateCallback; awaited?: boolean } | undefined;
 /** Set while a hung thread's stack is being sampled (the watchdog waits). */
 let sampling = false;
 let lastError: unknown;
@@ -133,6 +137,7 @@ function startThread(): void {
     }
     if (m.kind === 'candidate') {
       lastCandidate = m.values;
+      if (recentCandidates.push(m.values) > ASYNC_SUSPECTS) recentCandidates.shift();
       lastChange = Date.now(); // each candidate is a new input for the hang watchdog
       return;
     }
@@ -218,7 +223,10 @@ function onThreadExit(code: number): void {
     else die();
     return;
   }
-  if (job) send({ kind: 'thread-lost', jobId: job.jobId, index: index - 1, failure, processExiting: false, values, late: stopping?.late });
+  if (job) {
+    const { late, awaited } = stopping ?? {};
+    send({ kind: 'thread-lost', jobId: job.jobId, index: index - 1, failure, processExiting: false, values, late, awaited, suspects: suspectsOf(late, awaited) });
+  }
   restarts++;
   startThread();
 }
@@ -227,10 +235,10 @@ function onThreadExit(code: number): void {
  * Stops the thread because of a failure the supervisor detected in input `index` (1-based, as in
  * the in-flight slot), or in a callback an input left (`late`); escalates to SIGKILL.
  */
-function stopThread(failure: FailureInfo, index = Atomics.load(inflight, SLOT_INDEX), late?: LateCallback): void {
+function stopThread(failure: FailureInfo, index = Atomics.load(inflight, SLOT_INDEX), late?: LateCallback, awaited?: boolean): void {
   if (!thread || stopping) return;
   failure.ranMs ??= Date.now() - lastChange;
-  stopping = { failure, index, late };
+  stopping = { failure, index, late, awaited };
   const t = thread;
   void t.terminate();
   setTimeout(() => {
@@ -238,7 +246,9 @@ function stopThread(failure: FailureInfo, index = Atomics.load(inflight, SLOT_IN
     // The thread is stuck where terminate() cannot reach (a syscall, a builtin loop): report
     // the input, then end the process; the coordinator restarts it.
     const values = Atomics.load(inflight, SLOT_MINIMIZING) === 1 ? (lastCandidate as Value[] | undefined) : undefined;
-    if (currentJob) send({ kind: 'thread-lost', jobId: currentJob.jobId, index: index - 1, failure, processExiting: true, values, late }, die);
+    if (currentJob) {
+      send({ kind: 'thread-lost', jobId: currentJob.jobId, index: index - 1, failure, processExiting: true, values, late, awaited, suspects: suspectsOf(late, awaited) }, die);
+    }
     else die();
   }, GRACE_MS).unref();
 }
@@ -304,6 +314,8 @@ function reportHang(timeoutMs: number, ranMs: number, late: boolean): void {
   // (A job the thread has not taken up yet ran no input: the slots still show the one before.)
   const index = Atomics.load(inflight, SLOT_JOB) === job?.jobId ? Atomics.load(inflight, SLOT_INDEX) : 0;
   const origin = late ? lateOrigin() : undefined;
+  // (Read now: once the thread is stopped, the slot says nothing.)
+  const awaited = !late && Atomics.load(inflight, SLOT_AWAITING) === 1;
   sampling = true;
   void sampleHangStack(t.threadId).then((s) => {
     sampling = false;
@@ -316,7 +328,7 @@ function reportHang(timeoutMs: number, ranMs: number, late: boolean): void {
     const failure = hangFailure(headline, s);
     failure.ranMs = ranMs;
     if (origin) failure.async = true;
-    stopThread(failure, index, origin);
+    stopThread(failure, index, origin, awaited);
   });
 }
 

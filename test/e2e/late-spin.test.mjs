@@ -57,6 +57,26 @@ describe('late callbacks that hang', { concurrency: 1 }, () => {
     assert.match(mine.text, SPIN, show(again));
   });
 
+  test('a timer that spins while a later input awaits is traced to the input that left it, not the one awaiting', async () => {
+    const dir = fixture('late-spin');
+    const r = await runTsfuzz({ cwd: dir, args: ['fuzz', 'spin.fuzz.ts', '--fuzz=^AwaitSpin$', '--fuzztime=20000x', '--seed=1', '--parallel=1', '--timeout=1s'] });
+    assert.equal(r.code, 1, show(r));
+    const reports = failureReports(r.stdout);
+    assert.equal(reports.length, 1, show(r));
+    const [rep] = reports;
+    assert.equal(rep.kind, 'timeout', show(r));
+    assert.match(rep.headline, /^a callback the input left ran past the 1s timeout \(after the target returned\)$/, show(r));
+    assert.match(rep.text, SPIN, show(r));
+    assert.doesNotMatch(r.stdout, /flaky|input is unknown/, show(r));
+    const files = testdataFiles(dir, 'AwaitSpin');
+    assert.equal(files.length, 1, show(r));
+    const [value] = decodeCorpus(readTestdata(dir, 'AwaitSpin', files[0]));
+    assert.ok(value.value.length > 2 && value.value[0] === 0x53 && value.value[1] === 0x54, `the written input must leave the spinning timer\n${show(r)}`);
+    const again = await runTsfuzz({ cwd: dir, args: rerunArgs(rep.rerun) });
+    assert.equal(again.code, 1, show(again));
+    assert.equal(failureReports(again.stdout)[0]?.kind, 'timeout', show(again));
+  });
+
   test('tsfuzz test charges a callback that hangs while a later input runs to the input that left it', async () => {
     // seed#0 leaves a timer that spins 1.5 s later (tsfuzz test waits for none due that late);
     // each later seed holds the run for a second, so it spins while one of them is judged.
