@@ -29,7 +29,7 @@ import { formatElapsed } from '../util/limits.js';
 import { Rng } from '../util/rng.js';
 import { checkValue, zeroValue, type Kind, type Value } from '../values/kinds.js';
 import { describeDeath } from './death.js';
-import { Findings, describeUnnamed, type Finding, type Held, type Known, type Unnamed } from './findings.js';
+import { Findings, describeUnnamed, type Finding, type Held, type Holding, type Known, type Unnamed } from './findings.js';
 import { SafeFile, type RunningCandidate } from './inflight.js';
 import { WorkerPool, assertTargetsValid, type JobEnd, type Slot } from './pool.js';
 import type { WorkerDeath } from './worker-handle.js';
@@ -601,7 +601,7 @@ export class Coordinator {
           ? this.candidates(t, job, Math.max(0, index - KILLER_LOOKBACK), index, 'last')
           : this.candidates(t, job, Math.max(0, SafeFile.read(safeFile) - 1), job.limit - 1, 'first'),
     };
-    const release = this.findings.hold(held);
+    const holding = this.findings.hold(held);
     try {
       const replayEnd = await this.pool.exec((slot, jobId) => ({
         ...job, jobId, safeFile, stopOnFailure: false, maskDelta: [], coverage: false, minimizeNew: false, solveBase: false,
@@ -617,19 +617,17 @@ export class Coordinator {
       }
       held.failure = finalFailure;
       this.count(t, index >= 0 ? index + 1 : job.limit);
-      if (replayEnd.kind === 'stopped') return await this.submitHeld(held, release);
+      if (replayEnd.kind === 'stopped') return await this.submitHeld(held, holding);
       if (index < 0) {
         finalFailure = { ...failure, headline: `${failure.headline}; replaying the batch did not reproduce it, so the input is unknown` };
-        release();
-        await this.findings.submit({ target: t, values: undefined, failure: finalFailure, source: 'fuzzing' });
+        await holding.submit({ target: t, values: undefined, failure: finalFailure, source: 'fuzzing' });
         return;
       }
       const named = await this.nameKiller(t, job, index, finalFailure);
-      if (!named) return await this.submitHeld(held, release);
-      release();
-      await this.findings.submit({ target: t, values: named.values, failure: named.failure, source: 'fuzzing', verified: named.verified });
+      if (!named) return await this.submitHeld(held, holding);
+      await holding.submit({ target: t, values: named.values, failure: named.failure, source: 'fuzzing', verified: named.verified });
     } finally {
-      release();
+      holding.release();
     }
   }
 
@@ -646,23 +644,22 @@ export class Coordinator {
     const values = candidateValues(t.info.kinds, running.values);
     if (!values) return false;
     const held: Held = { target: t, failure, known: () => ({ values }) };
-    const release = this.findings.hold(held);
+    const holding = this.findings.hold(held);
     try {
       const again = await this.findings.recheck(t, values, failure);
       if (this.interrupted) {
         // Cut short: it confirmed nothing, but it is the best guess there is.
         this.count(t, running.execs + 1);
-        await this.submitHeld(held, release);
+        await this.submitHeld(held, holding);
         return true;
       }
       if (again.kind === 'flaky') return false;
       // The batch's executions up to the candidate (a replay would have counted its own).
       this.count(t, running.execs + 1);
-      release();
-      await this.findings.submit({ target: t, values, failure: again, source: 'fuzzing', verified: true });
+      await holding.submit({ target: t, values, failure: again, source: 'fuzzing', verified: true });
       return true;
     } finally {
-      release();
+      holding.release();
     }
   }
 
@@ -703,7 +700,7 @@ export class Coordinator {
     };
     let known = (): Known => (first ? this.candidates(first.t, first.job, 0, first.last, 'last') : ofTarget(suspects.length - 1));
     const held: Held = { target: first?.t ?? suspects[suspects.length - 1]?.t ?? t, failure, known: () => known() };
-    const release = this.findings.hold(held);
+    const holding = this.findings.hold(held);
     try {
       for (const b of ran) {
         held.target = b.t;
@@ -711,10 +708,9 @@ export class Coordinator {
         const found = await this.findAsyncCulprit(b.t, b.job, b.last, failure, (lo, hi) => {
           known = () => this.candidates(b.t, b.job, lo, hi, 'last');
         });
-        if (found === 'stopped') return await this.submitHeld(held, release);
+        if (found === 'stopped') return await this.submitHeld(held, holding);
         if (found !== 'none') {
-          release();
-          await this.findings.submit({ target: b.t, values: found, failure, source: 'fuzzing' });
+          await holding.submit({ target: b.t, values: found, failure, source: 'fuzzing' });
           return;
         }
       }
@@ -722,20 +718,18 @@ export class Coordinator {
         const s = suspects[i];
         held.target = s.t;
         known = () => ofTarget(i);
-        if (this.interrupted) return await this.submitHeld(held, release);
+        if (this.interrupted) return await this.submitHeld(held, holding);
         const again = await this.findings.recheck(s.t, s.values, failure, false);
-        if (this.interrupted) return await this.submitHeld(held, release); // cut short: it confirmed nothing
+        if (this.interrupted) return await this.submitHeld(held, holding); // cut short: it confirmed nothing
         if (again.kind !== 'flaky') {
-          release();
-          await this.findings.submit({ target: s.t, values: s.values, failure: again, source: 'fuzzing', verified: true });
+          await holding.submit({ target: s.t, values: s.values, failure: again, source: 'fuzzing', verified: true });
           return;
         }
       }
-      release();
       const headline = `${failure.headline}; replaying the batch did not reproduce it, so the input is unknown`;
-      await this.findings.submit({ target: t, values: undefined, failure: { ...failure, headline }, source: 'fuzzing' });
+      await holding.submit({ target: t, values: undefined, failure: { ...failure, headline }, source: 'fuzzing' });
     } finally {
-      release();
+      holding.release();
       this.asyncSearches.delete(key);
     }
   }
@@ -751,24 +745,20 @@ export class Coordinator {
   private async onAwaitedHang(
     t: TargetState, job: FuzzJob, index: number, values: Value[], failure: FailureInfo, earlier: BatchRecord[], suspects: Suspect[],
   ): Promise<void> {
-    const release = this.findings.hold({ target: t, failure, known: () => ({ candidates: [values], of: 1 }) });
-    let again: FailureInfo;
+    const holding = this.findings.hold({ target: t, failure, known: () => ({ candidates: [values], of: 1 }) });
     try {
-      again = await this.findings.recheck(t, values, failure, false);
+      const again = await this.findings.recheck(t, values, failure, false);
+      if (again.kind !== 'flaky') return await holding.submit({ target: t, values, failure: again, source: 'fuzzing', verified: true });
     } finally {
-      release();
-    }
-    if (again.kind !== 'flaky') {
-      await this.findings.submit({ target: t, values, failure: again, source: 'fuzzing', verified: true });
-      return;
+      holding.release();
     }
     await this.onAsyncFailure(t, { ...failure, async: true }, [{ t, job, last: index }, ...earlier], suspects);
   }
 
   /** Releases a held failure and submits what is known of it (the search was interrupted). */
-  private submitHeld(held: Held, release: () => void): Promise<void> {
+  private submitHeld(held: Held, holding: Holding): Promise<void> {
     const known = held.known();
-    release();
+    holding.release();
     return this.submitKnown(held.target, held.failure, known);
   }
 

@@ -55,6 +55,13 @@ export interface Held {
   known: () => Known;
 }
 
+/** A held failure (Findings.hold): submitted once named, or released. */
+export interface Holding {
+  release(): void;
+  /** Releases the failure, then submits what was found (Findings.submit). */
+  submit(c: Candidate): Promise<void>;
+}
+
 /** The inputs a failure may be, written to its target's cache because its input was not named. */
 export interface Unnamed {
   target: string;
@@ -142,13 +149,20 @@ export class Findings {
   private readonly held = new Set<Held>();
 
   /**
-   * Holds a failure whose input the coordinator is still naming, until the returned function
-   * releases it (call it before submitting what was found: submit registers synchronously, so
-   * nothing falls between the two).
+   * Holds a failure whose input the coordinator is still naming, until it is submitted through
+   * the returned handle (which releases it first: submit registers synchronously, so nothing
+   * falls between the two) or released. Release it in a `finally` too: releasing twice is fine.
    */
-  hold(h: Held): () => void {
+  hold(h: Held): Holding {
     this.held.add(h);
-    return () => this.held.delete(h);
+    const release = () => void this.held.delete(h);
+    return {
+      release,
+      submit: (c) => {
+        release();
+        return this.submit(c);
+      },
+    };
   }
 
   /**
