@@ -1,7 +1,9 @@
 // tsfuzz benchmarks (npm run bench): executions per second of the fuzz loop on a trivial bytes
 // target (inputs up to 64 bytes) with 1 worker and with all cores, next to a bare loop calling the
 // same function on fresh random buffers in one process, and to the same loop fed by tsfuzz's own
-// mutator (mutator-loop.mjs: what mutation alone costs), and the ratios — all measured in this run.
+// mutator (mutator-loop.mjs: what mutation alone costs), and the ratios — all measured in this run;
+// then the same for an async target (targets/trivial-async.fuzz.ts) next to a bare loop that awaits
+// the same async function per input.
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -14,8 +16,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const cores = os.availableParallelism();
 
 /** Runs one of the in-process baseline loops (bare-loop.mjs, mutator-loop.mjs); its calls per second. */
-function baseline(script) {
-  const r = spawnSync(process.execPath, [path.join(here, script), String(SECONDS)], { encoding: 'utf8' });
+function baseline(script, ...extra) {
+  const r = spawnSync(process.execPath, [path.join(here, script), String(SECONDS), ...extra], { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout.trim().split('\n').pop()).execsPerSec;
 }
@@ -67,6 +69,18 @@ const all = tsfuzz(cores);
 console.log(`tsfuzz fuzz, ${cores} workers:                                    ${fmt(all)} exec/s  (${(all / one).toFixed(2)}× one worker's median)`);
 console.log(`\nreference (shared/reference): Jazzer.js sync and Go's fuzzer reach ~45–50k exec/s on such a target here;`);
 console.log(`tsfuzz 1 worker = ${(one / 47500).toFixed(1)}× that midpoint.`);
+
+// An async target: each input's promise awaited before the next, in tsfuzz as in the bare loop.
+console.log('\n--- async target (each input awaited)');
+const asyncRuns = { bare: [], one: [] };
+for (let r = 0; r < ROUNDS; r++) {
+  asyncRuns.bare.push(baseline('bare-loop.mjs', 'async'));
+  asyncRuns.one.push(tsfuzz(1, [], 'targets/trivial-async.fuzz.ts'));
+}
+const bareAsync = median(asyncRuns.bare);
+const oneAsync = median(asyncRuns.one);
+console.log(`bare loop, awaiting an async function per input:          ${fmt(bareAsync)} exec/s  ${each(asyncRuns.bare)}`);
+console.log(`tsfuzz fuzz, 1 worker, async target:                       ${fmt(oneAsync)} exec/s  (${(oneAsync / bareAsync).toFixed(2)}× the bare async loop)  ${each(asyncRuns.one)}`);
 
 // Coverage cost must not grow with program size: the same trivial target in a program that also
 // loads TypeScript's compiler, instrumented (~104,000 edges), which the target never calls.
