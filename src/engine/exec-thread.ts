@@ -395,6 +395,8 @@ function takeValueProfile(markSeen: boolean): string[] {
 }
 
 const targets = new Map<string, RegisteredTarget>();
+/** What a fuzz batch's `call` returns for an input whose call threw (never a target's value). */
+const THREW: unknown = Symbol('threw');
 const NO_FEATURES: readonly string[] = [];
 
 /** Coverage modules already named to the coordinator (ready, job-done). */
@@ -755,14 +757,23 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     return afterExec(i);
   };
 
+  /** Input `i`'s call (begin): what it returned, or THREW with the error in `thrown`. */
+  let thrown: unknown;
+  const call = (i: number): unknown => {
+    const args = begin(i);
+    try {
+      return callTarget(fn, t, args);
+    } catch (e) {
+      thrown = e;
+      return THREW;
+    }
+  };
+
   const loop = (from: number): void | Promise<void> => {
     for (let i = from; i + extra < limit && !stopped; i++) {
-      const args = begin(i);
-      let r: unknown;
-      try {
-        r = callTarget(fn, t, args);
-      } catch (e) {
-        const p = after(i, true, e);
+      const r = call(i);
+      if (r === THREW) {
+        const p = after(i, true, thrown);
         if (p) return p.then(() => loop(i + 1));
         continue;
       }
@@ -801,12 +812,9 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
       // The next inputs, up to the next one whose call returns a promise.
       for (;;) {
         if (!(++i + extra < limit && !stopped)) return finish();
-        const args = begin(i);
-        let r: unknown;
-        try {
-          r = callTarget(fn, t, args);
-        } catch (e) {
-          const p = after(i, true, e);
+        const r = call(i);
+        if (r === THREW) {
+          const p = after(i, true, thrown);
           if (p) await p;
           continue;
         }

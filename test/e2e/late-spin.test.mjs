@@ -7,7 +7,7 @@
 // the entry that left it, under that entry's target.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { decodeCorpus, failureReports, fixture, plantCache, readTestdata, rerunArgs, runTsfuzz, show, testdataFiles } from '../helpers/run.mjs';
+import { chargedToFirstSeed, decodeCorpus, failureReports, fixture, plantCache, readTestdata, rerunArgs, runTsfuzz, show, testdataFiles } from '../helpers/run.mjs';
 
 const TIMEOUT = '--timeout=500ms';
 const OWN = /^a callback the input left ran past the 500ms timeout \(after the target returned\)$/;
@@ -18,16 +18,7 @@ const SPIN = /^\s+at .*\bspin\b.* \(spin\.fuzz\.ts:10:\d+\)$/m;
  * later seed is judged): the hang is charged to seed#0 alone, with `headline`; returns the run.
  */
 async function strayBlamedOnItsInput(target, timeout, headline) {
-  const dir = fixture('late-spin');
-  const r = await runTsfuzz({ cwd: dir, args: ['test', 'spin.fuzz.ts', `--run=^${target}$`, '--parallel=1', timeout] });
-  assert.equal(r.code, 1, show(r));
-  assert.match(r.stdout, /^FAIL {2}1 target, 4 inputs: 3 passed, 1 failed \(1 distinct failure\)/m, show(r));
-  const reports = failureReports(r.stdout);
-  assert.equal(reports.length, 1, show(r));
-  const [rep] = reports;
-  assert.equal(rep.source, 'seed#0', show(r));
-  assert.equal(rep.kind, 'timeout', show(r));
-  assert.match(rep.headline, headline, show(r));
+  const { r, rep } = await chargedToFirstSeed({ dir: fixture('late-spin'), file: 'spin.fuzz.ts', target, flags: [timeout], kind: 'timeout', headline });
   assert.match(rep.text, SPIN, show(r));
   return r;
 }

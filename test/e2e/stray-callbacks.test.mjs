@@ -5,7 +5,7 @@
 // later one, and never passes unnoticed.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { failureReports, fixture, runTsfuzz, show } from '../helpers/run.mjs';
+import { chargedToFirstSeed, fixture, show } from '../helpers/run.mjs';
 
 const CASES = [
   ['StrayThrow', 'throw', /^uncaught Error: stray throw \(thrown after the target returned\)$/],
@@ -16,16 +16,7 @@ const CASES = [
 describe('callbacks that fail while a later input is judged', { concurrency: 1 }, () => {
   for (const [target, kind, headline] of CASES) {
     test(`${target}: tsfuzz test fails the input that left the callback`, async () => {
-      const dir = fixture('stray-callbacks');
-      const r = await runTsfuzz({ cwd: dir, args: ['test', 'stray.fuzz.ts', `--run=^${target}$`, '--parallel=1'] });
-      assert.equal(r.code, 1, show(r));
-      assert.match(r.stdout, /^FAIL {2}1 target, 4 inputs: 3 passed, 1 failed \(1 distinct failure\)/m, show(r));
-      const reports = failureReports(r.stdout);
-      assert.equal(reports.length, 1, show(r));
-      const [rep] = reports;
-      assert.equal(rep.source, 'seed#0', show(r));
-      assert.equal(rep.kind, kind, show(r));
-      assert.match(rep.headline, headline, show(r));
+      const { r, rep } = await chargedToFirstSeed({ dir: fixture('stray-callbacks'), file: 'stray.fuzz.ts', target, kind, headline });
       assert.match(rep.text, /stray\.fuzz\.ts:\d+:\d+/, show(r));
     });
   }

@@ -216,6 +216,24 @@ export function expectReports(r, expected) {
   return reports;
 }
 
+/**
+ * `tsfuzz test` of `file`'s `target` (4 seeds; seed#0 leaves a callback that fails while a later
+ * seed is judged), with `flags`, in fixture `dir`: the run fails, and the failure (of `kind`, with
+ * `headline`) is charged to seed#0 alone. Returns the run and its report.
+ */
+export async function chargedToFirstSeed({ dir, file, target, flags = [], kind, headline }) {
+  const r = await runTsfuzz({ cwd: dir, args: ['test', file, `--run=^${target}$`, '--parallel=1', ...flags] });
+  assert.equal(r.code, 1, show(r));
+  assert.match(r.stdout, /^FAIL {2}1 target, 4 inputs: 3 passed, 1 failed \(1 distinct failure\)/m, show(r));
+  const reports = failureReports(r.stdout);
+  assert.equal(reports.length, 1, show(r));
+  const [rep] = reports;
+  assert.equal(rep.source, 'seed#0', show(r));
+  assert.equal(rep.kind, kind, show(r));
+  assert.match(rep.headline, headline, show(r));
+  return { r, rep };
+}
+
 /** `npx tsfuzz test a.fuzz.ts --run=T/id` → ['test', 'a.fuzz.ts', '--run=T/id']. */
 export function rerunArgs(line) {
   const m = /^npx tsfuzz (.*)$/.exec(line ?? '');
