@@ -521,7 +521,8 @@ export class Coordinator {
         // caused it is found as for an asynchronous failure, among the inputs that ran: those up
         // to `index` (none of this batch when the thread had not taken it up: -1).
         // (Candidates the thread ran, whose callback it may have been, then the input running.)
-        const lateSuspects = suspects([...(end.suspects ?? []), ...(end.values ? [end.values] : [])]);
+        const ran = (end.suspects ?? []).map((v) => candidateValues(t.info.kinds, v)).filter((v) => v !== undefined);
+        const lateSuspects = suspects([...ran, ...(end.values ? [end.values] : [])]);
         if (end.late || end.failure.async) {
           return this.onAsyncFailure(t, end.failure, [{ t, job, last: end.index }, ...earlier], lateSuspects);
         }
@@ -745,10 +746,19 @@ export class Coordinator {
   private async onAwaitedHang(
     t: TargetState, job: FuzzJob, index: number, values: Value[], failure: FailureInfo, earlier: BatchRecord[], suspects: Suspect[],
   ): Promise<void> {
-    const holding = this.findings.hold({ target: t, failure, known: () => ({ candidates: [values], of: 1 }) });
+    // A repeat of a hang already found or being traced costs nothing more, as any repeat; with
+    // the budget spent, the input is written as found, without a re-run (as any failure).
+    if (this.asyncSearches.has(`${t.key}\0${failure.signature}`)) return this.findings.addRepeats(t, failure.signature, 1);
+    if (this.findings.knows(t, failure.signature) || this.budgetLeft() <= 0) return this.findings.submit({ target: t, values, failure, source: 'fuzzing' });
+    // Until confirmed, the input is only a candidate (a forced exit writes it to the cache).
+    const held: Held = { target: t, failure, known: () => ({ candidates: [values], of: 1 }) };
+    const holding = this.findings.hold(held);
     try {
-      const again = await this.findings.recheck(t, values, failure, false);
-      if (again.kind !== 'flaky') return await holding.submit({ target: t, values, failure: again, source: 'fuzzing', verified: true });
+      const again = await this.findings.recheck(t, values, failure);
+      if (this.interrupted) return await this.submitHeld(held, holding); // cut short: it confirmed nothing
+      if (again.kind !== 'flaky') {
+        return await holding.submit({ target: t, values, failure: again, source: 'fuzzing', verified: true, seenAs: failure.signature });
+      }
     } finally {
       holding.release();
     }
@@ -791,6 +801,13 @@ export class Coordinator {
       if (!found && end.kind === 'thread-lost' && end.late && end.failure.kind === 'timeout' && failure.kind === 'timeout') {
         if (end.late.own && end.late.index !== undefined) found = { index: end.late.index, exact: true };
         else if (end.late.own === undefined && end.index >= from) found = { index: end.index, exact: false };
+      }
+      // A hang of the input in flight itself (its call, or its own code after an await: in
+      // async-check every input runs in a context naming it, so another input's callback would
+      // have been late) with the frames searched for: that input, as the replay ran it (a hang
+      // that needs the state the inputs before it built up is then named, not lost).
+      if (!found && end.kind === 'thread-lost' && !end.late && end.failure.kind === 'timeout' && failure.kind === 'timeout' && end.failure.signature === failure.signature && end.index >= from) {
+        found = { index: end.index, exact: true };
       }
       // An exit that ended the thread: in async-check every input runs in a context naming it,
       // so the exit was in the input running (its call, or a callback of its own it awaited; one

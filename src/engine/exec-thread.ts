@@ -196,13 +196,15 @@ let asyncError: FailureInfo | undefined;
 /**
  * Where a callback was created, for inputs judged on their own (RunJob.isolate, asyncCheck; never
  * in fuzz batches: once a context has been entered, Node 20 runs a hook for every promise): the
- * job and the input's index in it (-1: the job's one input). An error raised by a callback of
- * another job is a stray and is ignored; one of this job names its input exactly (`asyncOrigin`),
- * however late it surfaces; one without a context is taken as the current input's.
+ * job, the input's index in it (-1: the job's one input) and its target. An error raised by a
+ * callback of another job is a stray, kept for that job (StrayFailure); one of this job names its
+ * input exactly (`asyncOrigin`), however late it surfaces; one without a context is taken as the
+ * current input's. Each is judged by its input's target (its f.expect), not the running one's.
  */
 interface Origin {
   job: number;
   index: number;
+  target: RegisteredTarget;
 }
 const origins = new AsyncLocalStorage<Origin>();
 /** The job whose single inputs run now (origins of other jobs are strays), if any. */
@@ -227,7 +229,8 @@ function onAsyncError(e: unknown, rejected: boolean): void {
   if (e instanceof ExitSignal) return; // recorded by process.exit()
   // Code that listens for these itself has taken them over (Node would not end the process either).
   if (process.listenerCount(rejected ? 'unhandledRejection' : 'uncaughtException') > 1) return;
-  recordAsync(describeAsyncError(currentTarget, e, rejected), origins.getStore());
+  const origin = origins.getStore();
+  recordAsync(describeAsyncError(origin?.target ?? currentTarget, e, rejected), origin);
 }
 /**
  * Asynchronous failures of callbacks that earlier jobs' inputs left, raised after those jobs ended
@@ -748,8 +751,11 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     t.reset();
     return args;
   };
+  /** The error of the last call that threw (call), until after() takes it. */
+  let thrown: unknown;
   /** After input `i`'s call threw `e` (or returned, with `e` undefined and `threw` false). */
   const after = (i: number, threw: boolean, e: unknown): void | Promise<void> => {
+    if (threw) thrown = undefined; // (not kept alive for the rest of the batch)
     const failed = threw && verdictOfError(t, target, e) === Verdict.Fail;
     if (failed) onFailure(i, describeError(t, e, false));
     const c = ended(i, failed, false);
@@ -758,7 +764,6 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   };
 
   /** Input `i`'s call (begin): what it returned, or THREW with the error in `thrown`. */
-  let thrown: unknown;
   const call = (i: number): unknown => {
     const args = begin(i);
     try {
@@ -856,8 +861,9 @@ async function runAsyncCheck(
   m.skip(check.from);
   originJob = job.jobId;
   trackInputTimers(timerWindowMs(config.timeoutMs));
-  // Timers still pending from earlier jobs fire (and are ignored) before the first input; settling,
-  // so that one of them that hangs is no input's hang.
+  // Timers still pending from earlier jobs fire (and are ignored, strays included: only regression
+  // runs charge those) before the first input; settling, so that one of them that hangs is no
+  // input's hang.
   const deadline = Date.now() + ASYNC_SETTLE_MS;
   await settling(async () => {
     while (activeTimers() > 0 && Date.now() < deadline) {
@@ -865,6 +871,7 @@ async function runAsyncCheck(
       alive();
     }
   });
+  strays.length = 0;
   asyncError = undefined; // what surfaced until now belongs to earlier jobs
   let failures = 0;
   // The input named by the failure's origin (exact), else the one it surfaced after (`at`).
@@ -882,7 +889,7 @@ async function runAsyncCheck(
   for (; i < job.limit && failures === 0; i++) {
     const values = m.next();
     Atomics.store(inflight, SLOT_INDEX, i + 1);
-    runningOrigin = { job: job.jobId, index: i };
+    runningOrigin = { job: job.jobId, index: i, target };
     await origins.run(runningOrigin, () => runSingleInput(target, values));
     runningOrigin = undefined;
     await settling(nextTurn);
@@ -894,6 +901,7 @@ async function runAsyncCheck(
   }
   untrackInputTimers();
   asyncError = undefined;
+  strays.length = 0;
   originJob = undefined;
   post({
     kind: 'job-done', jobId: job.jobId, execs: i - check.from, runMs: performance.now() - started, failures, repeats: {},
@@ -918,7 +926,7 @@ async function runOneJob(job: RunJob): Promise<void> {
     trackInputTimers(job.timers === 'window' ? timerWindowMs(job.timeoutMs ?? config.timeoutMs) : TIMER_BUDGET_MS);
   }
   const run = () => runSingleInput(target, job.values);
-  runningOrigin = isolate ? { job: job.jobId, index: -1 } : undefined;
+  runningOrigin = isolate ? { job: job.jobId, index: -1, target } : undefined;
   let { failure, skipped } = await (runningOrigin ? origins.run(runningOrigin, run) : run());
   runningOrigin = undefined;
   // Callbacks and rejections the input left pending run before it is judged, and (isolated)

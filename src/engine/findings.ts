@@ -34,6 +34,11 @@ export interface Candidate {
   budgetSpent?: boolean;
   /** The input was not named: the inputs it may be, already written to the cache (writeCandidates). */
   unnamed?: Unnamed;
+  /**
+   * The signature the failure was first seen with, when `failure` comes from a re-run that gave
+   * another (so that later repeats seen that way count as this finding's).
+   */
+  seenAs?: string;
 }
 
 /** What the coordinator knows of a failure whose input it is still naming (see Held). */
@@ -358,7 +363,8 @@ export class Findings {
         f.writtenTo = w.path;
       }
     }
-    for (const key of new Set([this.sigKey(t, c.failure.signature), this.sigKey(t, failure.signature)])) {
+    const keys = [c.failure.signature, failure.signature, ...(c.seenAs !== undefined ? [c.seenAs] : [])].map((s) => this.sigKey(t, s));
+    for (const key of new Set(keys)) {
       this.bySignature.set(key, f);
       f.count += this.earlyRepeats.get(key) ?? 0;
       this.earlyRepeats.delete(key);

@@ -179,15 +179,18 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
      * A callback that an input judged earlier left failed later (`seen`: it hung, threw, or
      * exited): that input fails after all. It runs again alone with the whole timer window, so
      * that its report is its own failure; else the failure as seen, said to be its callback's
-     * while a later input ran.
+     * while a later input ran. Returns the failures of other earlier inputs' callbacks that
+     * surfaced during that run.
      */
     const failLate = async (p: WorkerPool, earlier: Judged, seen: FailureInfo) => {
-      if (earlier.verdict === 'failed') return; // a second failure of an input that failed already
+      if (earlier.verdict === 'failed') return []; // a second failure of an input that failed already
       if (earlier.verdict === 'passed') passed--;
       else skipped--;
       earlier.verdict = 'failed';
-      const again = outcomeOf((await exec(p, earlier.w, 'window')).end, o.worker.memoryLimitMb);
+      const ran = await exec(p, earlier.w, 'window');
+      const again = outcomeOf(ran.end, o.worker.memoryLimitMb);
       fail(earlier.w, again.kind === 'fail' ? again.failure : seenLater(seen, formatDuration(o.worker.timeoutMs)));
+      return ran.strays;
     };
     const lane = async (p: WorkerPool) => {
       const mine = judged.get(p) ?? new Map<number, Judged>();
@@ -203,9 +206,11 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
         if (r.kind === 'fail') fail(w, r.failure);
         else if (verdict === 'skipped') skipped++;
         else passed++;
-        for (const stray of ran.strays) {
+        // (Each input failed late runs again, during which more of them may surface.)
+        for (const strays = [...ran.strays]; strays.length > 0; ) {
+          const stray = strays.shift()!;
           const earlier = mine.get(stray.jobId);
-          if (earlier) await failLate(p, earlier, stray.failure);
+          if (earlier) strays.push(...(await failLate(p, earlier, stray.failure)));
         }
       }
     };

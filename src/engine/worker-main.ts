@@ -83,9 +83,10 @@ let restarts = 0;
 /** The last minimization candidate announced (names the input when a candidate kills the thread). */
 let lastCandidate: unknown[] | undefined;
 /** The last candidates announced, oldest first: a callback one of them left may fail later. */
-const recentCandidates: Value[][] = [];
-/** recentCandidates, for a failure of a callback (`late` or `awaited`) only. */
-const suspectsOf = (late: LateCallback | undefined, awaited: boolean | undefined) => (late || awaited ? recentCandidates.slice() : undefined);
+const recentCandidates: Array<{ target: string | undefined; values: Value[] }> = [];
+/** The recent candidates of `job`'s target, for a failure of a callback (`late` or `awaited`) only. */
+const suspectsOf = (job: Job, late: LateCallback | undefined, awaited: boolean | undefined) =>
+  late || awaited ? recentCandidates.filter((c) => c.target === job.target).map((c) => c.values) : undefined;
 /** The fuzz file the execution thread is importing (names the file when loading dies). */
 let loadingFile: string | undefined;
 /** Set when we terminate the thread ourselves, with the failure to report (if any). */
@@ -137,7 +138,7 @@ function startThread(): void {
     }
     if (m.kind === 'candidate') {
       lastCandidate = m.values;
-      if (recentCandidates.push(m.values) > ASYNC_SUSPECTS) recentCandidates.shift();
+      if (recentCandidates.push({ target: currentJob?.target, values: m.values as Value[] }) > ASYNC_SUSPECTS) recentCandidates.shift();
       lastChange = Date.now(); // each candidate is a new input for the hang watchdog
       return;
     }
@@ -225,7 +226,7 @@ function onThreadExit(code: number): void {
   }
   if (job) {
     const { late, awaited } = stopping ?? {};
-    send({ kind: 'thread-lost', jobId: job.jobId, index: index - 1, failure, processExiting: false, values, late, awaited, suspects: suspectsOf(late, awaited) });
+    send({ kind: 'thread-lost', jobId: job.jobId, index: index - 1, failure, processExiting: false, values, late, awaited, suspects: suspectsOf(job, late, awaited) });
   }
   restarts++;
   startThread();
@@ -247,7 +248,7 @@ function stopThread(failure: FailureInfo, index = Atomics.load(inflight, SLOT_IN
     // the input, then end the process; the coordinator restarts it.
     const values = Atomics.load(inflight, SLOT_MINIMIZING) === 1 ? (lastCandidate as Value[] | undefined) : undefined;
     if (currentJob) {
-      send({ kind: 'thread-lost', jobId: currentJob.jobId, index: index - 1, failure, processExiting: true, values, late, awaited, suspects: suspectsOf(late, awaited) }, die);
+      send({ kind: 'thread-lost', jobId: currentJob.jobId, index: index - 1, failure, processExiting: true, values, late, awaited, suspects: suspectsOf(currentJob, late, awaited) }, die);
     }
     else die();
   }, GRACE_MS).unref();

@@ -2,10 +2,12 @@
 // that input was judged (later than the run waits for an input's timers), while a later input is
 // judged. The run fails, and the failure is charged to the input that left the callback (which
 // reproduces it when it runs again alone, waiting for its timers up to the timeout), not to the
-// later one, and never passes unnoticed.
+// later one, and never passes unnoticed: also when it surfaces while another input that failed
+// late runs again alone. Such an error is judged by its own input's target (an error that target
+// expects is no failure), not by the target of the input running.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { chargedToFirstSeed, fixture, show } from '../helpers/run.mjs';
+import { chargedToFirstSeed, failureReports, fixture, runTsfuzz, show } from '../helpers/run.mjs';
 
 const CASES = [
   ['StrayThrow', 'throw', /^uncaught Error: stray throw \(thrown after the target returned\)$/],
@@ -20,4 +22,21 @@ describe('callbacks that fail while a later input is judged', { concurrency: 1 }
       assert.match(rep.text, /stray\.fuzz\.ts:\d+:\d+/, show(r));
     });
   }
+
+  test("one that surfaces while an input that failed late runs again alone fails its own input too", async () => {
+    const dir = fixture('stray-callbacks');
+    const r = await runTsfuzz({ cwd: dir, args: ['test', 'two.fuzz.ts', '--parallel=1'] });
+    assert.equal(r.code, 1, show(r));
+    assert.match(r.stdout, /^FAIL {2}1 target, 6 inputs: 4 passed, 2 failed \(2 distinct failures\)/m, show(r));
+    const reports = failureReports(r.stdout);
+    assert.deepEqual(reports.map((x) => x.source).sort(), ['seed#0', 'seed#1'], show(r));
+    for (const rep of reports) assert.match(rep.headline, new RegExp(`^uncaught Error: stray of ${rep.source.replace('#', ' ')} `), show(r));
+  });
+
+  test("an error the callback's own target expects is judged by that target, not by the one running", async () => {
+    const dir = fixture('stray-callbacks');
+    const r = await runTsfuzz({ cwd: dir, args: ['test', 'expect.fuzz.ts', '--parallel=1'] });
+    assert.equal(r.code, 0, show(r));
+    assert.match(r.stdout, /^ok {2}2 targets, 4 inputs: 4 passed, 0 failed/m, show(r));
+  });
 });
