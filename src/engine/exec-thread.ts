@@ -640,10 +640,12 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     candidateFile?.write(job.jobId, mutator.count + extra, candidate);
     post({ kind: 'candidate', values: candidate });
     if (suspects.push(candidate) > ASYNC_SUSPECTS) suspects.shift();
+    inflight[SLOT_AWAITING] = 1; // (candidates are re-run alone before a hang is theirs: SLOT_AWAITING)
   };
-  /** Back to the batch's sequence: no candidate runs (SLOT_MINIMIZING, the candidate file). */
+  /** Back to the batch's sequence: no candidate runs (SLOT_MINIMIZING, SLOT_AWAITING, the candidate file). */
   const endCandidates = () => {
     Atomics.store(inflight, SLOT_MINIMIZING, 0);
+    inflight[SLOT_AWAITING] = 0;
     candidateFile?.clear(job.jobId);
   };
 

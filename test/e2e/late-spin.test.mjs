@@ -23,6 +23,31 @@ async function strayBlamedOnItsInput(target, timeout, headline) {
   return r;
 }
 
+/**
+ * Fuzzes spin.fuzz.ts's async `target`, whose input starting with "ST" leaves a timer that spins
+ * while later inputs or candidates await: that input is written, with the own-callback headline,
+ * and its re-run command reproduces the hang.
+ */
+async function awaitedSpinTraced(target) {
+  const dir = fixture('late-spin');
+  const r = await runTsfuzz({ cwd: dir, args: ['fuzz', 'spin.fuzz.ts', `--fuzz=^${target}$`, '--fuzztime=20000x', '--seed=1', '--parallel=1', '--timeout=1s'] });
+  assert.equal(r.code, 1, show(r));
+  const reports = failureReports(r.stdout);
+  assert.equal(reports.length, 1, show(r));
+  const [rep] = reports;
+  assert.equal(rep.kind, 'timeout', show(r));
+  assert.match(rep.headline, /^a callback the input left ran past the 1s timeout \(after the target returned\)$/, show(r));
+  assert.match(rep.text, SPIN, show(r));
+  assert.doesNotMatch(r.stdout, /flaky|input is unknown/, show(r));
+  const files = testdataFiles(dir, target);
+  assert.equal(files.length, 1, show(r));
+  const [value] = decodeCorpus(readTestdata(dir, target, files[0]));
+  assert.ok(value.value.length >= 2 && value.value[0] === 0x53 && value.value[1] === 0x54, `the written input must leave the spinning timer\n${show(r)}`);
+  const again = await runTsfuzz({ cwd: dir, args: rerunArgs(rep.rerun) });
+  assert.equal(again.code, 1, show(again));
+  assert.equal(failureReports(again.stdout)[0]?.kind, 'timeout', show(again));
+}
+
 describe('late callbacks that hang', { concurrency: 1 }, () => {
   test('a timer that spins after its input returned is traced to that input, written and reproduced', async () => {
     const dir = fixture('late-spin');
@@ -49,23 +74,11 @@ describe('late callbacks that hang', { concurrency: 1 }, () => {
   });
 
   test('a timer that spins while a later input awaits is traced to the input that left it, not the one awaiting', async () => {
-    const dir = fixture('late-spin');
-    const r = await runTsfuzz({ cwd: dir, args: ['fuzz', 'spin.fuzz.ts', '--fuzz=^AwaitSpin$', '--fuzztime=20000x', '--seed=1', '--parallel=1', '--timeout=1s'] });
-    assert.equal(r.code, 1, show(r));
-    const reports = failureReports(r.stdout);
-    assert.equal(reports.length, 1, show(r));
-    const [rep] = reports;
-    assert.equal(rep.kind, 'timeout', show(r));
-    assert.match(rep.headline, /^a callback the input left ran past the 1s timeout \(after the target returned\)$/, show(r));
-    assert.match(rep.text, SPIN, show(r));
-    assert.doesNotMatch(r.stdout, /flaky|input is unknown/, show(r));
-    const files = testdataFiles(dir, 'AwaitSpin');
-    assert.equal(files.length, 1, show(r));
-    const [value] = decodeCorpus(readTestdata(dir, 'AwaitSpin', files[0]));
-    assert.ok(value.value.length > 2 && value.value[0] === 0x53 && value.value[1] === 0x54, `the written input must leave the spinning timer\n${show(r)}`);
-    const again = await runTsfuzz({ cwd: dir, args: rerunArgs(rep.rerun) });
-    assert.equal(again.code, 1, show(again));
-    assert.equal(failureReports(again.stdout)[0]?.kind, 'timeout', show(again));
+    await awaitedSpinTraced('AwaitSpin');
+  });
+
+  test('a timer that an input-to-state candidate left, spinning while the next candidates await, is traced to that candidate', async () => {
+    await awaitedSpinTraced('SuspectSpin');
   });
 
   test('tsfuzz test charges a callback that hangs while a later input runs to the input that left it', async () => {
