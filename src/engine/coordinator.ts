@@ -802,19 +802,13 @@ export class Coordinator {
         if (end.late.own && end.late.index !== undefined) found = { index: end.late.index, exact: true };
         else if (end.late.own === undefined && end.index >= from) found = { index: end.index, exact: false };
       }
-      // A hang of the input in flight itself (its call, or its own code after an await: in
-      // async-check every input runs in a context naming it, so another input's callback would
-      // have been late) with the frames searched for: that input, as the replay ran it (a hang
-      // that needs the state the inputs before it built up is then named, not lost).
-      if (!found && end.kind === 'thread-lost' && !end.late && end.failure.kind === 'timeout' && failure.kind === 'timeout' && end.failure.signature === failure.signature && end.index >= from) {
-        found = { index: end.index, exact: true };
-      }
-      // An exit that ended the thread: in async-check every input runs in a context naming it,
-      // so the exit was in the input running (its call, or a callback of its own it awaited; one
-      // that lost its context is taken as its too, which the re-check of the culprit catches).
-      // Exits only: a stray hang that comes back not late with the hang's signature names the
-      // input in flight, not the one searched for.
-      if (end.kind === 'thread-lost' && !end.late && end.failure.kind === 'exit' && failure.kind === 'exit' && end.failure.signature === failure.signature) {
+      // A hang or an exit that ended the thread in the input in flight itself (its call, or its
+      // own code after an await: in async-check every input runs in a context naming it, so
+      // another input's callback would have been late; one that lost its context is taken as
+      // the input's too, which the re-check of the culprit catches), with the signature searched
+      // for (so of the same kind): that input, as the replay ran it (a hang that needs the state
+      // the inputs before it built up is then named, not lost).
+      if (end.kind === 'thread-lost' && !end.late && end.failure.signature === failure.signature && end.index >= from) {
         found ??= { index: end.index, exact: true };
       }
       return found ?? (end.kind === 'stopped' ? 'stopped' : 'none');

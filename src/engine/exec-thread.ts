@@ -640,12 +640,10 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     candidateFile?.write(job.jobId, mutator.count + extra, candidate);
     post({ kind: 'candidate', values: candidate });
     if (suspects.push(candidate) > ASYNC_SUSPECTS) suspects.shift();
-    inflight[SLOT_AWAITING] = 1; // (candidates are re-run alone before a hang is theirs: SLOT_AWAITING)
   };
-  /** Back to the batch's sequence: no candidate runs (SLOT_MINIMIZING, SLOT_AWAITING, the candidate file). */
+  /** Back to the batch's sequence: no candidate runs (SLOT_MINIMIZING, the candidate file). */
   const endCandidates = () => {
     Atomics.store(inflight, SLOT_MINIMIZING, 0);
-    inflight[SLOT_AWAITING] = 0;
     candidateFile?.clear(job.jobId);
   };
 
@@ -753,14 +751,21 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     t.reset();
     return args;
   };
-  /** The error of the last call that threw (call), until after() takes it. */
+  /** The error of the last call that threw (call), until failedBy() takes it. */
   let thrown: unknown;
-  /** After input `i`'s call threw `e` (or returned, with `e` undefined and `threw` false). */
-  const after = (i: number, threw: boolean, e: unknown): void | Promise<void> => {
-    if (threw) thrown = undefined; // (not kept alive for the rest of the batch)
-    const failed = threw && verdictOfError(t, target, e) === Verdict.Fail;
-    if (failed) onFailure(i, describeError(t, e, false));
-    const c = ended(i, failed, false);
+  /**
+   * Whether `e`, which input `i`'s call threw or (`settled`) its promise rejected with, fails it
+   * (then reported).
+   */
+  const failedBy = (i: number, e: unknown, settled: boolean): boolean => {
+    thrown = undefined; // (not kept alive for the rest of the batch)
+    const failed = verdictOfError(t, target, e) === Verdict.Fail;
+    if (failed) onFailure(i, describeError(t, e, settled));
+    return failed;
+  };
+  /** The rest of input `i` once judged (`failed`; `settled`: its promise settled): ended, then its coverage. */
+  const after = (i: number, failed: boolean, settled: boolean): void | Promise<void> => {
+    const c = ended(i, failed, settled);
     if (c) return c.then(() => afterExec(i));
     return afterExec(i);
   };
@@ -780,12 +785,12 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     for (let i = from; i + extra < limit && !stopped; i++) {
       const r = call(i);
       if (r === THREW) {
-        const p = after(i, true, thrown);
+        const p = after(i, failedBy(i, thrown, false), false);
         if (p) return p.then(() => loop(i + 1));
         continue;
       }
       if (isThenable(r)) return asyncLoop(i, r);
-      const p = after(i, false, undefined);
+      const p = after(i, false, false);
       if (p) return p.then(() => loop(i + 1));
     }
     return finish();
@@ -806,22 +811,19 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
       try {
         await pending;
       } catch (e) {
-        failed = verdictOfError(t, target, e) === Verdict.Fail;
-        if (failed) onFailure(i, describeError(t, e, true));
+        failed = failedBy(i, e, true);
       } finally {
         pendingInputs.count--;
         inflight[SLOT_AWAITING] = 0;
       }
-      const c = ended(i, failed, true);
-      if (c) await c;
-      const a = afterExec(i);
-      if (a) await a;
+      const rest = after(i, failed, true);
+      if (rest) await rest;
       // The next inputs, up to the next one whose call returns a promise.
       for (;;) {
         if (!(++i + extra < limit && !stopped)) return finish();
         const r = call(i);
         if (r === THREW) {
-          const p = after(i, true, thrown);
+          const p = after(i, failedBy(i, thrown, false), false);
           if (p) await p;
           continue;
         }
@@ -829,7 +831,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
           pending = r;
           break;
         }
-        const p = after(i, false, undefined);
+        const p = after(i, false, false);
         if (p) await p;
       }
     }
@@ -873,7 +875,6 @@ async function runAsyncCheck(
       alive();
     }
   });
-  strays.length = 0;
   asyncError = undefined; // what surfaced until now belongs to earlier jobs
   let failures = 0;
   // The input named by the failure's origin (exact), else the one it surfaced after (`at`).

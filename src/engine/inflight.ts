@@ -52,9 +52,9 @@ export const SLOT_CALLBACK_INDEX = 7;
  * 1 while the input in flight of a fuzz batch awaits (its call returned a promise that is still
  * pending): code that runs then is a callback, its own or one an earlier input left. Fuzz batches
  * do not record callbacks' origins (SLOT_CALLBACK_JOB), so a hang then is reported as such
- * (thread-lost's `awaited`) and the coordinator finds out whose it was. Also 1 while a batch runs
- * candidates (their calls included: an async candidate awaits most of its time), so that a
- * callback an earlier input left that hangs then is not taken for the candidate's hang.
+ * (thread-lost's `awaited`) and the coordinator finds out whose it was. (So is a hang while
+ * candidates run, SLOT_MINIMIZING: an async candidate awaits most of its time.) Written with plain
+ * stores: the supervisor reads it only once the thread has stopped moving for the timeout.
  */
 export const SLOT_AWAITING = 8;
 export const SLOTS = 9;

@@ -80,13 +80,11 @@ let currentJob: Job | undefined;
 /** A job that arrived while a restarted thread was still loading. */
 let queuedJob: ToWorker | undefined;
 let restarts = 0;
-/** The last minimization candidate announced (names the input when a candidate kills the thread). */
-let lastCandidate: unknown[] | undefined;
-/** The last candidates announced, oldest first: a callback one of them left may fail later. */
+/**
+ * The last candidates announced, oldest first, with their job's target: the newest names the
+ * input when a candidate kills the thread, and a callback any of them left may fail later.
+ */
 const recentCandidates: Array<{ target: string | undefined; values: Value[] }> = [];
-/** The recent candidates of `job`'s target, for a failure of a callback (`late` or `awaited`) only. */
-const suspectsOf = (job: Job, late: LateCallback | undefined, awaited: boolean | undefined) =>
-  late || awaited ? recentCandidates.filter((c) => c.target === job.target).map((c) => c.values) : undefined;
 /** The fuzz file the execution thread is importing (names the file when loading dies). */
 let loadingFile: string | undefined;
 /** Set when we terminate the thread ourselves, with the failure to report (if any). */
@@ -137,7 +135,6 @@ function startThread(): void {
       return;
     }
     if (m.kind === 'candidate') {
-      lastCandidate = m.values;
       if (recentCandidates.push({ target: currentJob?.target, values: m.values as Value[] }) > ASYNC_SUSPECTS) recentCandidates.shift();
       lastChange = Date.now(); // each candidate is a new input for the hang watchdog
       return;
@@ -216,18 +213,14 @@ function onThreadExit(code: number): void {
     send({ kind: 'load-error', message: `${file}: failed to load: ${why}` }, die);
     return;
   }
-  const values = Atomics.load(inflight, SLOT_MINIMIZING) === 1 ? (lastCandidate as Value[] | undefined) : undefined;
   if (failure.kind === 'oom') {
     failure.ranMs ??= Date.now() - lastChange;
     // A fresh process for the next input (see the file comment).
-    if (job) send({ kind: 'thread-lost', jobId: job.jobId, index: index - 1, failure, processExiting: true, values }, die);
+    if (job) send(lost(job, failure, index, true), die);
     else die();
     return;
   }
-  if (job) {
-    const { late, awaited } = stopping ?? {};
-    send({ kind: 'thread-lost', jobId: job.jobId, index: index - 1, failure, processExiting: false, values, late, awaited, suspects: suspectsOf(job, late, awaited) });
-  }
+  if (job) send(lost(job, failure, index, false, stopping?.late, stopping?.awaited));
   restarts++;
   startThread();
 }
@@ -246,12 +239,21 @@ function stopThread(failure: FailureInfo, index = Atomics.load(inflight, SLOT_IN
     if (thread !== t) return;
     // The thread is stuck where terminate() cannot reach (a syscall, a builtin loop): report
     // the input, then end the process; the coordinator restarts it.
-    const values = Atomics.load(inflight, SLOT_MINIMIZING) === 1 ? (lastCandidate as Value[] | undefined) : undefined;
-    if (currentJob) {
-      send({ kind: 'thread-lost', jobId: currentJob.jobId, index: index - 1, failure, processExiting: true, values, late, awaited, suspects: suspectsOf(currentJob, late, awaited) }, die);
-    }
+    if (currentJob) send(lost(currentJob, failure, index, true, late, awaited), die);
     else die();
   }, GRACE_MS).unref();
+}
+
+/**
+ * The thread-lost message of `job`, lost with `failure` at input `index` (1-based, as in the
+ * slots), or in a callback (`late`, `awaited`): with the candidate running when candidates ran
+ * (it is not input `index` of the batch), and for a callback's failure the recent candidates of
+ * the job's target as suspects.
+ */
+function lost(job: Job, failure: FailureInfo, index: number, processExiting: boolean, late?: LateCallback, awaited?: boolean): FromWorker {
+  const values = Atomics.load(inflight, SLOT_MINIMIZING) === 1 ? recentCandidates[recentCandidates.length - 1]?.values : undefined;
+  const suspects = late || awaited ? recentCandidates.filter((c) => c.target === job.target).map((c) => c.values) : undefined;
+  return { kind: 'thread-lost', jobId: job.jobId, index: index - 1, failure, processExiting, values, late, awaited, suspects };
 }
 
 // Watchdog: hangs (neither the index nor, while the thread waits for callbacks to settle, its
@@ -315,8 +317,10 @@ function reportHang(timeoutMs: number, ranMs: number, late: boolean): void {
   // (A job the thread has not taken up yet ran no input: the slots still show the one before.)
   const index = Atomics.load(inflight, SLOT_JOB) === job?.jobId ? Atomics.load(inflight, SLOT_INDEX) : 0;
   const origin = late ? lateOrigin() : undefined;
-  // (Read now: once the thread is stopped, the slot says nothing.)
-  const awaited = !late && Atomics.load(inflight, SLOT_AWAITING) === 1;
+  // The input in flight awaits, or candidates run (an async one awaits most of its time): what
+  // hangs may be a callback an earlier input left (SLOT_AWAITING). (Read now: once the thread is
+  // stopped, the slots say nothing.)
+  const awaited = !late && (Atomics.load(inflight, SLOT_AWAITING) === 1 || Atomics.load(inflight, SLOT_MINIMIZING) === 1);
   sampling = true;
   void sampleHangStack(t.threadId).then((s) => {
     sampling = false;

@@ -32,29 +32,33 @@ function loadErrorLine(file: string, e: unknown): string {
     const nodes = /^((?:file:\/\/)?\/[^\n]*?:\d+)\n/.exec(stack);
     const loc = ours ? ours[1] : nodes ? nodes[1].replace(/^file:\/\//, '') : locateSyntaxError(file);
     const shownWhere = loc ? ` (${path.relative(process.cwd(), loc) || loc})` : '';
-    // ESM syntax where Node's rules say CommonJS (an extension or package "type" decides).
-    const hint = /Cannot use import statement outside a module|module goal/.test(msg)
-      ? /\.c[jt]s$/i.test(file)
-        ? '; .cts and .cjs files are CommonJS: use require() (in TypeScript also import x = require(...)), or rename the file to .mts/.mjs'
-        : '; the file is CommonJS by Node\'s rules: add "type": "module" to package.json, or rename it to .mts/.mjs'
-      : typeOnlyHint(msg, loc) ?? (loc && /^Invalid or unexpected token$/.test(msg) && /^\s*@[\w$]|[\s{;]@[\w$][\w$.]*(\(|\s+[\w$#])/.test(lineAt(loc))
-        ? '; Node cannot run decorators yet: in JavaScript files they need your build step (in TypeScript files tsfuzz compiles them with your project\'s TypeScript)'
-        : '');
-    return `${rel}: syntax error: ${msg}${shownWhere}${hint}`;
+    return `${rel}: syntax error: ${msg}${shownWhere}${syntaxHint(file, msg, loc)}`;
   }
   const where = frames[0] ? ` (${path.relative(process.cwd(), frames[0].file)}:${frames[0].line}:${frames[0].col})` : '';
   return `${rel}: failed to load: ${e.name}: ${msg}${where}`;
 }
 
-/**
- * A TypeScript file that imports or re-exports a name its module has no runtime export of: most
- * often a type (an interface, a type alias) re-exported as `export { T } from './types'`, which
- * tsc elides using the other file's types and which type stripping, one file at a time, cannot.
- */
-function typeOnlyHint(msg: string, loc: string | undefined): string | undefined {
-  const m = /does not provide an export named '([^']+)'/.exec(msg);
-  if (!m || !loc || !/\.[mc]?tsx?:\d+(:\d+)?$/.test(loc)) return undefined;
-  return `; if ${m[1]} is a type, mark it as one there: export type { ${m[1]} } (or import type { ${m[1]} }), since types are removed one file at a time`;
+/** What to do about syntax error `msg` met at `loc` while loading fuzz file `file` ('' when there is nothing to say). */
+function syntaxHint(file: string, msg: string, loc: string | undefined): string {
+  // ESM syntax where Node's rules say CommonJS (an extension or package "type" decides).
+  if (/Cannot use import statement outside a module|module goal/.test(msg)) {
+    return /\.c[jt]s$/i.test(file)
+      ? '; .cts and .cjs files are CommonJS: use require() (in TypeScript also import x = require(...)), or rename the file to .mts/.mjs'
+      : '; the file is CommonJS by Node\'s rules: add "type": "module" to package.json, or rename it to .mts/.mjs';
+  }
+  if (!loc) return '';
+  // A TypeScript file that imports or re-exports a name its module has no runtime export of: most
+  // often a type (an interface, a type alias) re-exported as `export { T } from './types'`, which
+  // tsc elides using the other file's types and which type stripping, one file at a time, cannot.
+  const missing = /does not provide an export named '([^']+)'/.exec(msg);
+  if (missing && /\.[mc]?tsx?:\d+(:\d+)?$/.test(loc)) {
+    const name = missing[1];
+    return `; if ${name} is a type, mark it as one there: export type { ${name} } (or import type { ${name} }), since types are removed one file at a time`;
+  }
+  if (/^Invalid or unexpected token$/.test(msg) && /^\s*@[\w$]|[\s{;]@[\w$][\w$.]*(\(|\s+[\w$#])/.test(lineAt(loc))) {
+    return '; Node cannot run decorators yet: in JavaScript files they need your build step (in TypeScript files tsfuzz compiles them with your project\'s TypeScript)';
+  }
+  return '';
 }
 
 /** The text of line `file:line` (`loc`), or '' if it cannot be read. */
