@@ -105,10 +105,11 @@ export class Edits implements Editor {
 
   /**
    * The output code, in a buffer the caller may append to (it sized for more than the code),
-   * and its encoded mappings (single source, index 0). `identity`: the output replaces the
-   * original file, so unmoved text may be left unmapped (map-writer.ts).
+   * and its encoded mappings (single source, index 0), in pieces to be joined with ';'
+   * (MappingWriter#finish). `identity`: the output replaces the original file, so unmoved text
+   * may be left unmapped (map-writer.ts).
    */
-  build(identity: boolean): { out: TextBuffer; mappings: string } {
+  build(identity: boolean): { out: TextBuffer; pieces: string[] } {
     const src = this.original;
     const keys = this.keys.slice(0, this.n).sort();
     const starts = Float64Array.from(this.updates.keys()).sort();
@@ -176,6 +177,6 @@ export class Edits implements Editor {
       insert(tails[seq]);
     }
     copyTo(src.length);
-    return { out, mappings: map.toString() };
+    return { out, pieces: map.finish() };
   }
 }

@@ -15,7 +15,7 @@ import { NO_CODE, SiteEmitter, renderCode, renderedFirst } from './emit.js';
 import { Edits } from './edits.js';
 import { isTypeScriptFile } from './filter.js';
 import { INSTRUMENTED_MARKER } from './revision.js';
-import { composeMappings, inlineMapComment } from './sourcemap.js';
+import { composeMappings, inlineMapComment, writeInlineMapComment } from './sourcemap.js';
 import { stripTypes } from './strip.js';
 import { Visitor } from './visitor.js';
 
@@ -83,12 +83,12 @@ export function transformSource(source: string, filename: string, opts: Transfor
     return { code, edges: 0, compareSites: 0, literals, format };
   }
 
-  const { out, mappings: own } = ms.build(inner === undefined);
-  const mappings = inner ? composeMappings(own, inner) : own;
+  const { out, pieces } = ms.build(inner === undefined);
   // The marker goes last so that loaders can recognise our output in O(1); V8 takes the
   // sourceMappingURL comment from anywhere in the file.
   out.str('\n');
-  out.str(inlineMapComment(mapSource, mappings), true);
+  if (inner) out.str(inlineMapComment(mapSource, composeMappings(pieces.join(';'), inner)), true);
+  else writeInlineMapComment(out, mapSource, pieces);
   out.str('\n' + INSTRUMENTED_MARKER + '\n');
   return { code: out.toString(), edges: em.edges, compareSites: em.compares, literals, format };
 }
