@@ -4,7 +4,10 @@
 // floor under the first-time number (no instrumenter can be faster than its parser), so that a
 // slow machine can be told from a slow transform. With --parse-warm it times the parse as the
 // research note (../shared/reference/instrument-deps.md) did: the median of 5 parses after one
-// discarded warm-up, to compare this machine's speed with the one the note measured.
+// discarded warm-up, to compare this machine's speed with the one the note measured. With --loader
+// it times the first load the way a worker's execution thread makes it: the loader's cache lookup,
+// then the miss sent to the transform helper thread (started for it), transformed and stored
+// there, and the code back in this thread as a string.
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -29,6 +32,16 @@ if (process.argv.includes('--parse-only')) {
     ms.push(Number(process.hrtime.bigint() - t) / 1e6);
   }
   console.log(JSON.stringify({ bytes: source.length, parseMs: ms.sort((a, b) => a - b)[2] }));
+} else if (process.argv.includes('--loader')) {
+  const { LoaderCore } = await import('../dist/instrument/core.js');
+  const { offloadTransform } = await import('../dist/instrument/offload.js');
+  const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsfuzz-bench-instr-'));
+  const core = new LoaderCore({ instrument: true, include: ['**/typescript/lib/typescript.js'], cacheDir }, offloadTransform);
+  const t = process.hrtime.bigint();
+  const r = core.transform(source, file, 'commonjs');
+  const loaderMs = Number(process.hrtime.bigint() - t) / 1e6;
+  fs.rmSync(cacheDir, { recursive: true, force: true });
+  console.log(JSON.stringify({ bytes: source.length, codeLength: r.source.length, loaderMs }));
 } else {
   const { transformCached } = await import('../dist/instrument/transform-cached.js');
   const cacheDir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsfuzz-bench-instr-'));

@@ -104,12 +104,14 @@ console.log('\n--- instrumentation speed (typescript.js, fresh process)');
 // Alternating rounds (first time, parse alone, warm parse), medians: the machine's speed drifts.
 const instrumentTime = (flag) => JSON.parse(spawnSync(process.execPath, [path.join(here, 'instrument-time.mjs'), ...(flag ? [flag] : [])], { encoding: 'utf8' }).stdout.trim());
 const firsts = [];
+const loads = [];
 const cold = [];
 const warm = [];
 let t;
 for (let r = 0; r < ROUNDS; r++) {
   t = instrumentTime();
   firsts.push(t.firstMs);
+  loads.push(instrumentTime('--loader').loaderMs);
   cold.push(instrumentTime('--parse-only').parseMs);
   warm.push(instrumentTime('--parse-warm').parseMs);
 }
@@ -118,6 +120,7 @@ const firstMs = median(firsts);
 const coldMs = median(cold);
 const warmMs = median(warm);
 console.log(`${(t.bytes / 1048576).toFixed(1)} MiB, ${fmt(t.edges)} edges, ${fmt(t.compareSites)} compare sites: first time ${secs(firstMs)} (rounds: ${firsts.map(secs).join(', ')}), from cache ${(t.cachedMs / 1000).toFixed(3)} s`);
+console.log(`the same first time as a worker's first load of it: the helper thread started, the transform, the cache write, the code back in the loading thread: ${secs(median(loads))} (rounds: ${loads.map(secs).join(', ')})`);
 console.log(`for scale: meriyah's parse alone, also in a fresh process, ${secs(coldMs)} (the transform takes ${(firstMs / coldMs).toFixed(2)}x its parser)`);
 const mibs = t.bytes / 1048576 / (warmMs / 1000);
 // instrument-deps.md measured meriyah at 27.3–27.5 MiB/s on typescript.js this way.

@@ -19,7 +19,8 @@ import { produceOnce, MISS_LOCK_DEFAULTS, type MissLockOptions } from './cache-l
 import { isTypeScriptFile } from './filter.js';
 import { TRANSFORM_REVISION } from './revision.js';
 import { decoratorCacheSalt } from './tsconfig.js';
-import type { TransformOptions, TransformResult } from './transform.js';
+import { decodeText } from './text-buffer.js';
+import type { EncodedResult, TransformOptions, TransformResult } from './transform.js';
 
 /** Where a transform that missed the cache stores its result. */
 export interface CacheSlot {
@@ -125,12 +126,18 @@ function parseEntry(cacheDir: string, key: string): TransformResult | undefined 
   }
 }
 
-/** Writes an entry atomically; failures are silent (the cache is an optimisation). */
-export function writeEntry(cacheDir: string, key: string, r: TransformResult): void {
+/**
+ * Writes an entry atomically; failures are silent (the cache is an optimisation). The code may
+ * be a string or still encoded (transform.ts's EncodedResult: Latin-1 bytes are written as they are).
+ */
+export function writeEntry(cacheDir: string, key: string, r: EncodedResult): void {
   const file = entryPath(cacheDir, key);
-  const enc = /[^\x00-\xff]/.test(r.code) ? 'utf8' : 'latin1';
+  const code = r.code;
+  const latin1 = typeof code === 'string' ? !/[^\x00-\xff]/.test(code) : code.latin1 !== undefined;
+  const enc = latin1 ? 'latin1' : 'utf8';
+  const length = typeof code === 'string' ? code.length : (code.latin1 ?? code.utf16).length;
   const h: Header = {
-    key, length: r.code.length, edges: r.edges, compareSites: r.compareSites, literals: r.literals, format: r.format, enc,
+    key, length, edges: r.edges, compareSites: r.compareSites, literals: r.literals, format: r.format, enc,
   };
   if (r.warning !== undefined) h.warning = r.warning;
   const tmp = `${file}.${process.pid}.${threadId}.${Math.random().toString(36).slice(2)}.tmp`;
@@ -139,7 +146,8 @@ export function writeEntry(cacheDir: string, key: string, r: TransformResult): v
     const fd = fs.openSync(tmp, 'w');
     try {
       fs.writeFileSync(fd, JSON.stringify(h) + '\n');
-      writeString(fd, r.code, enc);
+      if (typeof code !== 'string' && code.latin1) fs.writeFileSync(fd, code.latin1);
+      else writeString(fd, typeof code === 'string' ? code : decodeText(code), enc);
     } finally {
       fs.closeSync(fd);
     }

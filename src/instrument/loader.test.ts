@@ -173,6 +173,19 @@ for (const node of nodeBinaries()) {
       assert.equal(again.offloaded, 0); // cache hits: read in-thread, the helper never starts
     });
 
+    it('code beyond Latin-1 comes back from the helper thread and the cache intact', () => {
+      // The helper sends instrumented code back as its bytes: one per character, or two (UTF-16).
+      fs.writeFileSync(p('cjs/wide.js'), 'exports.w = (x) => (x > 1 ? "世€\u2028é" : "\u00ff") + "😀";\nexports.l = (x) => (x > 1 ? "é" : "ÿ");\n');
+      fs.writeFileSync(p('cjs/wide-entry.cjs'), "const w = require('./wide.js');\nexports.main = () => [w.w(2), w.w(0), w.l(2), w.l(0)];\n");
+      const expected = ['世€\u2028é😀', '\u00ff😀', 'é', 'ÿ'];
+      const res = ok(runChild(dir, './cjs/wide-entry.cjs', { instrument: true, cacheDir: p('widecache') }, node));
+      assert.deepEqual(res.value, expected);
+      assert.equal(res.offloaded, 2);
+      const again = ok(runChild(dir, './cjs/wide-entry.cjs', { instrument: true, cacheDir: p('widecache') }, node));
+      assert.deepEqual(again.value, expected);
+      assert.equal(again.offloaded, 0);
+    });
+
     it('works when registered inside a worker thread', () => {
       const boot = p('wboot.mjs');
       fs.writeFileSync(boot, `

@@ -12,7 +12,8 @@
  */
 import { MessageChannel, type MessagePort, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { CacheSlot } from './cache.js';
-import type { TransformOptions, TransformResult } from './transform.js';
+import { decoded } from './text-buffer.js';
+import type { EncodedResult, TransformOptions, TransformResult } from './transform.js';
 
 const WAIT_MS = 120_000;
 /** Idle time after which the helper thread is stopped (its heap holds the last file's leftovers). */
@@ -38,7 +39,7 @@ export interface OffloadJob {
 }
 
 export interface OffloadReply {
-  ok?: TransformResult;
+  ok?: EncodedResult;
   error?: { name: string; message: string; code?: string };
 }
 
@@ -100,5 +101,5 @@ export function offloadTransform(source: string, filename: string, opts: Transfo
     throw err;
   }
   offloadStats.jobs++;
-  return msg.ok!;
+  return decoded(msg.ok!);
 }

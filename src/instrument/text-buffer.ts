@@ -116,13 +116,36 @@ export class TextBuffer {
   }
 
   toString(): string {
-    if (this.bytes) return this.bytes.toString('latin1', 0, this.length);
-    const w = this.wide!;
-    if (LITTLE_ENDIAN) return Buffer.from(w.buffer, 0, this.length * 2).toString('utf16le');
-    let s = '';
-    for (let i = 0; i < this.length; i += 8192) s += String.fromCharCode(...w.subarray(i, Math.min(i + 8192, this.length)));
-    return s;
+    return decodeText(this.encoded());
   }
+
+  /**
+   * The characters written, not yet a string: a view of this buffer's storage, whose ArrayBuffer
+   * is its own (never Buffer's shared pool), so it can be transferred to another thread or
+   * written to a file without a copy. Write nothing more afterwards.
+   */
+  encoded(): EncodedText {
+    if (this.bytes) return { latin1: this.bytes.subarray(0, this.length) };
+    return { utf16: this.wide!.subarray(0, this.length) };
+  }
+}
+
+/** Text as TextBuffer stores it: one byte per character (Latin-1) or one UTF-16 code unit each. */
+export type EncodedText = { latin1: Uint8Array; utf16?: undefined } | { utf16: Uint16Array; latin1?: undefined };
+
+/** `r` with its code as a string (a transform result: transform.ts's EncodedResult). */
+export function decoded<R extends { code: string | EncodedText }>(r: R): Omit<R, 'code'> & { code: string } {
+  return typeof r.code === 'string' ? (r as R & { code: string }) : { ...r, code: decodeText(r.code) };
+}
+
+/** The string of `text`. */
+export function decodeText(text: EncodedText): string {
+  if (text.latin1) return Buffer.from(text.latin1.buffer, text.latin1.byteOffset, text.latin1.length).toString('latin1');
+  const w = text.utf16;
+  if (LITTLE_ENDIAN) return Buffer.from(w.buffer, w.byteOffset, w.length * 2).toString('utf16le');
+  let s = '';
+  for (let i = 0; i < w.length; i += 8192) s += String.fromCharCode(...w.subarray(i, Math.min(i + 8192, w.length)));
+  return s;
 }
 
 /** The character codes of a Latin-1 string, for `TextBuffer#codes`. */

@@ -5,7 +5,8 @@
  * Rule: a result is stored under the key it was looked up with; storing never fails a transform.
  */
 import { cacheKey, readOrMake, writeEntry, type CacheSlot } from './cache.js';
-import { transformSource, type TransformOptions, type TransformResult } from './transform.js';
+import { decoded } from './text-buffer.js';
+import { transformEncoded, transformSource, type EncodedResult, type TransformOptions, type TransformResult } from './transform.js';
 
 export interface CachedTransformOptions extends TransformOptions {
   /** Cache directory; undefined = no cache. */
@@ -14,7 +15,12 @@ export interface CachedTransformOptions extends TransformOptions {
 
 /** Transforms a file that missed the cache and stores the result in `slot` (when given). */
 export function transformAndStore(source: string, filename: string, opts: TransformOptions, slot: CacheSlot | undefined): TransformResult {
-  const r = transformSource(source, filename, opts);
+  return decoded(transformAndStoreEncoded(source, filename, opts, slot));
+}
+
+/** transformAndStore with the code left encoded (for the helper thread, which sends it on as is). */
+export function transformAndStoreEncoded(source: string, filename: string, opts: TransformOptions, slot: CacheSlot | undefined): EncodedResult {
+  const r = transformEncoded(source, filename, opts);
   if (slot) writeEntry(slot.dir, slot.key, r);
   return r;
 }
