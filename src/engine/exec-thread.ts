@@ -48,7 +48,7 @@ const I2S_DEPTH = 4;
 /** Compare operand pairs a job sends back at most. */
 const MAX_PAIRS_PER_JOB = 512;
 import {
-  ASYNC_SETTLE_MS, ASYNC_SUSPECTS, TIMER_BUDGET_MS, jobMutatorOptions, targetKey, timerWindowMs, type ExitPlace, type FailureInfo, type FromWorker, type FuzzJob, type RunJob, type StableCoverage, type StrayFailure, type TargetInfo,
+  ASYNC_SETTLE_MS, ASYNC_SUSPECTS, TIMER_BUDGET_MS, jobMutatorOptions, targetKey, timerWindowMs, type DrainJob, type ExitPlace, type FailureInfo, type FromWorker, type FuzzJob, type RunJob, type StableCoverage, type StrayFailure, type TargetInfo,
   type ToWorker, type WorkerConfig,
 } from './protocol.js';
 
@@ -287,10 +287,17 @@ const inputTimers = new Set<number>();
 const inputIntervals = new Set<number>();
 let timerWindow = 0;
 let timerHook: AsyncHook | undefined;
-/** Whether a Timeout resource is due within the timer window (its delay unknown: assume so). */
-function dueSoon(timer: object): boolean {
+/**
+ * Timers that isolated inputs created, due within timerWindowMs (the latest a late failure is
+ * looked for), until they fire or are cleared (an interval: until it first fires), with the job
+ * whose input created each: what a drain (DrainJob) waits for once the inputs have been judged.
+ */
+const leftTimers = new Map<number, number>();
+const leftIntervals = new Set<number>();
+/** Whether a Timeout resource is due within `windowMs` (its delay unknown: assume so). */
+function dueWithin(timer: object, windowMs: number): boolean {
   const delay = (timer as { _idleTimeout?: unknown })._idleTimeout; // Node's Timeout, since v0.x
-  return typeof delay !== 'number' || delay <= timerWindow;
+  return typeof delay !== 'number' || delay <= windowMs;
 }
 function trackInputTimers(windowMs: number): void {
   timerWindow = windowMs;
@@ -298,12 +305,21 @@ function trackInputTimers(windowMs: number): void {
   inputIntervals.clear();
   timerHook ??= createHook({
     init(id, type, _trigger, resource) {
-      if (type !== 'Timeout' || originJob === undefined || origins.getStore()?.job !== originJob || !dueSoon(resource)) return;
+      if (type !== 'Timeout' || originJob === undefined) return;
+      const origin = origins.getStore();
+      if (origin === undefined) return;
+      const repeats = (resource as { _repeat?: unknown })._repeat;
+      if (dueWithin(resource, timerWindowMs(config.timeoutMs))) {
+        leftTimers.set(id, origin.job);
+        if (repeats) leftIntervals.add(id);
+      }
+      if (origin.job !== originJob || !dueWithin(resource, timerWindow)) return;
       inputTimers.add(id);
-      if ((resource as { _repeat?: unknown })._repeat) inputIntervals.add(id);
+      if (repeats) inputIntervals.add(id);
     },
     before(id) {
       if (inputIntervals.delete(id)) inputTimers.delete(id);
+      if (leftIntervals.delete(id)) leftTimers.delete(id);
       noteCallback(origins.getStore());
     },
     after() {
@@ -311,6 +327,8 @@ function trackInputTimers(windowMs: number): void {
     },
     destroy(id) {
       inputTimers.delete(id);
+      leftTimers.delete(id);
+      leftIntervals.delete(id);
     },
   });
   timerHook.enable();
@@ -333,6 +351,8 @@ function untrackInputTimers(): void {
   noteCallback(undefined);
   inputTimers.clear();
   inputIntervals.clear();
+  leftTimers.clear();
+  leftIntervals.clear();
 }
 /**
  * Lets the callbacks isolated inputs left pending run, then waits at least `minMs` and while
@@ -945,12 +965,30 @@ async function runOneJob(job: RunJob): Promise<void> {
   }
   asyncError = undefined;
   originJob = undefined;
+  // A failed input's later callbacks cannot change its verdict: no drain waits for its timers.
+  if (failure) for (const [id, jobId] of leftTimers) if (jobId === job.jobId) leftTimers.delete(id);
   let coverage: StableCoverage | undefined;
   if (job.coverage && cov) coverage = stable(cov.takeAll(), true);
   post({
     kind: 'run-result', jobId: job.jobId, failure: failure && withOutput(failure, job.jobId, 1), skipped, coverage,
     strays: strays.length > 0 ? strays.splice(0) : undefined,
   });
+}
+
+/** DrainJob: the timers earlier isolated inputs left fire (settling); their failures are strays. */
+async function drain(job: DrainJob): Promise<void> {
+  originJob = job.jobId; // every input callback is an earlier job's now
+  const deadline = Date.now() + timerWindowMs(config.timeoutMs);
+  await settling(async () => {
+    await nextTurn();
+    while (leftTimers.size > 0 && Date.now() < deadline) {
+      await sleep(1);
+      alive();
+    }
+  });
+  asyncError = undefined; // raised outside any input's context: no input to charge it to
+  originJob = undefined;
+  post({ kind: 'run-result', jobId: job.jobId, failure: undefined, skipped: false, coverage: undefined, strays: strays.length > 0 ? strays.splice(0) : undefined });
 }
 
 port.on('message', (msg: ToWorker) => {
@@ -965,7 +1003,7 @@ port.on('message', (msg: ToWorker) => {
   inBatch = job.kind === 'fuzz' && job.asyncCheck === undefined;
   const done = () => Atomics.store(inflight, SLOT_BUSY, 0);
   try {
-    const r = job.kind === 'fuzz' ? runFuzzJob(job) : runOneJob(job);
+    const r = job.kind === 'fuzz' ? runFuzzJob(job) : job.kind === 'run' ? runOneJob(job) : drain(job);
     if (r) r.then(done, (e) => { done(); throw internal(e); });
     else done();
   } catch (e) {

@@ -130,7 +130,21 @@ export class WorkerPool {
    * the job go to `onEvent`, such a cut (a 'thread-lost' whose `late` names another job) included.
    */
   async exec(makeJob: (slot: Slot, jobId: number) => Job, onEvent: (m: FromWorker) => void = () => {}): Promise<JobEnd> {
-    const slot = await this.acquire();
+    return this.runOn(await this.acquire(), makeJob, onEvent);
+  }
+
+  /**
+   * Runs a job (as exec) on every worker that is alive and idle now, each its own, at once: for
+   * work a given worker must do itself (a DrainJob waits for callbacks that only its thread holds).
+   */
+  execOnEach(makeJob: (slot: Slot, jobId: number) => Job, onEvent: (m: FromWorker) => void = () => {}): Promise<JobEnd[]> {
+    const idle = this.slots.filter((s) => !s.busy && s.worker?.alive);
+    for (const s of idle) s.busy = true;
+    return Promise.all(idle.map((s) => this.runOn(s, makeJob, onEvent)));
+  }
+
+  /** exec() on `slot`, acquired by the caller (released here). */
+  private async runOn(slot: Slot, makeJob: (slot: Slot, jobId: number) => Job, onEvent: (m: FromWorker) => void): Promise<JobEnd> {
     try {
       // A job cut short with no verdict on its input (noVerdict) runs again, on the restarted
       // thread or a fresh process: once, as the fresh one holds no callback of an earlier input.

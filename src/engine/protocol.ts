@@ -234,7 +234,18 @@ export interface RunJob {
   timers?: 'budget' | 'window';
 }
 
-export type Job = FuzzJob | RunJob;
+/**
+ * No input: the callbacks that earlier jobs' isolated inputs left run (settling) until the timers
+ * they created that are due within timerWindowMs have fired or been cleared, and the failures they
+ * raise come back as the run-result's strays (its own verdict is always a pass). `tsfuzz test` ends
+ * each worker's run of inputs with it, so that the last inputs' late callbacks are judged too.
+ */
+export interface DrainJob {
+  kind: 'drain';
+  jobId: number;
+}
+
+export type Job = FuzzJob | RunJob | DrainJob;
 
 /** Coordinator → worker supervisor. */
 export type ToWorker = { kind: 'job'; job: Job } | { kind: 'stop' };

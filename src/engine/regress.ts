@@ -16,8 +16,8 @@ import { lateHangHeadline, renamed } from '../target/harness.js';
 import { formatDuration } from '../util/limits.js';
 import { outcomeOf } from './outcome.js';
 import { rerunCommand } from './rerun.js';
-import { WorkerPool, withPool } from './pool.js';
-import { targetKey, type FailureInfo, type TargetInfo, type WorkerConfig } from './protocol.js';
+import { WorkerPool, withPool, type JobEnd } from './pool.js';
+import { targetKey, type FailureInfo, type FromWorker, type TargetInfo, type WorkerConfig } from './protocol.js';
 
 /**
  * `--run`: a pattern for target names, optionally `/` and a pattern for input ids. A pattern that
@@ -162,18 +162,15 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
      */
     const exec = async (p: WorkerPool, w: Work, wait = timers) => {
       let id = 0;
-      const strays: Array<{ jobId: number; failure: FailureInfo }> = [];
+      const strays: Stray[] = [];
       const end = await p.exec(
         (_s, jobId) => {
           id = jobId;
           return { kind: 'run', jobId, target: targetKey(w.target.file, w.target.name), values: w.values, coverage: false, isolate: true, timers: wait };
         },
-        (m) => {
-          if (m.kind === 'thread-lost' && m.late?.jobId !== undefined) strays.push({ jobId: m.late.jobId, failure: m.failure });
-        },
+        strayOf(strays),
       );
-      if (end.kind === 'run') strays.push(...(end.strays ?? []));
-      return { end, id, strays };
+      return { end, id, strays: withStrays(end, strays) };
     };
     /**
      * A callback that an input judged earlier left failed later (`seen`: it hung, threw, or
@@ -192,6 +189,15 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
       fail(earlier.w, again.kind === 'fail' ? again.failure : seenLater(seen, formatDuration(o.worker.timeoutMs)));
       return ran.strays;
     };
+    /** Fails the earlier inputs of pool `p` whose callbacks failed (each runs again, and more may surface meanwhile). */
+    const charge = async (p: WorkerPool, found: readonly Stray[]) => {
+      const mine = judged.get(p)!;
+      for (const strays = [...found]; strays.length > 0; ) {
+        const stray = strays.shift()!;
+        const earlier = mine.get(stray.jobId);
+        if (earlier) strays.push(...(await failLate(p, earlier, stray.failure)));
+      }
+    };
     const lane = async (p: WorkerPool) => {
       const mine = judged.get(p) ?? new Map<number, Judged>();
       judged.set(p, mine);
@@ -206,16 +212,26 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
         if (r.kind === 'fail') fail(w, r.failure);
         else if (verdict === 'skipped') skipped++;
         else passed++;
-        // (Each input failed late runs again, during which more of them may surface.)
-        for (const strays = [...ran.strays]; strays.length > 0; ) {
-          const stray = strays.shift()!;
-          const earlier = mine.get(stray.jobId);
-          if (earlier) strays.push(...(await failLate(p, earlier, stray.failure)));
-        }
+        await charge(p, ran.strays);
+      }
+    };
+    /**
+     * The callbacks each worker's last inputs left get their time too (DrainJob): no later input
+     * runs there for them to surface during. (Inputs failed late meanwhile run again: on a
+     * worker of their pool, which is drained again after.)
+     */
+    const drain = async (p: WorkerPool): Promise<void> => {
+      for (let found = true; found && !isInterrupted(); ) {
+        const strays: Stray[] = [];
+        const ends = await p.execOnEach((_s, jobId) => ({ kind: 'drain', jobId }), strayOf(strays));
+        for (const end of ends) withStrays(end, strays);
+        found = strays.some((s) => judged.get(p)?.get(s.jobId)?.verdict !== 'failed');
+        await charge(p, strays);
       }
     };
     o.signal.addEventListener('abort', () => more.kill(), { once: true });
     await Promise.all([lane(pool), ...more.slots.map(() => lane(more))]);
+    await Promise.all([drain(pool), drain(more)]);
     await more.stop();
     for (const g of [...groups.values()].sort((a, b) => work.indexOf(a.work) - work.indexOf(b.work))) {
       const t = g.work.target;
@@ -229,6 +245,22 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
     const counted = o.run?.input !== undefined ? new Set(work.map((w) => w.target)).size : selected.length;
     return { inputs: work.length, targets: counted, passed, failed, distinct: groups.size, skipped, interrupted: isInterrupted() };
   });
+}
+
+/** A failure of a callback an earlier job's input left (StrayFailure, or a thread lost in it). */
+type Stray = { jobId: number; failure: FailureInfo };
+
+/** The event handler of a job that collects, in `into`, the callbacks of earlier inputs that cut it short. */
+function strayOf(into: Stray[]): (m: FromWorker) => void {
+  return (m) => {
+    if (m.kind === 'thread-lost' && m.late?.jobId !== undefined) into.push({ jobId: m.late.jobId, failure: m.failure });
+  };
+}
+
+/** `into`, with the strays a job's run-result brought added. */
+function withStrays(end: JobEnd, into: Stray[]): Stray[] {
+  if (end.kind === 'run') into.push(...(end.strays ?? []));
+  return into;
 }
 
 /**

@@ -135,7 +135,7 @@ function startThread(): void {
       return;
     }
     if (m.kind === 'candidate') {
-      if (recentCandidates.push({ target: currentJob?.target, values: m.values as Value[] }) > ASYNC_SUSPECTS) recentCandidates.shift();
+      if (recentCandidates.push({ target: targetOf(currentJob), values: m.values as Value[] }) > ASYNC_SUSPECTS) recentCandidates.shift();
       lastChange = Date.now(); // each candidate is a new input for the hang watchdog
       return;
     }
@@ -244,6 +244,11 @@ function stopThread(failure: FailureInfo, index = Atomics.load(inflight, SLOT_IN
   }, GRACE_MS).unref();
 }
 
+/** The target a job runs inputs of (a drain runs none). */
+function targetOf(job: Job | undefined): string | undefined {
+  return job && job.kind !== 'drain' ? job.target : undefined;
+}
+
 /**
  * The thread-lost message of `job`, lost with `failure` at input `index` (1-based, as in the
  * slots), or in a callback (`late`, `awaited`): with the candidate running when candidates ran
@@ -252,7 +257,7 @@ function stopThread(failure: FailureInfo, index = Atomics.load(inflight, SLOT_IN
  */
 function lost(job: Job, failure: FailureInfo, index: number, processExiting: boolean, late?: LateCallback, awaited?: boolean): FromWorker {
   const values = Atomics.load(inflight, SLOT_MINIMIZING) === 1 ? recentCandidates[recentCandidates.length - 1]?.values : undefined;
-  const suspects = late || awaited ? recentCandidates.filter((c) => c.target === job.target).map((c) => c.values) : undefined;
+  const suspects = late || awaited ? recentCandidates.filter((c) => c.target === targetOf(job)).map((c) => c.values) : undefined;
   return { kind: 'thread-lost', jobId: job.jobId, index: index - 1, failure, processExiting, values, late, awaited, suspects };
 }
 

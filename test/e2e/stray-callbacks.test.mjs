@@ -3,8 +3,9 @@
 // judged. The run fails, and the failure is charged to the input that left the callback (which
 // reproduces it when it runs again alone, waiting for its timers up to the timeout), not to the
 // later one, and never passes unnoticed: also when it surfaces while another input that failed
-// late runs again alone. Such an error is judged by its own input's target (an error that target
-// expects is no failure), not by the target of the input running.
+// late runs again alone, and when no later input runs on that worker (the run waits for it at the
+// end). Such an error is judged by its own input's target (an error that target expects is no
+// failure), not by the target of the input running.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { chargedToFirstSeed, failureReports, fixture, runTsfuzz, show } from '../helpers/run.mjs';
@@ -31,6 +32,29 @@ describe('callbacks that fail while a later input is judged', { concurrency: 1 }
     const reports = failureReports(r.stdout);
     assert.deepEqual(reports.map((x) => x.source).sort(), ['seed#0', 'seed#1'], show(r));
     for (const rep of reports) assert.match(rep.headline, new RegExp(`^uncaught Error: stray of ${rep.source.replace('#', ' ')} `), show(r));
+  });
+
+  test('one left by the last input a worker runs fails that input too (the run waits for it at the end)', async () => {
+    const dir = fixture('stray-callbacks');
+    const r = await runTsfuzz({ cwd: dir, args: ['test', 'last.fuzz.ts', '--run=LastThrow', '--parallel=1'] });
+    assert.equal(r.code, 1, show(r));
+    assert.match(r.stdout, /^FAIL {2}1 target, 3 inputs: 2 passed, 1 failed \(1 distinct failure\)/m, show(r));
+    const [rep, ...more] = failureReports(r.stdout);
+    assert.equal(more.length, 0, show(r));
+    assert.equal(rep.source, 'seed#2', show(r));
+    assert.match(rep.headline, /^uncaught Error: last throw \(thrown after the target returned\)$/, show(r));
+  });
+
+  test("with two workers, each one's last input is waited for", async () => {
+    const dir = fixture('stray-callbacks');
+    const r = await runTsfuzz({ cwd: dir, args: ['test', 'last.fuzz.ts', '--run=LastTwo', '--parallel=2'] });
+    assert.equal(r.code, 1, show(r));
+    // The same throw (one signature): one report, naming the other input as failing the same way.
+    assert.match(r.stdout, /^FAIL {2}1 target, 2 inputs: 0 passed, 2 failed \(1 distinct failure\)/m, show(r));
+    const [rep, ...more] = failureReports(r.stdout);
+    assert.equal(more.length, 0, show(r));
+    assert.match(rep.headline, /^uncaught Error: last of worker [12] \(thrown after the target returned\)$/, show(r));
+    assert.match(r.stdout, /also fails the same way: LastTwo\/seed#[01]$/m, show(r));
   });
 
   test("an error the callback's own target expects is judged by that target, not by the one running", async () => {
