@@ -305,8 +305,8 @@ function trackInputTimers(windowMs: number): void {
   inputIntervals.clear();
   timerHook ??= createHook({
     init(id, type, _trigger, resource) {
-      if (type !== 'Timeout' || originJob === undefined) return;
-      const origin = origins.getStore();
+      if (type !== 'Timeout') return;
+      const origin = origins.getStore(); // (also between jobs: a callback of an input re-arming)
       if (origin === undefined) return;
       const repeats = (resource as { _repeat?: unknown })._repeat;
       if (dueWithin(resource, timerWindowMs(config.timeoutMs))) {
