@@ -34,25 +34,25 @@ describe('callbacks that fail while a later input is judged', { concurrency: 1 }
     for (const rep of reports) assert.match(rep.headline, new RegExp(`^uncaught Error: stray of ${rep.source.replace('#', ' ')} `), show(r));
   });
 
-  test('one left by the last input a worker runs fails that input too (the run waits for it at the end)', async () => {
-    const dir = fixture('stray-callbacks');
-    const r = await runTsfuzz({ cwd: dir, args: ['test', 'last.fuzz.ts', '--run=LastThrow', '--parallel=1'] });
+  /** `tsfuzz test last.fuzz.ts` with `args`: fails with the summary `summary` and one report, returned. */
+  async function lastReport(args, summary) {
+    const r = await runTsfuzz({ cwd: fixture('stray-callbacks'), args: ['test', 'last.fuzz.ts', ...args] });
     assert.equal(r.code, 1, show(r));
-    assert.match(r.stdout, /^FAIL {2}1 target, 3 inputs: 2 passed, 1 failed \(1 distinct failure\)/m, show(r));
+    assert.match(r.stdout, summary, show(r));
     const [rep, ...more] = failureReports(r.stdout);
     assert.equal(more.length, 0, show(r));
+    return { r, rep };
+  }
+
+  test('one left by the last input a worker runs fails that input too (the run waits for it at the end)', async () => {
+    const { r, rep } = await lastReport(['--run=LastThrow', '--parallel=1'], /^FAIL {2}1 target, 3 inputs: 2 passed, 1 failed \(1 distinct failure\)/m);
     assert.equal(rep.source, 'seed#2', show(r));
     assert.match(rep.headline, /^uncaught Error: last throw \(thrown after the target returned\)$/, show(r));
   });
 
   test("with two workers, each one's last input is waited for", async () => {
-    const dir = fixture('stray-callbacks');
-    const r = await runTsfuzz({ cwd: dir, args: ['test', 'last.fuzz.ts', '--run=LastTwo', '--parallel=2'] });
-    assert.equal(r.code, 1, show(r));
     // The same throw (one signature): one report, naming the other input as failing the same way.
-    assert.match(r.stdout, /^FAIL {2}1 target, 2 inputs: 0 passed, 2 failed \(1 distinct failure\)/m, show(r));
-    const [rep, ...more] = failureReports(r.stdout);
-    assert.equal(more.length, 0, show(r));
+    const { r, rep } = await lastReport(['--run=LastTwo', '--parallel=2'], /^FAIL {2}1 target, 2 inputs: 0 passed, 2 failed \(1 distinct failure\)/m);
     assert.match(rep.headline, /^uncaught Error: last of worker [12] \(thrown after the target returned\)$/, show(r));
     assert.match(r.stdout, /also fails the same way: LastTwo\/seed#[01]$/m, show(r));
   });
