@@ -487,6 +487,7 @@ export class Coordinator {
       // An entry's first batch starts by solving the comparisons it makes (seeds, cached inputs).
       solveBase: entry.picks === 1,
       stopOnFailure: !this.o.keepGoing,
+      knownAsync: t.asyncSignatures.size > 0 ? [...t.asyncSignatures] : undefined,
     };
   }
 
@@ -682,6 +683,7 @@ export class Coordinator {
    * and held: a thread lost at input k ran none after it.
    */
   private async onAsyncFailure(t: TargetState, failure: FailureInfo, batches: BatchRecord[], suspects: Suspect[]): Promise<void> {
+    t.asyncSignatures.add(failure.signature); // later batches count it instead of holding it (FuzzJob.knownAsync)
     const key = `${t.key}\0${failure.signature}`;
     if (this.findings.knows(t, failure.signature) || this.asyncSearches.has(key)) {
       this.findings.addRepeats(t, failure.signature, 1);
@@ -786,7 +788,7 @@ export class Coordinator {
       let found: { index: number; exact: boolean } | undefined;
       const end = await this.verifier.exec(
         (_slot, jobId) => ({
-          ...job, jobId, limit: to + 1, asyncCheck: { from, endMs: ASYNC_SETTLE_MS }, safeFile: undefined, stopOnFailure: true,
+          ...job, jobId, limit: to + 1, asyncCheck: { from, endMs: ASYNC_SETTLE_MS, signature: failure.signature }, safeFile: undefined, stopOnFailure: true,
           maskDelta: [], maskFrom: 0, coverage: false, minimizeNew: false, solveBase: false, lastOfBudget: false,
           splice: { from: 0, add: splicePoolOf(t, job), size: job.splice.size }, comparisons: tableOf(job),
         }),

@@ -223,6 +223,20 @@ function internal(e: unknown): object {
 }
 /** Later asynchronous failures with asyncError's signature (counted as repeats; others are dropped). */
 let asyncRepeats = 0;
+/**
+ * Which asynchronous failures the job running holds in asyncError (FuzzJob.knownAsync,
+ * asyncCheck.signature); the others are counted in `passedOver`, by signature.
+ */
+let asyncWanted: (signature: string) => boolean = () => true;
+const passedOver = new Map<string, number>();
+/** The first failure passed over (RunJob.wantAsync: the run's failure if the wanted one does not come). */
+let firstPassedOver: FailureInfo | undefined;
+/** Back to holding every asynchronous failure (the end of a job that chose). */
+function wantAllAsync(): void {
+  asyncWanted = () => true;
+  passedOver.clear();
+  firstPassedOver = undefined;
+}
 function onAsyncError(e: unknown, rejected: boolean): void {
   alive(); // a flood of late callbacks is not a hang
   if (e !== null && typeof e === 'object' && ours.has(e)) throw e; // ends the thread, as before
@@ -243,6 +257,11 @@ function recordAsync(f: FailureInfo | undefined, origin: Origin | undefined): vo
   // that input's, reported late (it is not the input in flight's).
   if (origin !== undefined && origin.job !== originJob) {
     if (f && !strays.some((s) => s.jobId === origin.job)) strays.push({ jobId: origin.job, failure: f });
+    return;
+  }
+  if (f !== undefined && !asyncWanted(f.signature)) {
+    passedOver.set(f.signature, (passedOver.get(f.signature) ?? 0) + 1);
+    firstPassedOver ??= f;
     return;
   }
   if (asyncError === undefined) {
@@ -559,6 +578,8 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   const options = jobMutatorOptions(job, held.comparisons);
   const splicePool = splicePoolFor(job);
   if (job.asyncCheck) return runAsyncCheck(job, target, options, splicePool, job.asyncCheck);
+  const known = new Set(job.knownAsync);
+  asyncWanted = (signature) => !known.has(signature);
   paths?.takeBatchNovelty(); // this batch's novelty starts from nothing
   const mutator = new Mutator(target.kinds, options);
   mutator.setSplicePool(splicePool);
@@ -733,6 +754,8 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     const asyncFailure = asyncError;
     asyncError = undefined;
     if (asyncFailure && asyncRepeats > 0) repeats[asyncFailure.signature] = (repeats[asyncFailure.signature] ?? 0) + asyncRepeats;
+    for (const [sig, n] of passedOver) repeats[sig] = (repeats[sig] ?? 0) + n;
+    wantAllAsync();
     post({
       kind: 'job-done', jobId: job.jobId, execs: mutator.count + extra, runMs, failures, repeats,
       edges: cov?.totalEdges ?? 0, comparisons: trace ? pairsToSend([...batchPairs, ...trace.takeNew()], held) : [],
@@ -876,7 +899,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
  * reported as a failure of the input it followed; synchronous failures are not reported again.
  */
 async function runAsyncCheck(
-  job: FuzzJob, target: RegisteredTarget, options: ReturnType<typeof jobMutatorOptions>, pool: Value[][], check: { from: number; endMs: number },
+  job: FuzzJob, target: RegisteredTarget, options: ReturnType<typeof jobMutatorOptions>, pool: Value[][], check: NonNullable<FuzzJob['asyncCheck']>,
 ): Promise<void> {
   const started = performance.now();
   const m = new Mutator(target.kinds, options);
@@ -896,6 +919,7 @@ async function runAsyncCheck(
     }
   });
   asyncError = undefined; // what surfaced until now belongs to earlier jobs
+  asyncWanted = (signature) => signature === check.signature;
   let failures = 0;
   // The input named by the failure's origin (exact), else the one it surfaced after (`at`).
   const report = (at: number, values: Value[]) => {
@@ -924,6 +948,7 @@ async function runAsyncCheck(
   }
   untrackInputTimers();
   asyncError = undefined;
+  wantAllAsync();
   strays.length = 0;
   originJob = undefined;
   post({
@@ -948,6 +973,8 @@ async function runOneJob(job: RunJob): Promise<void> {
     originJob = job.jobId;
     trackInputTimers(job.timers === 'window' ? timerWindowMs(job.timeoutMs ?? config.timeoutMs) : TIMER_BUDGET_MS);
   }
+  const want = job.wantAsync;
+  if (want !== undefined) asyncWanted = (signature) => signature === want;
   const run = () => runSingleInput(target, job.values);
   runningOrigin = isolate ? { job: job.jobId, index: -1, target } : undefined;
   let { failure, skipped } = await (runningOrigin ? origins.run(runningOrigin, run) : run());
@@ -959,11 +986,13 @@ async function runOneJob(job: RunJob): Promise<void> {
   // candidate or regression input costs no wait.
   if (isolate && !failure) await settleTimers();
   else await settling(nextTurn);
-  if (!failure && asyncError) {
-    failure = asyncError;
+  const late = asyncError ?? firstPassedOver;
+  if (!failure && late) {
+    failure = late;
     skipped = false;
   }
   asyncError = undefined;
+  wantAllAsync();
   originJob = undefined;
   // A failed input's later callbacks cannot change its verdict: no drain waits for its timers.
   if (failure) for (const [id, jobId] of leftTimers) if (jobId === job.jobId) leftTimers.delete(id);

@@ -17,7 +17,7 @@ import { inputSize, minimizeFailure, type MinimizedFailure } from './minimize-fa
 import { outcomeOf } from './outcome.js';
 import { rerunCommand } from './rerun.js';
 import type { WorkerPool } from './pool.js';
-import { timersFor, type FailureInfo } from './protocol.js';
+import { timersFor, wantedAsync, type FailureInfo } from './protocol.js';
 import { errorMessage } from '../util/errors.js';
 import type { TargetState } from './target-state.js';
 
@@ -428,7 +428,7 @@ export class Findings {
    */
   async recheck(t: TargetState, values: Value[], original: FailureInfo, count = true): Promise<FailureInfo> {
     const end = await this.opts.verifier.exec((_slot, jobId) => ({
-      kind: 'run', jobId, target: t.key, values, coverage: false, isolate: true, timers: timersFor(original),
+      kind: 'run', jobId, target: t.key, values, coverage: false, isolate: true, timers: timersFor(original), wantAsync: wantedAsync(original),
     }));
     if (count) this.opts.countExec(t);
     const r = outcomeOf(end, this.opts.memoryLimitMb);

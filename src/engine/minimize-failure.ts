@@ -17,7 +17,7 @@ import type { Budget } from '../util/limits.js';
 import type { Kind, Value } from '../values/kinds.js';
 import { outcomeOf } from './outcome.js';
 import type { WorkerPool } from './pool.js';
-import { timersFor, type FailureInfo } from './protocol.js';
+import { timersFor, wantedAsync, type FailureInfo } from './protocol.js';
 import type { TargetState } from './target-state.js';
 
 /** Time a memory-failure candidate gets: this many times the original's time to the limit, plus slack. */
@@ -85,7 +85,9 @@ export async function minimizeFailure(o: MinimizeFailureOptions): Promise<Minimi
   let execs = 0;
   const run = async (values: Value[], timeoutMs: number | undefined) => {
     execs++;
-    const end = await o.verifier.exec((_s, jobId) => ({ kind: 'run', jobId, target: o.target.key, values, coverage: false, timeoutMs, isolate: true, timers }));
+    const end = await o.verifier.exec((_s, jobId) => ({
+      kind: 'run', jobId, target: o.target.key, values, coverage: false, timeoutMs, isolate: true, timers, wantAsync: wantedAsync(o.failure),
+    }));
     return outcomeOf(end, o.memoryLimitMb);
   };
   const accept = async (candidate: Value[]): Promise<boolean> => {

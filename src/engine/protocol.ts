@@ -144,6 +144,11 @@ export function timersFor(failure: FailureInfo | undefined): 'budget' | 'window'
   return failure?.async ? 'window' : 'budget';
 }
 
+/** RunJob.wantAsync of a run that checks whether an input fails as `failure` did. */
+export function wantedAsync(failure: FailureInfo): string | undefined {
+  return failure.async ? failure.signature : undefined;
+}
+
 export interface FuzzJob {
   kind: 'fuzz';
   jobId: number;
@@ -191,13 +196,20 @@ export interface FuzzJob {
   /** Stop at the first failure (replay, or not --keep-going). */
   stopOnFailure: boolean;
   /**
+   * Signatures of the target's asynchronous failures the coordinator has already (found, or being
+   * traced): the batch counts them as repeats instead of holding its one asynchronous failure for
+   * one of them, so a frequent known one does not hide a new one behind it.
+   */
+  knownAsync?: string[];
+  /**
    * Looking for the input behind an asynchronous failure (coordinator's findAsyncCulprit): run
    * inputs `from`..limit-1 one at a time, letting callbacks and rejections run after each, then
    * wait `endMs`, and while timers they created are pending (timerWindowMs: this is where a late
-   * failure is looked for, so the whole window); report the first asynchronous failure as a failure of the input it followed,
-   * and nothing else (no coverage, no synchronous failures: the batch already reported those).
+   * failure is looked for, so the whole window); report the first asynchronous failure with
+   * `signature` (another one met on the way is another bug) as a failure of the input it
+   * followed, and nothing else (no coverage, no synchronous failures: the batch reported those).
    */
-  asyncCheck?: { from: number; endMs: number };
+  asyncCheck?: { from: number; endMs: number; signature: string };
 }
 
 /**
@@ -232,6 +244,13 @@ export interface RunJob {
    * (a report's re-run command), where the wait is paid once.
    */
   timers?: 'budget' | 'window';
+  /**
+   * The signature of the asynchronous failure this run checks for (a re-check or minimization of
+   * one): when the input raises it, that is the run's failure, even if another asynchronous one
+   * came first (one input can leave both: the batch that found this one counted the other as
+   * known, FuzzJob.knownAsync). Without it, or when it does not come, the first one is.
+   */
+  wantAsync?: string;
 }
 
 /**

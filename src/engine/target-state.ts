@@ -47,6 +47,8 @@ export class TargetState {
   newInteresting = 0;
   /** Executions promised to batches in flight. */
   promised = 0;
+  /** Signatures of the asynchronous failures seen (found or being traced): FuzzJob.knownAsync. */
+  readonly asyncSignatures = new Set<string>();
   /** Compare operands seen so far (newest first), for the mutator's comparison mutations. */
   comparisons: ComparePair[] = [];
   /** Bumped whenever `comparisons` changes. */

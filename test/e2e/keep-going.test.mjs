@@ -61,6 +61,25 @@ describe('--keep-going', { concurrency: 2 }, () => {
     assert.match(again.stdout, /^FAIL {2}1 target, 3 inputs: 1 passed, 2 failed \(2 distinct failures\)/m, show(again));
   });
 
+  test('a frequent asynchronous failure, once known, does not hide a new one behind it', async () => {
+    const dir = fixture('keep-going');
+    const r = await runTsfuzz({
+      cwd: dir,
+      args: ['fuzz', 'two-async.fuzz.ts', '--keep-going', `--fuzztime=${BUDGET}x`, '--parallel=1', '--seed=1'],
+    });
+    assert.equal(r.code, 1, show(r));
+    const reports = failureReports(r.stdout);
+    assert.deepEqual(reports.map((rep) => rep.headline).sort(), ['unhandled promise rejection: Error: frequent', 'unhandled promise rejection: Error: rare'], show(r));
+    const rare = reports.find((rep) => rep.headline.endsWith('rare'));
+    assert.match(rare.text, /at rare \(two-async\.fuzz\.ts:11:\d+\)/, show(r));
+    // The input written for it is one that leaves that rejection.
+    const text = readTestdata(dir, 'TwoAsync', rare.writtenTo.split('/').pop());
+    assert.equal(decodeCorpus(text)[0].value[0], 0x42, text);
+    // Both fail again; rare's input raises frequent first, which a plain run reports (until fixed).
+    const again = await runTsfuzz({ cwd: dir, args: ['test', 'two-async.fuzz.ts'] });
+    assert.match(again.stdout, /^FAIL {2}1 target, 3 inputs: 1 passed, 2 failed \(1 distinct failure\)/m, show(again));
+  });
+
   test('without --keep-going the run stops after the first failure', async () => {
     const dir = fixture('keep-going');
     const r = await runTsfuzz({
