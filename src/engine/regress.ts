@@ -225,7 +225,12 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
         const strays: Stray[] = [];
         const ends = await p.execOnEach((_s, jobId) => ({ kind: 'drain', jobId }), strayOf(strays));
         for (const end of ends) withStrays(end, strays);
-        found = strays.some((s) => judged.get(p)?.get(s.jobId)?.verdict !== 'failed');
+        // Again only when an input judged earlier fails now (its re-run may leave callbacks too):
+        // each round fails one more input at least, so the rounds end.
+        found = strays.some((s) => {
+          const v = judged.get(p)?.get(s.jobId)?.verdict;
+          return v !== undefined && v !== 'failed';
+        });
         await charge(p, strays);
       }
     };
