@@ -307,9 +307,10 @@ const inputIntervals = new Set<number>();
 let timerWindow = 0;
 let timerHook: AsyncHook | undefined;
 /**
- * Timers that isolated inputs created, due within timerWindowMs (the latest a late failure is
- * looked for), until they fire or are cleared (an interval: until it first fires), with the job
- * whose input created each: what a drain (DrainJob) waits for once the inputs have been judged.
+ * Timers that isolated inputs created while their job ran, due within timerWindowMs (the latest a
+ * late failure is looked for), until they fire or are cleared (an interval: until it first
+ * fires), with the job whose input created each: what a drain (DrainJob) waits for once the
+ * inputs have been judged.
  */
 const leftTimers = new Map<number, number>();
 const leftIntervals = new Set<number>();
@@ -324,15 +325,15 @@ function trackInputTimers(windowMs: number): void {
   inputIntervals.clear();
   timerHook ??= createHook({
     init(id, type, _trigger, resource) {
-      if (type !== 'Timeout') return;
-      const origin = origins.getStore(); // (also between jobs: a callback of an input re-arming)
-      if (origin === undefined) return;
+      // Only timers of the job running (its input, or its callbacks while it is judged): a
+      // callback that re-arms itself after its input was judged is not waited for again.
+      if (type !== 'Timeout' || originJob === undefined || origins.getStore()?.job !== originJob) return;
       const repeats = (resource as { _repeat?: unknown })._repeat;
       if (dueWithin(resource, timerWindowMs(config.timeoutMs))) {
-        leftTimers.set(id, origin.job);
+        leftTimers.set(id, originJob);
         if (repeats) leftIntervals.add(id);
       }
-      if (origin.job !== originJob || !dueWithin(resource, timerWindow)) return;
+      if (!dueWithin(resource, timerWindow)) return;
       inputTimers.add(id);
       if (repeats) inputIntervals.add(id);
     },
@@ -580,6 +581,11 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   if (job.asyncCheck) return runAsyncCheck(job, target, options, splicePool, job.asyncCheck);
   const known = new Set(job.knownAsync);
   asyncWanted = (signature) => !known.has(signature);
+  // One that surfaced between batches (a timer of the last one) is counted, not held, too.
+  if (asyncError !== undefined && known.has(asyncError.signature)) {
+    passedOver.set(asyncError.signature, 1 + asyncRepeats);
+    asyncError = undefined;
+  }
   paths?.takeBatchNovelty(); // this batch's novelty starts from nothing
   const mutator = new Mutator(target.kinds, options);
   mutator.setSplicePool(splicePool);

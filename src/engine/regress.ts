@@ -179,14 +179,14 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
      * while a later input ran. Returns the failures of other earlier inputs' callbacks that
      * surfaced during that run.
      */
-    const failLate = async (p: WorkerPool, earlier: Judged, seen: FailureInfo) => {
+    const failLate = async (p: WorkerPool, earlier: Judged, seen: FailureInfo, atEnd: boolean) => {
       if (earlier.verdict === 'failed') return []; // a second failure of an input that failed already
       if (earlier.verdict === 'passed') passed--;
       else skipped--;
       earlier.verdict = 'failed';
       const ran = await exec(p, earlier.w, 'window');
       const again = outcomeOf(ran.end, o.worker.memoryLimitMb);
-      fail(earlier.w, again.kind === 'fail' ? again.failure : seenLater(seen, formatDuration(o.worker.timeoutMs)));
+      fail(earlier.w, again.kind === 'fail' ? again.failure : seenLater(seen, formatDuration(o.worker.timeoutMs), atEnd));
       return ran.strays;
     };
     /** Fails the earlier inputs of pool `p` whose callbacks failed (each runs again, and more may surface meanwhile). */
@@ -195,7 +195,7 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
       for (const strays = [...found]; strays.length > 0; ) {
         const stray = strays.shift()!;
         const earlier = mine.get(stray.jobId);
-        if (earlier) strays.push(...(await failLate(p, earlier, stray.failure)));
+        if (earlier) strays.push(...(await failLate(p, earlier, stray.failure, stray.atEnd === true)));
       }
     };
     const lane = async (p: WorkerPool) => {
@@ -225,6 +225,7 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
         const strays: Stray[] = [];
         const ends = await p.execOnEach((_s, jobId) => ({ kind: 'drain', jobId }), strayOf(strays));
         for (const end of ends) withStrays(end, strays);
+        for (const s of strays) s.atEnd = true;
         // Again only when an input judged earlier fails now (its re-run may leave callbacks too):
         // each round fails one more input at least, so the rounds end.
         found = strays.some((s) => {
@@ -252,8 +253,11 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
   });
 }
 
-/** A failure of a callback an earlier job's input left (StrayFailure, or a thread lost in it). */
-type Stray = { jobId: number; failure: FailureInfo };
+/**
+ * A failure of a callback an earlier job's input left (StrayFailure, or a thread lost in it);
+ * `atEnd`: it surfaced in a drain, after its worker's last input.
+ */
+type Stray = { jobId: number; failure: FailureInfo; atEnd?: boolean };
 
 /** The event handler of a job that collects, in `into`, the callbacks of earlier inputs that cut it short. */
 function strayOf(into: Stray[]): (m: FromWorker) => void {
@@ -269,13 +273,15 @@ function withStrays(end: JobEnd, into: Stray[]): Stray[] {
 }
 
 /**
- * A failure of a callback an input left, seen while a later input ran and not when the input ran
- * again alone: a hang says so in its headline; another failure keeps its own (it already says it
- * came after the target returned) and its detail says when it surfaced.
+ * A failure of a callback an input left, seen while a later input ran (or, `atEnd`, after its
+ * worker's last input) and not when the input ran again alone: a hang says so in its headline;
+ * another failure keeps its own (it already says it came after the target returned) and its
+ * detail says when it surfaced.
  */
-function seenLater(seen: FailureInfo, limit: string): FailureInfo {
-  if (seen.kind === 'timeout') return renamed(seen, lateHangHeadline(limit, 'later'));
-  return { ...seen, detail: `${seen.detail}\n(it surfaced while a later input ran, not when this input ran again alone)` };
+function seenLater(seen: FailureInfo, limit: string, atEnd: boolean): FailureInfo {
+  if (seen.kind === 'timeout') return renamed(seen, lateHangHeadline(limit, atEnd ? 'end' : 'later'));
+  const when = atEnd ? 'after its worker ran its last input' : 'while a later input ran';
+  return { ...seen, detail: `${seen.detail}\n(it surfaced ${when}, not when this input ran again alone)` };
 }
 
 /**

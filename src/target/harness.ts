@@ -329,10 +329,11 @@ export function hangFailure(headline: string, samples: { stacks: readonly string
  * when it is another's or unknown (the input in flight is not its cause), `later` for the input
  * that left it when its callback hung only while a later input was judged (`tsfuzz test`).
  */
-export function lateHangHeadline(limit: string, whose: 'own' | 'earlier' | 'later'): string {
+export function lateHangHeadline(limit: string, whose: 'own' | 'earlier' | 'later' | 'end'): string {
   if (whose === 'own') return `a callback the input left ran past the ${limit} timeout (after the target returned)`;
   if (whose === 'earlier') return `a callback left by an earlier input ran past the ${limit} timeout`;
-  return `a callback the input left ran past the ${limit} timeout while a later input ran (not when it ran again alone)`;
+  const when = whose === 'later' ? 'while a later input ran' : 'after its worker ran its last input';
+  return `a callback the input left ran past the ${limit} timeout ${when} (not when it ran again alone)`;
 }
 
 /** `f` with another headline (also as the first line of its detail, where it was). */
