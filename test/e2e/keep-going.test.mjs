@@ -9,15 +9,17 @@ import {
 const BUDGET = 20000;
 const HEADLINES = { RangeError: /^RangeError: too high: (\d+)$/, TypeError: /^TypeError: too low: (\d+)$/ };
 
+/** `tsfuzz fuzz <file> --keep-going` on the fixture with the budget, 1 worker, seed 1: it fails; its reports. */
+async function keepGoing(file) {
+  const dir = fixture('keep-going');
+  const r = await runTsfuzz({ cwd: dir, args: ['fuzz', file, '--keep-going', `--fuzztime=${BUDGET}x`, '--parallel=1', '--seed=1'] });
+  assert.equal(r.code, 1, show(r));
+  return { dir, r, reports: failureReports(r.stdout) };
+}
+
 describe('--keep-going', { concurrency: 2 }, () => {
   test('reports and writes each distinct failure once, and counts the repeats', async () => {
-    const dir = fixture('keep-going');
-    const r = await runTsfuzz({
-      cwd: dir,
-      args: ['fuzz', 'two-bugs.fuzz.ts', '--keep-going', `--fuzztime=${BUDGET}x`, '--parallel=1', '--seed=1'],
-    });
-    assert.equal(r.code, 1, show(r));
-    const reports = failureReports(r.stdout);
+    const { dir, r, reports } = await keepGoing('two-bugs.fuzz.ts');
     assert.equal(reports.length, 2, show(r));
     const byName = {};
     for (const rep of reports) {
@@ -62,13 +64,7 @@ describe('--keep-going', { concurrency: 2 }, () => {
   });
 
   test('a frequent asynchronous failure, once known, does not hide a new one behind it', async () => {
-    const dir = fixture('keep-going');
-    const r = await runTsfuzz({
-      cwd: dir,
-      args: ['fuzz', 'two-async.fuzz.ts', '--keep-going', `--fuzztime=${BUDGET}x`, '--parallel=1', '--seed=1'],
-    });
-    assert.equal(r.code, 1, show(r));
-    const reports = failureReports(r.stdout);
+    const { dir, r, reports } = await keepGoing('two-async.fuzz.ts');
     assert.deepEqual(reports.map((rep) => rep.headline).sort(), ['unhandled promise rejection: Error: frequent', 'unhandled promise rejection: Error: rare'], show(r));
     const rare = reports.find((rep) => rep.headline.endsWith('rare'));
     assert.match(rare.text, /at rare \(two-async\.fuzz\.ts:11:\d+\)/, show(r));
