@@ -231,6 +231,11 @@ let asyncWanted: (signature: string) => boolean = () => true;
 const passedOver = new Map<string, number>();
 /** The first failure passed over (RunJob.wantAsync: the run's failure if the wanted one does not come). */
 let firstPassedOver: FailureInfo | undefined;
+/** Counts `n` asynchronous failures like `f` that the job running does not hold (asyncWanted). */
+function passOver(f: FailureInfo, n = 1): void {
+  passedOver.set(f.signature, (passedOver.get(f.signature) ?? 0) + n);
+  firstPassedOver ??= f;
+}
 /** Back to holding every asynchronous failure (the end of a job that chose). */
 function wantAllAsync(): void {
   asyncWanted = () => true;
@@ -251,6 +256,10 @@ function onAsyncError(e: unknown, rejected: boolean): void {
  * (StrayFailure): sent with the next run-result. One per earlier job.
  */
 const strays: StrayFailure[] = [];
+/** The strays kept so far, for a run-result (emptied). */
+function takeStrays(): StrayFailure[] | undefined {
+  return strays.length > 0 ? strays.splice(0) : undefined;
+}
 /** Keeps the first asynchronous failure (`f`; undefined: none) raised by a callback of `origin`. */
 function recordAsync(f: FailureInfo | undefined, origin: Origin | undefined): void {
   // A callback of another job's input is a stray: that input's run has ended, so its failure is
@@ -260,8 +269,7 @@ function recordAsync(f: FailureInfo | undefined, origin: Origin | undefined): vo
     return;
   }
   if (f !== undefined && !asyncWanted(f.signature)) {
-    passedOver.set(f.signature, (passedOver.get(f.signature) ?? 0) + 1);
-    firstPassedOver ??= f;
+    passOver(f);
     return;
   }
   if (asyncError === undefined) {
@@ -275,6 +283,13 @@ process.on('unhandledRejection', (e) => onAsyncError(e, true));
 /** Resolves once the callbacks pending now (and rejections without a handler) have run. */
 const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+/** Waits, a millisecond at a time with a sign of life each (run it settling), while `pending()` and until `deadline`. */
+async function waitWhile(pending: () => boolean, deadline: number): Promise<void> {
+  while (pending() && Date.now() < deadline) {
+    await sleep(1);
+    alive();
+  }
+}
 /** A sign of life while settling (SLOT_SETTLING); nothing while an input runs. */
 function alive(): void {
   if (Atomics.load(inflight, SLOT_SETTLING) > 0) Atomics.add(inflight, SLOT_SETTLING, 1);
@@ -385,11 +400,7 @@ async function settleTimers(minMs = 0): Promise<void> {
     await nextTurn();
     const started = Date.now();
     const deadline = started + timerWindow;
-    const waiting = () => Date.now() < started + minMs || inputTimers.size > 0;
-    while (asyncError === undefined && waiting() && Date.now() < deadline) {
-      await sleep(1);
-      alive();
-    }
+    await waitWhile(() => asyncError === undefined && (Date.now() < started + minMs || inputTimers.size > 0), deadline);
   });
   inputTimers.clear();
   inputIntervals.clear();
@@ -583,7 +594,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   asyncWanted = (signature) => !known.has(signature);
   // One that surfaced between batches (a timer of the last one) is counted, not held, too.
   if (asyncError !== undefined && known.has(asyncError.signature)) {
-    passedOver.set(asyncError.signature, 1 + asyncRepeats);
+    passOver(asyncError, 1 + asyncRepeats);
     asyncError = undefined;
   }
   paths?.takeBatchNovelty(); // this batch's novelty starts from nothing
@@ -918,12 +929,7 @@ async function runAsyncCheck(
   // runs charge those) before the first input; settling, so that one of them that hangs is no
   // input's hang.
   const deadline = Date.now() + ASYNC_SETTLE_MS;
-  await settling(async () => {
-    while (activeTimers() > 0 && Date.now() < deadline) {
-      await sleep(1);
-      alive();
-    }
-  });
+  await settling(() => waitWhile(() => activeTimers() > 0, deadline));
   asyncError = undefined; // what surfaced until now belongs to earlier jobs
   asyncWanted = (signature) => signature === check.signature;
   let failures = 0;
@@ -1005,8 +1011,7 @@ async function runOneJob(job: RunJob): Promise<void> {
   let coverage: StableCoverage | undefined;
   if (job.coverage && cov) coverage = stable(cov.takeAll(), true);
   post({
-    kind: 'run-result', jobId: job.jobId, failure: failure && withOutput(failure, job.jobId, 1), skipped, coverage,
-    strays: strays.length > 0 ? strays.splice(0) : undefined,
+    kind: 'run-result', jobId: job.jobId, failure: failure && withOutput(failure, job.jobId, 1), skipped, coverage, strays: takeStrays(),
   });
 }
 
@@ -1016,14 +1021,11 @@ async function drain(job: DrainJob): Promise<void> {
   const deadline = Date.now() + timerWindowMs(config.timeoutMs);
   await settling(async () => {
     await nextTurn();
-    while (leftTimers.size > 0 && Date.now() < deadline) {
-      await sleep(1);
-      alive();
-    }
+    await waitWhile(() => leftTimers.size > 0, deadline);
   });
   asyncError = undefined; // raised outside any input's context: no input to charge it to
   originJob = undefined;
-  post({ kind: 'run-result', jobId: job.jobId, failure: undefined, skipped: false, coverage: undefined, strays: strays.length > 0 ? strays.splice(0) : undefined });
+  post({ kind: 'run-result', jobId: job.jobId, failure: undefined, skipped: false, coverage: undefined, strays: takeStrays() });
 }
 
 port.on('message', (msg: ToWorker) => {

@@ -336,8 +336,8 @@ export type FromWorker =
  * An asynchronous failure (a throw, a rejection nothing handled, process.exit) raised by a callback
  * that an earlier job's input left, after that job had ended (RunJob.isolate, where each callback's
  * input is known): that input fails after all. The thread sends the ones it saw with the result of
- * the job that was running (or the next one, when it was between jobs), at most one per earlier
- * job. One left by the last input a thread runs before the run ends is not seen.
+ * the job that was running (or the next one, when it was between jobs; a DrainJob's after the
+ * last input), at most one per earlier job.
  */
 export interface StrayFailure {
   jobId: number;

@@ -180,7 +180,6 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
      * surfaced during that run.
      */
     const failLate = async (p: WorkerPool, earlier: Judged, seen: FailureInfo, atEnd: boolean) => {
-      if (earlier.verdict === 'failed') return []; // a second failure of an input that failed already
       if (earlier.verdict === 'passed') passed--;
       else skipped--;
       earlier.verdict = 'failed';
@@ -189,14 +188,21 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
       fail(earlier.w, again.kind === 'fail' ? again.failure : seenLater(seen, formatDuration(o.worker.timeoutMs), atEnd));
       return ran.strays;
     };
-    /** Fails the earlier inputs of pool `p` whose callbacks failed (each runs again, and more may surface meanwhile). */
-    const charge = async (p: WorkerPool, found: readonly Stray[]) => {
+    /**
+     * Fails the earlier inputs of pool `p` whose callbacks failed (each runs again, and more may
+     * surface meanwhile); whether it failed any (a second failure of one that failed is nothing).
+     */
+    const charge = async (p: WorkerPool, found: readonly Stray[]): Promise<boolean> => {
       const mine = judged.get(p)!;
+      let failedAny = false;
       for (const strays = [...found]; strays.length > 0; ) {
         const stray = strays.shift()!;
         const earlier = mine.get(stray.jobId);
-        if (earlier) strays.push(...(await failLate(p, earlier, stray.failure, stray.atEnd === true)));
+        if (!earlier || earlier.verdict === 'failed') continue;
+        failedAny = true;
+        strays.push(...(await failLate(p, earlier, stray.failure, stray.atEnd === true)));
       }
+      return failedAny;
     };
     const lane = async (p: WorkerPool) => {
       const mine = judged.get(p) ?? new Map<number, Judged>();
@@ -226,13 +232,9 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
         const ends = await p.execOnEach((_s, jobId) => ({ kind: 'drain', jobId }), strayOf(strays));
         for (const end of ends) withStrays(end, strays);
         for (const s of strays) s.atEnd = true;
-        // Again only when an input judged earlier fails now (its re-run may leave callbacks too):
+        // Again only when an input judged earlier failed now (its re-run may leave callbacks too):
         // each round fails one more input at least, so the rounds end.
-        found = strays.some((s) => {
-          const v = judged.get(p)?.get(s.jobId)?.verdict;
-          return v !== undefined && v !== 'failed';
-        });
-        await charge(p, strays);
+        found = await charge(p, strays);
       }
     };
     o.signal.addEventListener('abort', () => more.kill(), { once: true });

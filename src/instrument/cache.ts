@@ -132,10 +132,11 @@ function parseEntry(cacheDir: string, key: string): TransformResult | undefined 
  */
 export function writeEntry(cacheDir: string, key: string, r: EncodedResult): void {
   const file = entryPath(cacheDir, key);
-  const code = r.code;
-  const latin1 = typeof code === 'string' ? !/[^\x00-\xff]/.test(code) : code.latin1 !== undefined;
-  const enc = latin1 ? 'latin1' : 'utf8';
-  const length = typeof code === 'string' ? code.length : (code.latin1 ?? code.utf16).length;
+  // Latin-1 bytes as they are; anything else as a string (UTF-16 output has a character above U+00FF).
+  const bytes = typeof r.code === 'string' ? undefined : r.code.latin1;
+  const text = bytes ? '' : typeof r.code === 'string' ? r.code : decodeText(r.code);
+  const enc = bytes || !/[^\x00-\xff]/.test(text) ? 'latin1' : 'utf8';
+  const length = bytes ? bytes.length : text.length;
   const h: Header = {
     key, length, edges: r.edges, compareSites: r.compareSites, literals: r.literals, format: r.format, enc,
   };
@@ -146,8 +147,8 @@ export function writeEntry(cacheDir: string, key: string, r: EncodedResult): voi
     const fd = fs.openSync(tmp, 'w');
     try {
       fs.writeFileSync(fd, JSON.stringify(h) + '\n');
-      if (typeof code !== 'string' && code.latin1) fs.writeFileSync(fd, code.latin1);
-      else writeString(fd, typeof code === 'string' ? code : decodeText(code), enc);
+      if (bytes) fs.writeFileSync(fd, bytes);
+      else writeString(fd, text, enc);
     } finally {
       fs.closeSync(fd);
     }

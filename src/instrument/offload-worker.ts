@@ -2,7 +2,8 @@
  * Helper thread of offload.ts: transforms one file per message (a cache miss of the thread that
  * runs user code), stores the result in the cache slot it was given, replies on the transferred
  * port (instrumented code as its bytes, moved to the caller), then wakes the blocked caller
- * through the shared flag. Started lazily, unref'd: it never keeps a process alive. This thread, not the caller, loads the transformer (meriyah, amaro).
+ * through the shared flag. Started lazily, unref'd: it never keeps a process alive. This thread,
+ * not the caller, loads the transformer (meriyah, amaro).
  * Rule: always reply, even on error, and post before notifying.
  */
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';

@@ -102,8 +102,7 @@ export function transformEncoded(source: string, filename: string, opts: Transfo
   // The marker goes last so that loaders can recognise our output in O(1); V8 takes the
   // sourceMappingURL comment from anywhere in the file.
   out.str('\n');
-  if (inner) out.str(inlineMapComment(mapSource, composeMappings(pieces.join(';'), inner)), true);
-  else writeInlineMapComment(out, mapSource, pieces);
+  writeInlineMapComment(out, mapSource, inner ? [composeMappings(pieces.join(';'), inner)] : pieces);
   out.str('\n' + INSTRUMENTED_MARKER + '\n');
   return { code: out.encoded(), edges: em.edges, compareSites: em.compares, literals, format };
 }

@@ -7,7 +7,9 @@
 // the entry that left it, under that entry's target.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { chargedToFirstSeed, decodeCorpus, failureReports, fixture, plantCache, readTestdata, rerunArgs, runTsfuzz, show, testdataFiles } from '../helpers/run.mjs';
+import {
+  chargedToFirstSeed, decodeCorpus, failureReports, fixture, onlyReport, plantCache, readTestdata, rerunArgs, runTsfuzz, show, testdataFiles,
+} from '../helpers/run.mjs';
 
 const TIMEOUT = '--timeout=500ms';
 const OWN = /^a callback the input left ran past the 500ms timeout \(after the target returned\)$/;
@@ -32,9 +34,7 @@ async function awaitedSpinTraced(target) {
   const dir = fixture('late-spin');
   const r = await runTsfuzz({ cwd: dir, args: ['fuzz', 'spin.fuzz.ts', `--fuzz=^${target}$`, '--fuzztime=20000x', '--seed=1', '--parallel=1', '--timeout=1s'] });
   assert.equal(r.code, 1, show(r));
-  const reports = failureReports(r.stdout);
-  assert.equal(reports.length, 1, show(r));
-  const [rep] = reports;
+  const rep = onlyReport(r);
   assert.equal(rep.kind, 'timeout', show(r));
   assert.match(rep.headline, /^a callback the input left ran past the 1s timeout \(after the target returned\)$/, show(r));
   assert.match(rep.text, SPIN, show(r));
@@ -53,9 +53,7 @@ describe('late callbacks that hang', { concurrency: 1 }, () => {
     const dir = fixture('late-spin');
     const r = await runTsfuzz({ cwd: dir, args: ['fuzz', 'spin.fuzz.ts', '--fuzz=^LateSpin$', '--fuzztime=300000x', '--seed=1', '--parallel=1', TIMEOUT] });
     assert.equal(r.code, 1, show(r));
-    const reports = failureReports(r.stdout);
-    assert.equal(reports.length, 1, show(r));
-    const [rep] = reports;
+    const rep = onlyReport(r);
     assert.equal(rep.kind, 'timeout', show(r));
     assert.match(rep.headline, OWN, show(r));
     assert.match(rep.text, SPIN, show(r));
@@ -94,9 +92,7 @@ describe('late callbacks that hang', { concurrency: 1 }, () => {
     plantCache({ dir, file: 'two.fuzz.ts', target: 'SpinA', values: [{ bytes: [0x53, 0x21] }] });
     const r = await runTsfuzz({ cwd: dir, args: ['fuzz', 'two.fuzz.ts', '--fuzztime=1000x', '--seed=1', '--parallel=1', '--minimize-time=0', TIMEOUT] });
     assert.equal(r.code, 1, show(r));
-    const reports = failureReports(r.stdout);
-    assert.equal(reports.length, 1, show(r));
-    const [rep] = reports;
+    const rep = onlyReport(r);
     assert.equal(rep.target, 'SpinA', show(r));
     assert.equal(rep.kind, 'timeout', show(r));
     assert.match(rep.headline, OWN, show(r));

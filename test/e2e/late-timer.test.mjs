@@ -5,7 +5,9 @@
 // than a run over many inputs waits for (1.5 s here).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { decodeCorpus, failureReports, fixture, plant, readTestdata, rerunArgs, runTsfuzz, show, testdataFiles } from '../helpers/run.mjs';
+import {
+  decodeCorpus, failureReports, fixture, onlyReport, plant, readTestdata, rerunArgs, runTsfuzz, show, testdataFiles,
+} from '../helpers/run.mjs';
 
 const HEADLINE = /^uncaught Error: late \(thrown after the target returned\)$/;
 
@@ -14,9 +16,7 @@ async function findsLateTimer(flags) {
   const dir = fixture('late-timer');
   const r = await runTsfuzz({ cwd: dir, args: ['fuzz', '--fuzztime=300000x', '--seed=1', ...flags] });
   assert.equal(r.code, 1, show(r));
-  const reports = failureReports(r.stdout);
-  assert.equal(reports.length, 1, show(r));
-  const [rep] = reports;
+  const rep = onlyReport(r);
   assert.equal(rep.kind, 'throw', show(r));
   assert.match(rep.headline, HEADLINE, show(r));
   // (The re-run command carries a non-default --timeout: that is no report of one.)

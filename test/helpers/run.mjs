@@ -163,6 +163,13 @@ export function sameValues(decoded, values) {
 // ---------------------------------------------------------------------------------------------
 // Reading what tsfuzz printed.
 
+/** The one failure report of run `r` (asserted to be the only one). */
+export function onlyReport(r) {
+  const reports = failureReports(r.stdout);
+  assert.equal(reports.length, 1, show(r));
+  return reports[0];
+}
+
 /**
  * The failure reports in a text-mode stdout: [{ target, source, kind, headline, input, seedLine,
  * output, writtenTo, rerun, text }]. `source` is the input id in `tsfuzz test` reports.
@@ -225,9 +232,7 @@ export async function chargedToFirstSeed({ dir, file, target, flags = [], kind, 
   const r = await runTsfuzz({ cwd: dir, args: ['test', file, `--run=^${target}$`, '--parallel=1', ...flags] });
   assert.equal(r.code, 1, show(r));
   assert.match(r.stdout, /^FAIL {2}1 target, 4 inputs: 3 passed, 1 failed \(1 distinct failure\)/m, show(r));
-  const reports = failureReports(r.stdout);
-  assert.equal(reports.length, 1, show(r));
-  const [rep] = reports;
+  const rep = onlyReport(r);
   assert.equal(rep.source, 'seed#0', show(r));
   assert.equal(rep.kind, kind, show(r));
   assert.match(rep.headline, headline, show(r));
