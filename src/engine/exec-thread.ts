@@ -253,7 +253,7 @@ function onAsyncError(e: unknown, rejected: boolean): void {
 }
 /**
  * Asynchronous failures of callbacks that earlier jobs' inputs left, raised after those jobs ended
- * (StrayFailure): sent with the next run-result. One per earlier job.
+ * (StrayFailure): sent with the next run-result (and to the supervisor at once). One per earlier job.
  */
 const strays: StrayFailure[] = [];
 /** The strays kept so far, for a run-result (emptied). */
@@ -265,7 +265,11 @@ function recordAsync(f: FailureInfo | undefined, origin: Origin | undefined): vo
   // A callback of another job's input is a stray: that input's run has ended, so its failure is
   // that input's, reported late (it is not the input in flight's).
   if (origin !== undefined && origin.job !== originJob) {
-    if (f && !strays.some((s) => s.jobId === origin.job)) strays.push({ jobId: origin.job, failure: f });
+    if (f && !strays.some((s) => s.jobId === origin.job)) {
+      const stray = { jobId: origin.job, failure: f };
+      strays.push(stray);
+      post({ kind: 'stray', stray }); // kept by the supervisor in case this thread dies first
+    }
     return;
   }
   if (f !== undefined && !asyncWanted(f.signature)) {

@@ -25,9 +25,12 @@ export type JobEnd =
    * `late`: the thread hung in a callback an input left (LateCallback); `own` says whether that
    * input was this job's (true), another job's run earlier on the same thread (false: a stray,
    * named by `jobId`; such a job runs again, exec() ends so only if it happens again: noVerdict),
-   * or unknown. `awaited`: as thread-lost's (protocol.ts).
+   * or unknown. `awaited`: as thread-lost's (protocol.ts). `strays`: as run's, seen before the thread was lost.
    */
-  | { kind: 'thread-lost'; index: number; failure: FailureInfo; values?: Value[]; late?: LateCallback & { own: boolean | undefined }; awaited?: boolean; suspects?: Value[][] }
+  | {
+      kind: 'thread-lost'; index: number; failure: FailureInfo; values?: Value[]; late?: LateCallback & { own: boolean | undefined }; awaited?: boolean;
+      suspects?: Value[][]; strays?: StrayFailure[];
+    }
   /** `candidate`: the process died while its execution thread ran this candidate (CandidateFile). */
   | { kind: 'died'; death: WorkerDeath; candidate?: RunningCandidate }
   | { kind: 'stopped' };
@@ -196,7 +199,7 @@ export class WorkerPool {
           case 'thread-lost': {
             slot.thread++;
             const late = m.late && { ...m.late, own: m.late.jobId === undefined ? undefined : m.late.jobId === job.jobId };
-            const end: JobEnd = { kind: 'thread-lost', index: m.index, failure: m.failure, values: m.values, late, awaited: m.awaited, suspects: m.suspects };
+            const end: JobEnd = { kind: 'thread-lost', index: m.index, failure: m.failure, values: m.values, late, awaited: m.awaited, suspects: m.suspects, strays: m.strays };
             if (noVerdict(end, job) && reruns.left > 0) {
               // Cut short by a callback this job's input did not leave: that says nothing of
               // its input, which runs again on the restarted thread (the callback went with the

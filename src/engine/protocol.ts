@@ -318,15 +318,21 @@ export type FromWorker =
    * `awaited`, the last candidates the thread ran (ASYNC_SUSPECTS, oldest first), whose callback
    * it may have been.
    */
+  /** `strays`: the StrayFailures the thread saw since its last result, which it could not send itself. */
   | {
       kind: 'thread-lost'; jobId: number; index: number; failure: FailureInfo; processExiting: boolean; values?: Value[]; late?: LateCallback; awaited?: boolean;
-      suspects?: Value[][];
+      suspects?: Value[][]; strays?: StrayFailure[];
     }
   /**
    * A candidate about to run (minimization of a new input, input-to-state), kept by the supervisor,
    * not forwarded; also written to the candidate file first (WorkerConfig.candidateFile).
    */
   | { kind: 'candidate'; values: Value[] }
+  /**
+   * A StrayFailure as the thread sees it, kept by the supervisor (not forwarded) until the thread
+   * sends its next result, which carries it: if the thread dies first, its thread-lost does.
+   */
+  | { kind: 'stray'; stray: StrayFailure }
   /** The target called process.exit(); `stack` is where, `place` whose it is (kept by the supervisor for the report). */
   | { kind: 'exiting'; stack: string; place: ExitPlace }
   /** The execution thread is about to import this fuzz file (kept by the supervisor, not forwarded). */
@@ -337,7 +343,8 @@ export type FromWorker =
  * that an earlier job's input left, after that job had ended (RunJob.isolate, where each callback's
  * input is known): that input fails after all. The thread sends the ones it saw with the result of
  * the job that was running (or the next one, when it was between jobs; a DrainJob's after the
- * last input), at most one per earlier job.
+ * last input), at most one per earlier job; each also goes to the supervisor as it is seen, so
+ * that a thread that dies before that result loses none (thread-lost's `strays`).
  */
 export interface StrayFailure {
   jobId: number;

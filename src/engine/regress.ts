@@ -264,13 +264,15 @@ type Stray = { jobId: number; failure: FailureInfo; atEnd?: boolean };
 /** The event handler of a job that collects, in `into`, the callbacks of earlier inputs that cut it short. */
 function strayOf(into: Stray[]): (m: FromWorker) => void {
   return (m) => {
-    if (m.kind === 'thread-lost' && m.late?.jobId !== undefined) into.push({ jobId: m.late.jobId, failure: m.failure });
+    if (m.kind !== 'thread-lost') return;
+    if (m.late?.jobId !== undefined) into.push({ jobId: m.late.jobId, failure: m.failure });
+    into.push(...(m.strays ?? [])); // seen before the thread was lost (the job runs again)
   };
 }
 
-/** `into`, with the strays a job's run-result brought added. */
+/** `into`, with the strays a job's end brought added (its run-result's, or those seen before its thread was lost). */
 function withStrays(end: JobEnd, into: Stray[]): Stray[] {
-  if (end.kind === 'run') into.push(...(end.strays ?? []));
+  if (end.kind === 'run' || end.kind === 'thread-lost') into.push(...(end.strays ?? []));
   return into;
 }
 
