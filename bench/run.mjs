@@ -42,6 +42,7 @@ function tsfuzz(parallel, extra = [], file = 'targets/trivial.fuzz.ts', cache) {
 
 const fmt = (n) => n.toLocaleString('en-US');
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const each = (xs) => `[${xs.map(fmt).join(', ')}]`;
 // The machine's speed drifts over minutes (other tenants), so the loops being compared run in
 // alternation, ROUNDS times each, and each prints its median: a ratio is then of runs made under
 // the same conditions, not of one run early and one late.
@@ -72,7 +73,6 @@ if (want('speed')) {
   const one = median(runs.one);
   const noCmp = median(runs.noCmp);
   const nocov = median(runs.noCov);
-  const each = (xs) => `[${xs.map(fmt).join(', ')}]`;
   console.log(`bare loop (same function, fresh random buffers, 1 process): ${fmt(b)} exec/s  ${each(runs.bare)}`);
   console.log(`the same loop on tsfuzz's mutator's inputs (no engine):    ${fmt(mutated)} exec/s  (${(mutated / b).toFixed(2)}× the bare loop)  ${each(runs.mutated)}`);
   const vs = (x) => `(${(x / b).toFixed(2)}× the bare loop, ${(x / mutated).toFixed(2)}× the mutator loop)`;
