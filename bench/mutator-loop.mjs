@@ -13,7 +13,13 @@ const { trivial } = await import('./targets/trivial.ts');
 
 // The literals tsfuzz's automatic dictionary takes from trivial.ts and trivial.fuzz.ts.
 const dictionary = ['0', '3', '0x21', '33', 'tsfuzz', './trivial.js', 'Trivial', '16'].map((s) => new TextEncoder().encode(s));
-const mutator = new Mutator([bytes()], { maxLen: 64, dictionary });
+const withCmp = process.argv[3] === 'cmp';
+// Site 0 is trivial.ts's `data.length > 3` (op 6: '>'), site 1 its `data[0] === 0x21` (op 0).
+const comparisons = [];
+for (let len = 0; len <= 64; len++) if (len !== 3) comparisons.push({ site: 0, op: 6, left: len, right: 3 });
+for (let b = 0; comparisons.length < 256; b++) if (b !== 0x21) comparisons.push({ site: 1, op: 0, left: b, right: 0x21 });
+const mutator = new Mutator([bytes()], { maxLen: 64, dictionary, comparisons: withCmp ? comparisons : undefined });
+if (withCmp) mutator.setSplicePool([[new Uint8Array(16)], [new Uint8Array([0x21, 0, 0, 0])]]);
 let seed = 1;
 let calls = 0;
 const end = Date.now() + seconds * 1000;

@@ -60,10 +60,11 @@ const want = (section) => only.length === 0 || only.includes(section);
 console.log(`node ${process.version}, ${cores} cores, ${SECONDS}s per measurement, ${ROUNDS} alternating rounds (medians)\n`);
 
 if (want('speed')) {
-  const runs = { bare: [], mutated: [], one: [], noCmp: [], noCov: [] };
+  const runs = { bare: [], mutated: [], mutatedCmp: [], one: [], noCmp: [], noCov: [] };
   for (let r = 0; r < ROUNDS; r++) {
     runs.bare.push(baseline('bare-loop.mjs'));
     runs.mutated.push(baseline('mutator-loop.mjs'));
+    runs.mutatedCmp.push(baseline('mutator-loop.mjs', 'cmp'));
     runs.one.push(tsfuzz(1));
     runs.noCmp.push(tsfuzz(1, ['--no-cmp-trace']));
     runs.noCov.push(tsfuzz(1, ['--no-coverage']));
@@ -75,6 +76,8 @@ if (want('speed')) {
   const nocov = median(runs.noCov);
   console.log(`bare loop (same function, fresh random buffers, 1 process): ${fmt(b)} exec/s  ${each(runs.bare)}`);
   console.log(`the same loop on tsfuzz's mutator's inputs (no engine):    ${fmt(mutated)} exec/s  (${(mutated / b).toFixed(2)}× the bare loop)  ${each(runs.mutated)}`);
+  const mutatedCmp = median(runs.mutatedCmp);
+  console.log(`the same, the mutator with a batch's comparison table and pool: ${fmt(mutatedCmp)} exec/s  (${(mutatedCmp / b).toFixed(2)}× the bare loop)  ${each(runs.mutatedCmp)}`);
   const vs = (x) => `(${(x / b).toFixed(2)}× the bare loop, ${(x / mutated).toFixed(2)}× the mutator loop)`;
   console.log(`tsfuzz fuzz, 1 worker (coverage + compare tracing):        ${fmt(one)} exec/s  ${vs(one)}  ${each(runs.one)}`);
   console.log(`tsfuzz fuzz, 1 worker, coverage only (--no-cmp-trace):     ${fmt(noCmp)} exec/s  ${vs(noCmp)}  ${each(runs.noCmp)}`);
