@@ -329,8 +329,10 @@ export type FromWorker =
    */
   | { kind: 'candidate'; values: Value[] }
   /**
-   * A StrayFailure as the thread sees it, kept by the supervisor (not forwarded) until the thread
-   * sends its next result, which carries it: if the thread dies first, its thread-lost does.
+   * A StrayFailure as the thread sees it, kept by the supervisor until the thread sends its next
+   * result, which carries it (if the thread dies first, its thread-lost does); also forwarded at
+   * once, so that the coordinator has it for the job running even if the whole process dies. The
+   * coordinator may so see one twice: failing an input that failed already changes nothing.
    */
   | { kind: 'stray'; stray: StrayFailure }
   /** The target called process.exit(); `stack` is where, `place` whose it is (kept by the supervisor for the report). */
@@ -343,8 +345,9 @@ export type FromWorker =
  * that an earlier job's input left, after that job had ended (RunJob.isolate, where each callback's
  * input is known): that input fails after all. The thread sends the ones it saw with the result of
  * the job that was running (or the next one, when it was between jobs; a DrainJob's after the
- * last input), at most one per earlier job; each also goes to the supervisor as it is seen, so
- * that a thread that dies before that result loses none (thread-lost's `strays`).
+ * last input), at most one per earlier job; each also goes to the supervisor as it is seen (the
+ * 'stray' message, which it also forwards), so that a thread or a process that dies before that
+ * result loses none.
  */
 export interface StrayFailure {
   jobId: number;

@@ -261,9 +261,14 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
  */
 type Stray = { jobId: number; failure: FailureInfo; atEnd?: boolean };
 
-/** The event handler of a job that collects, in `into`, the callbacks of earlier inputs that cut it short. */
+/**
+ * The event handler of a job that collects, in `into`, the failures of earlier inputs' callbacks
+ * seen while it ran: strays as the thread sees them (kept even if the process then dies), and
+ * callbacks that cut it short.
+ */
 function strayOf(into: Stray[]): (m: FromWorker) => void {
   return (m) => {
+    if (m.kind === 'stray') into.push(m.stray);
     if (m.kind !== 'thread-lost') return;
     if (m.late?.jobId !== undefined) into.push({ jobId: m.late.jobId, failure: m.failure });
     into.push(...(m.strays ?? [])); // seen before the thread was lost (the job runs again)

@@ -144,6 +144,7 @@ function startThread(): void {
     }
     if (m.kind === 'stray') {
       heldStrays.push(m.stray);
+      send(m); // to the coordinator too, in case this whole process dies first
       return;
     }
     if (m.kind === 'candidate') {

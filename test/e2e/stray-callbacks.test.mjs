@@ -4,7 +4,7 @@
 // reproduces it when it runs again alone, waiting for its timers up to the timeout), not to the
 // later one, and never passes unnoticed: also when it surfaces while another input that failed
 // late runs again alone, when no later input runs on that worker (the run waits for it at the
-// end), and when the later input ends its thread before its own result. Such an error is judged by its own input's target (an error that target expects is no
+// end), and when the later input ends its thread or its process before its own result. Such an error is judged by its own input's target (an error that target expects is no
 // failure), not by the target of the input running.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -55,15 +55,19 @@ describe('callbacks that fail while a later input is judged', { concurrency: 1 }
     assert.match(r.stdout, /also fails the same way: LastTwo\/seed#[01]$/m, show(r));
   });
 
-  test("one seen while a later input runs is not lost when that input ends its thread", async () => {
-    const r = await runTsfuzz({ cwd: fixture('stray-callbacks'), args: ['test', 'dies.fuzz.ts', '--parallel=1'] });
-    assert.equal(r.code, 1, show(r));
-    assert.match(r.stdout, /^FAIL {2}1 target, 2 inputs: 0 passed, 2 failed \(2 distinct failures\)/m, show(r));
-    const reports = failureReports(r.stdout);
-    const bySource = Object.fromEntries(reports.map((x) => [x.source, x]));
-    assert.match(bySource['seed#0']?.headline ?? '', /^uncaught Error: stray before a death \(thrown after the target returned\)$/, show(r));
-    assert.match(bySource['seed#1']?.headline ?? '', /^the target called process\.exit\(3\)$/, show(r));
-  });
+  for (const [file, what, stray, death] of [
+    ['dies.fuzz.ts', 'ends its thread', 'stray before a death', /^the target called process\.exit\(3\)$/],
+    ['killed.fuzz.ts', 'kills its whole worker process', 'stray before a kill', /killed by SIGKILL/],
+  ]) {
+    test(`one seen while a later input runs is not lost when that input ${what}`, async () => {
+      const r = await runTsfuzz({ cwd: fixture('stray-callbacks'), args: ['test', file, '--parallel=1'] });
+      assert.equal(r.code, 1, show(r));
+      assert.match(r.stdout, /^FAIL {2}1 target, 2 inputs: 0 passed, 2 failed \(2 distinct failures\)/m, show(r));
+      const bySource = Object.fromEntries(failureReports(r.stdout).map((x) => [x.source, x]));
+      assert.equal(bySource['seed#0']?.headline, `uncaught Error: ${stray} (thrown after the target returned)`, show(r));
+      assert.match(bySource['seed#1']?.headline ?? '', death, show(r));
+    });
+  }
 
   test("an error the callback's own target expects is judged by that target, not by the one running", async () => {
     const dir = fixture('stray-callbacks');
