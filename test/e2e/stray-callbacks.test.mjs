@@ -55,12 +55,12 @@ describe('callbacks that fail while a later input is judged', { concurrency: 1 }
     assert.match(r.stdout, /also fails the same way: LastTwo\/seed#[01]$/m, show(r));
   });
 
-  for (const [file, what, stray, death] of [
-    ['dies.fuzz.ts', 'ends its thread', 'stray before a death', /^the target called process\.exit\(3\)$/],
-    ['killed.fuzz.ts', 'kills its whole worker process', 'stray before a kill', /killed by SIGKILL/],
+  for (const [target, what, stray, death] of [
+    ['DiesAfter', 'ends its thread', 'stray before a death', /^the target called process\.exit\(3\)$/],
+    ['KilledAfter', 'kills its whole worker process', 'stray before a kill', /killed by SIGKILL/],
   ]) {
     test(`one seen while a later input runs is not lost when that input ${what}`, async () => {
-      const r = await runTsfuzz({ cwd: fixture('stray-callbacks'), args: ['test', file, '--parallel=1'] });
+      const r = await runTsfuzz({ cwd: fixture('stray-callbacks'), args: ['test', 'dies.fuzz.ts', `--run=${target}`, '--parallel=1'] });
       assert.equal(r.code, 1, show(r));
       assert.match(r.stdout, /^FAIL {2}1 target, 2 inputs: 0 passed, 2 failed \(2 distinct failures\)/m, show(r));
       const bySource = Object.fromEntries(failureReports(r.stdout).map((x) => [x.source, x]));
