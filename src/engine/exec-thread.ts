@@ -48,7 +48,7 @@ const I2S_DEPTH = 4;
 /** Compare operand pairs a job sends back at most. */
 const MAX_PAIRS_PER_JOB = 512;
 import {
-  ASYNC_SETTLE_MS, ASYNC_SUSPECTS, TIMER_BUDGET_MS, jobMutatorOptions, targetKey, timerWindowMs, type DrainJob, type ExitPlace, type FailureInfo, type FromWorker, type FuzzJob, type RunJob, type StableCoverage, type StrayFailure, type TargetInfo,
+  ASYNC_SETTLE_MS, ASYNC_SUSPECTS, TIMER_BUDGET_MS, jobMutatorOptions, targetKey, timerWindowMs, type DrainJob, type ExitPlace, type FailureInfo, type FromWorker, type FuzzJob, type RunJob, type StableCoverage, type TargetInfo,
   type ToWorker, type WorkerConfig,
 } from './protocol.js';
 
@@ -252,23 +252,18 @@ function onAsyncError(e: unknown, rejected: boolean): void {
   recordAsync(describeAsyncError(origin?.target ?? currentTarget, e, rejected), origin);
 }
 /**
- * Asynchronous failures of callbacks that earlier jobs' inputs left, raised after those jobs ended
- * (StrayFailure): sent with the next run-result (and to the supervisor at once). One per earlier job.
+ * Earlier jobs whose input's callback failed after the job ended (StrayFailure), sent since the
+ * last result: one stray per earlier job and result.
  */
-const strays: StrayFailure[] = [];
-/** The strays kept so far, for a run-result (emptied). */
-function takeStrays(): StrayFailure[] | undefined {
-  return strays.length > 0 ? strays.splice(0) : undefined;
-}
+const strayJobs = new Set<number>();
 /** Keeps the first asynchronous failure (`f`; undefined: none) raised by a callback of `origin`. */
 function recordAsync(f: FailureInfo | undefined, origin: Origin | undefined): void {
   // A callback of another job's input is a stray: that input's run has ended, so its failure is
   // that input's, reported late (it is not the input in flight's).
   if (origin !== undefined && origin.job !== originJob) {
-    if (f && !strays.some((s) => s.jobId === origin.job)) {
-      const stray = { jobId: origin.job, failure: f };
-      strays.push(stray);
-      post({ kind: 'stray', stray }); // kept by the supervisor in case this thread dies first
+    if (f && !strayJobs.has(origin.job)) {
+      strayJobs.add(origin.job);
+      post({ kind: 'stray', stray: { jobId: origin.job, failure: f } });
     }
     return;
   }
@@ -965,7 +960,7 @@ async function runAsyncCheck(
   untrackInputTimers();
   asyncError = undefined;
   wantAllAsync();
-  strays.length = 0;
+  strayJobs.clear();
   originJob = undefined;
   post({
     kind: 'job-done', jobId: job.jobId, execs: i - check.from, runMs: performance.now() - started, failures, repeats: {},
@@ -1015,8 +1010,9 @@ async function runOneJob(job: RunJob): Promise<void> {
   let coverage: StableCoverage | undefined;
   if (job.coverage && cov) coverage = stable(cov.takeAll(), true);
   post({
-    kind: 'run-result', jobId: job.jobId, failure: failure && withOutput(failure, job.jobId, 1), skipped, coverage, strays: takeStrays(),
+    kind: 'run-result', jobId: job.jobId, failure: failure && withOutput(failure, job.jobId, 1), skipped, coverage,
   });
+  strayJobs.clear();
 }
 
 /** DrainJob: the timers earlier isolated inputs left fire (settling); their failures are strays. */
@@ -1029,7 +1025,8 @@ async function drain(job: DrainJob): Promise<void> {
   });
   asyncError = undefined; // raised outside any input's context: no input to charge it to
   originJob = undefined;
-  post({ kind: 'run-result', jobId: job.jobId, failure: undefined, skipped: false, coverage: undefined, strays: takeStrays() });
+  post({ kind: 'run-result', jobId: job.jobId, failure: undefined, skipped: false, coverage: undefined });
+  strayJobs.clear();
 }
 
 port.on('message', (msg: ToWorker) => {

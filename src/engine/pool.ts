@@ -6,7 +6,7 @@
  */
 import type { ComparePair } from '../coverage/trace.js';
 import type { Value } from '../values/kinds.js';
-import type { FailureInfo, FromWorker, Job, LateCallback, StableCoverage, StrayFailure, TargetInfo, WorkerConfig } from './protocol.js';
+import type { FailureInfo, FromWorker, Job, LateCallback, StableCoverage, TargetInfo, WorkerConfig } from './protocol.js';
 import * as path from 'node:path';
 import { UserError } from '../util/errors.js';
 import { WorkerHandle, type WorkerDeath } from './worker-handle.js';
@@ -19,18 +19,14 @@ export type JobEnd =
       asyncFailure?: FailureInfo;
       asyncSuspects?: Value[][];
     }
-  /** `strays`: failures of earlier jobs' inputs that surfaced meanwhile (StrayFailure). */
-  | { kind: 'run'; failure: FailureInfo | undefined; skipped: boolean; coverage: StableCoverage | undefined; strays?: StrayFailure[] }
+  | { kind: 'run'; failure: FailureInfo | undefined; skipped: boolean; coverage: StableCoverage | undefined }
   /**
    * `late`: the thread hung in a callback an input left (LateCallback); `own` says whether that
    * input was this job's (true), another job's run earlier on the same thread (false: a stray,
    * named by `jobId`; such a job runs again, exec() ends so only if it happens again: noVerdict),
-   * or unknown. `awaited`: as thread-lost's (protocol.ts). `strays`: as run's, seen before the thread was lost.
+   * or unknown. `awaited`: as thread-lost's (protocol.ts).
    */
-  | {
-      kind: 'thread-lost'; index: number; failure: FailureInfo; values?: Value[]; late?: LateCallback & { own: boolean | undefined }; awaited?: boolean;
-      suspects?: Value[][]; strays?: StrayFailure[];
-    }
+  | { kind: 'thread-lost'; index: number; failure: FailureInfo; values?: Value[]; late?: LateCallback & { own: boolean | undefined }; awaited?: boolean; suspects?: Value[][] }
   /** `candidate`: the process died while its execution thread ran this candidate (CandidateFile). */
   | { kind: 'died'; death: WorkerDeath; candidate?: RunningCandidate }
   | { kind: 'stopped' };
@@ -189,7 +185,7 @@ export class WorkerPool {
             });
             break;
           case 'run-result':
-            resolve({ kind: 'run', failure: m.failure, skipped: m.skipped, coverage: m.coverage, strays: m.strays });
+            resolve({ kind: 'run', failure: m.failure, skipped: m.skipped, coverage: m.coverage });
             break;
           case 'stale':
             // The thread was replaced unnoticed: as a new thread it gets everything again.
@@ -199,7 +195,7 @@ export class WorkerPool {
           case 'thread-lost': {
             slot.thread++;
             const late = m.late && { ...m.late, own: m.late.jobId === undefined ? undefined : m.late.jobId === job.jobId };
-            const end: JobEnd = { kind: 'thread-lost', index: m.index, failure: m.failure, values: m.values, late, awaited: m.awaited, suspects: m.suspects, strays: m.strays };
+            const end: JobEnd = { kind: 'thread-lost', index: m.index, failure: m.failure, values: m.values, late, awaited: m.awaited, suspects: m.suspects };
             if (noVerdict(end, job) && reruns.left > 0) {
               // Cut short by a callback this job's input did not leave: that says nothing of
               // its input, which runs again on the restarted thread (the callback went with the

@@ -256,7 +256,7 @@ export interface RunJob {
 /**
  * No input: the callbacks that earlier jobs' isolated inputs left run (settling) until the timers
  * they created that are due within timerWindowMs have fired or been cleared, and the failures they
- * raise come back as the run-result's strays (its own verdict is always a pass). `tsfuzz test` ends
+ * raise come back as strays (its own verdict is always a pass). `tsfuzz test` ends
  * each worker's run of inputs with it, so that the last inputs' late callbacks are judged too.
  */
 export interface DrainJob {
@@ -278,8 +278,7 @@ export type FromWorker =
   | { kind: 'interesting'; jobId: number; index: number; values: Value[]; coverage: StableCoverage }
   /** `exact`: (async-check) the failure named its input itself (its callback's context), not just where it surfaced. */
   | { kind: 'failure'; jobId: number; index: number; values: Value[] | undefined; failure: FailureInfo; exact?: boolean }
-  /** `strays`: StrayFailure. */
-  | { kind: 'run-result'; jobId: number; failure: FailureInfo | undefined; skipped: boolean; coverage: StableCoverage | undefined; strays?: StrayFailure[] }
+  | { kind: 'run-result'; jobId: number; failure: FailureInfo | undefined; skipped: boolean; coverage: StableCoverage | undefined }
   /**
    * The execution thread lacks what a fuzz job's deltas assume it holds (mask, splice pool or
    * comparison table: it was replaced without the coordinator knowing, e.g. after an error
@@ -318,10 +317,9 @@ export type FromWorker =
    * `awaited`, the last candidates the thread ran (ASYNC_SUSPECTS, oldest first), whose callback
    * it may have been.
    */
-  /** `strays`: the StrayFailures the thread saw since its last result, which it could not send itself. */
   | {
       kind: 'thread-lost'; jobId: number; index: number; failure: FailureInfo; processExiting: boolean; values?: Value[]; late?: LateCallback; awaited?: boolean;
-      suspects?: Value[][]; strays?: StrayFailure[];
+      suspects?: Value[][];
     }
   /**
    * A candidate about to run (minimization of a new input, input-to-state), kept by the supervisor,
@@ -329,10 +327,9 @@ export type FromWorker =
    */
   | { kind: 'candidate'; values: Value[] }
   /**
-   * A StrayFailure as the thread sees it, kept by the supervisor until the thread sends its next
-   * result, which carries it (if the thread dies first, its thread-lost does); also forwarded at
-   * once, so that the coordinator has it for the job running even if the whole process dies. The
-   * coordinator may so see one twice: failing an input that failed already changes nothing.
+   * A StrayFailure, sent the moment the thread sees it and forwarded at once (held by the
+   * supervisor while no job is in flight, and sent with the next job): the coordinator takes it as
+   * the job in flight's, and has it even if that job's thread or process then dies.
    */
   | { kind: 'stray'; stray: StrayFailure }
   /** The target called process.exit(); `stack` is where, `place` whose it is (kept by the supervisor for the report). */
@@ -343,11 +340,9 @@ export type FromWorker =
 /**
  * An asynchronous failure (a throw, a rejection nothing handled, process.exit) raised by a callback
  * that an earlier job's input left, after that job had ended (RunJob.isolate, where each callback's
- * input is known): that input fails after all. The thread sends the ones it saw with the result of
- * the job that was running (or the next one, when it was between jobs; a DrainJob's after the
- * last input), at most one per earlier job; each also goes to the supervisor as it is seen (the
- * 'stray' message, which it also forwards), so that a thread or a process that dies before that
- * result loses none.
+ * input is known): that input fails after all. The thread sends each as it sees it (the 'stray'
+ * message), at most one per earlier job between two results; the coordinator takes it as the job
+ * in flight's (the next job's, when it came between jobs; a DrainJob's after the last input).
  */
 export interface StrayFailure {
   jobId: number;

@@ -16,7 +16,7 @@ import { lateHangHeadline, renamed } from '../target/harness.js';
 import { formatDuration } from '../util/limits.js';
 import { outcomeOf } from './outcome.js';
 import { rerunCommand } from './rerun.js';
-import { WorkerPool, withPool, type JobEnd } from './pool.js';
+import { WorkerPool, withPool } from './pool.js';
 import { targetKey, type FailureInfo, type FromWorker, type TargetInfo, type WorkerConfig } from './protocol.js';
 
 /**
@@ -170,7 +170,7 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
         },
         strayOf(strays),
       );
-      return { end, id, strays: withStrays(end, strays) };
+      return { end, id, strays };
     };
     /**
      * A callback that an input judged earlier left failed later (`seen`: it hung, threw, or
@@ -229,8 +229,7 @@ export function runRegression(o: RegressOptions): Promise<RegressSummary> {
     const drain = async (p: WorkerPool): Promise<void> => {
       for (let found = true; found && !isInterrupted(); ) {
         const strays: Stray[] = [];
-        const ends = await p.execOnEach((_s, jobId) => ({ kind: 'drain', jobId }), strayOf(strays));
-        for (const end of ends) withStrays(end, strays);
+        await p.execOnEach((_s, jobId) => ({ kind: 'drain', jobId }), strayOf(strays));
         for (const s of strays) s.atEnd = true;
         // Again only when an input judged earlier failed now (its re-run may leave callbacks too):
         // each round fails one more input at least, so the rounds end.
@@ -263,22 +262,14 @@ type Stray = { jobId: number; failure: FailureInfo; atEnd?: boolean };
 
 /**
  * The event handler of a job that collects, in `into`, the failures of earlier inputs' callbacks
- * seen while it ran: strays as the thread sees them (kept even if the process then dies), and
- * callbacks that cut it short.
+ * seen while it ran: strays (kept even if its thread or process then dies), and callbacks that
+ * cut it short.
  */
 function strayOf(into: Stray[]): (m: FromWorker) => void {
   return (m) => {
     if (m.kind === 'stray') into.push(m.stray);
-    if (m.kind !== 'thread-lost') return;
-    if (m.late?.jobId !== undefined) into.push({ jobId: m.late.jobId, failure: m.failure });
-    into.push(...(m.strays ?? [])); // seen before the thread was lost (the job runs again)
+    else if (m.kind === 'thread-lost' && m.late?.jobId !== undefined) into.push({ jobId: m.late.jobId, failure: m.failure });
   };
-}
-
-/** `into`, with the strays a job's end brought added (its run-result's, or those seen before its thread was lost). */
-function withStrays(end: JobEnd, into: Stray[]): Stray[] {
-  if (end.kind === 'run' || end.kind === 'thread-lost') into.push(...(end.strays ?? []));
-  return into;
 }
 
 /**

@@ -24,7 +24,7 @@ import {
   SLOT_ABORTED, SLOT_AWAITING, SLOT_BUSY, SLOT_CALLBACK_INDEX, SLOT_CALLBACK_JOB, SLOT_INDEX, SLOT_JOB, SLOT_MINIMIZING, SLOT_SETTLING, createInflight,
 } from './inflight.js';
 import type { Value } from '../values/kinds.js';
-import { ASYNC_SUSPECTS, type ExitPlace, type FailureInfo, type FromWorker, type Job, type LateCallback, type StrayFailure, type ToWorker, type WorkerConfig } from './protocol.js';
+import { ASYNC_SUSPECTS, type ExitPlace, type FailureInfo, type FromWorker, type Job, type LateCallback, type ToWorker, type WorkerConfig } from './protocol.js';
 
 const config = JSON.parse(process.env.TSFUZZ_WORKER_CONFIG ?? 'null') as WorkerConfig | null;
 if (!config || !process.send) {
@@ -85,14 +85,8 @@ let restarts = 0;
  * input when a candidate kills the thread, and a callback any of them left may fail later.
  */
 const recentCandidates: Array<{ target: string | undefined; values: Value[] }> = [];
-/** StrayFailures the thread has seen since its last result (FromWorker 'stray'), for a thread-lost. */
-const heldStrays: StrayFailure[] = [];
-/** `strays` (a result's) with the held ones of other jobs added; the held ones are taken. */
-function withHeldStrays(strays: StrayFailure[] | undefined): StrayFailure[] | undefined {
-  const all = [...(strays ?? [])];
-  for (const s of heldStrays.splice(0)) if (!all.some((x) => x.jobId === s.jobId)) all.push(s);
-  return all.length > 0 ? all : undefined;
-}
+/** Strays the thread sent while no job was in flight: they go to the coordinator with the next job. */
+const heldStrays: FromWorker[] = [];
 /** The fuzz file the execution thread is importing (names the file when loading dies). */
 let loadingFile: string | undefined;
 /** Set when we terminate the thread ourselves, with the failure to report (if any). */
@@ -143,8 +137,8 @@ function startThread(): void {
       return;
     }
     if (m.kind === 'stray') {
-      heldStrays.push(m.stray);
-      send(m); // to the coordinator too, in case this whole process dies first
+      if (currentJob) send(m);
+      else heldStrays.push(m);
       return;
     }
     if (m.kind === 'candidate') {
@@ -165,10 +159,6 @@ function startThread(): void {
     // side captured is only for the deaths it reports (exit, hang, memory).
     if (m.kind === 'run-result' || m.kind === 'failure') takeOutput();
     if (m.kind === 'job-done' || m.kind === 'run-result' || m.kind === 'stale') currentJob = undefined;
-    // A result carries the thread's strays (a fuzz job's drops them on purpose), and those a
-    // thread that died between jobs could not send.
-    if (m.kind === 'run-result') m = { ...m, strays: withHeldStrays(m.strays) };
-    if (m.kind === 'job-done') heldStrays.length = 0;
     send(m);
   });
   t.on('error', (e) => {
@@ -275,8 +265,7 @@ function targetOf(job: Job | undefined): string | undefined {
 function lost(job: Job, failure: FailureInfo, index: number, processExiting: boolean, late?: LateCallback, awaited?: boolean): FromWorker {
   const values = Atomics.load(inflight, SLOT_MINIMIZING) === 1 ? recentCandidates[recentCandidates.length - 1]?.values : undefined;
   const suspects = late || awaited ? recentCandidates.filter((c) => c.target === targetOf(job)).map((c) => c.values) : undefined;
-  const strays = heldStrays.length > 0 ? heldStrays.splice(0) : undefined;
-  return { kind: 'thread-lost', jobId: job.jobId, index: index - 1, failure, processExiting, values, late, awaited, suspects, strays };
+  return { kind: 'thread-lost', jobId: job.jobId, index: index - 1, failure, processExiting, values, late, awaited, suspects };
 }
 
 // Watchdog: hangs (neither the index nor, while the thread waits for callbacks to settle, its
@@ -395,6 +384,7 @@ process.on('message', (msg: ToWorker) => {
   if (msg.kind === 'job') {
     if (!thread) return;
     currentJob = msg.job;
+    for (const m of heldStrays.splice(0)) send(m); // the coordinator takes them as this job's
     takeOutput();
     if (loaded) thread.postMessage(msg);
     else queuedJob = msg;
