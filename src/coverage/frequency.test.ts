@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PathFrequency, SAMPLE_EVERY } from './frequency.js';
+import { MAX_STRIDE, PathFrequency, SAMPLES_PER_BATCH } from './frequency.js';
 
 /** A touched list and counters for one execution: [edge, hits] pairs. */
 function exec(...pairs: [number, number][]): { T: Uint32Array; C: Uint32Array } {
@@ -33,8 +33,26 @@ describe('PathFrequency', () => {
     assert.equal(f.takeBatchNovelty(), (1 + 1 + 1 / 2) / 3);
   });
 
-  it('samples one execution in SAMPLE_EVERY, by index', () => {
-    const picked = Array.from({ length: 4 * SAMPLE_EVERY }, (_, i) => i).filter((i) => PathFrequency.sampled(i));
-    assert.deepEqual(picked, [0, 1, 2, 3].map((k) => k * SAMPLE_EVERY));
+  it('samples every stride-th execution by index, the stride following the batch size', () => {
+    const f = new PathFrequency();
+    const picked = (limit: number) => {
+      f.startBatch(limit);
+      return Array.from({ length: limit }, (_, i) => i).filter((i) => f.sampled(i));
+    };
+    assert.equal(picked(100).length, 100); // small batches: every execution
+    assert.equal(picked(SAMPLES_PER_BATCH * 2 - 1).length, SAMPLES_PER_BATCH * 2 - 1);
+    assert.deepEqual(picked(SAMPLES_PER_BATCH * 2).slice(0, 3), [0, 2, 4]);
+    assert.equal(picked(SAMPLES_PER_BATCH * 8).length, SAMPLES_PER_BATCH);
+    const big = picked(SAMPLES_PER_BATCH * MAX_STRIDE * 4); // a long batch: one in MAX_STRIDE
+    assert.equal(big.length, SAMPLES_PER_BATCH * 4);
+    assert.deepEqual(big.slice(0, 2), [0, MAX_STRIDE]);
+  });
+
+  it('starts each batch with no novelty', () => {
+    const f = new PathFrequency();
+    const a = exec([1, 1]);
+    f.observe(a.T, a.C);
+    f.startBatch(10);
+    assert.equal(f.takeBatchNovelty(), undefined);
   });
 });

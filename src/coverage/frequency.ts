@@ -1,21 +1,28 @@
 /**
  * How rare the paths are that a batch's inputs take, for the schedule (engine/schedule.ts).
  *
- * In a worker's execution thread, one execution in SAMPLE_EVERY (by index, so runs with --seed
- * stay reproducible) hashes its path — every touched edge with its hit-count bucket — and counts
- * it in a fixed table of path counts (hash collisions only merge counts). The execution adds
- * 1/count to its batch's novelty, so a batch whose inputs keep taking paths seldom seen before
+ * In a worker's execution thread, some executions of a batch (every `stride`-th by index, so runs
+ * with --seed stay reproducible) hash their path — every touched edge with its hit-count bucket —
+ * and count it in a fixed table of path counts (hash collisions only merge counts). The execution
+ * adds 1/count to its batch's novelty, so a batch whose inputs keep taking paths seldom seen before
  * scores high and one whose inputs take the paths everything takes scores near 0. This is the
  * path frequency of AFL++'s FAST/RARE power schedules, measured on the inputs an entry produces
  * rather than on the entry itself (as libFuzzer's entropic schedule does with features).
+ *
+ * The stride follows the batch's size (startBatch): about SAMPLES_PER_BATCH samples a batch, at
+ * least one execution in MAX_STRIDE. A mean needs a number of samples, not a share of the
+ * executions; a sample costs ~50 ns (its slot is a cache miss in the 4 MiB table), which one in
+ * eight executions of a trivial target paid as ~5% of its executions per second.
  *
  * Cost: nothing on the other executions; on a sampled one, a pass over its touched edges and one
  * table update. Memory: a fixed 4 MiB table, whatever the program size.
  */
 import { bucketBit } from './runtime.js';
 
-/** One execution in this many is sampled. */
-export const SAMPLE_EVERY = 8;
+/** Samples wanted per batch: the stride is the largest power of two that still gives this many. */
+export const SAMPLES_PER_BATCH = 4096;
+/** Most executions per sample, whatever the batch's size. */
+export const MAX_STRIDE = 64;
 const TABLE_BITS = 20;
 
 export class PathFrequency {
@@ -23,10 +30,24 @@ export class PathFrequency {
   /** Novelty summed over this batch's sampled executions, and how many were sampled. */
   private novelty = 0;
   private samples = 0;
+  /** stride − 1 of the batch running (a power of two minus one). */
+  private strideMask = 0;
 
-  /** Whether execution number `n` of a batch is one of the sampled ones. */
-  static sampled(n: number): boolean {
-    return (n & (SAMPLE_EVERY - 1)) === 0;
+  /**
+   * Starts a batch of `limit` executions: its novelty starts from nothing, and its stride is the
+   * largest power of two ≤ limit / SAMPLES_PER_BATCH, from 1 to MAX_STRIDE.
+   */
+  startBatch(limit: number): void {
+    this.novelty = 0;
+    this.samples = 0;
+    let stride = 1;
+    while (stride < MAX_STRIDE && stride * 2 * SAMPLES_PER_BATCH <= limit) stride *= 2;
+    this.strideMask = stride - 1;
+  }
+
+  /** Whether execution number `n` of the batch is one of the sampled ones. */
+  sampled(n: number): boolean {
+    return (n & this.strideMask) === 0;
   }
 
   /**

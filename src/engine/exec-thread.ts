@@ -596,7 +596,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     passOver(asyncError, 1 + asyncRepeats);
     asyncError = undefined;
   }
-  paths?.takeBatchNovelty(); // this batch's novelty starts from nothing
+  paths?.startBatch(job.limit); // this batch's novelty starts from nothing; its sampling stride
   const mutator = new Mutator(target.kinds, options);
   mutator.setSplicePool(splicePool);
   mutator.start(job.base, job.seed);
@@ -650,7 +650,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   const afterExec = (index: number): void | Promise<void> => {
     if (!useCov) return;
     if (cov!.T[0] === 0 && (!vp || vp.T[0] === 0)) return;
-    if (PathFrequency.sampled(index)) paths!.observe(cov!.T, cov!.C);
+    if (paths!.sampled(index)) paths!.observe(cov!.T, cov!.C);
     if (failedIndex === index) {
       cov!.reset(); // a failing input is a finding, not a corpus entry
       vp?.reset();
