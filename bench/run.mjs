@@ -124,38 +124,36 @@ if (want('size')) {
 
 if (want('instrument')) {
   console.log('\n--- instrumentation speed (typescript.js, fresh process)');
-  // Every run is made in the environment tsfuzz gives its worker processes (engine/worker-env.ts),
-  // where instrumentation happens; the first time is also measured without its malloc tunable, to
-  // show what that is worth. Alternating rounds, medians: the machine's speed drifts.
-  const { workerEnvironment } = await import('../dist/engine/worker-env.js');
-  const inWorkerEnv = workerEnvironment(process.env);
-  const instrumentTime = (flag, env = inWorkerEnv) =>
-    JSON.parse(spawnSync(process.execPath, [path.join(here, 'instrument-time.mjs'), ...(flag ? [flag] : [])], { encoding: 'utf8', env }).stdout.trim());
+  // Alternating rounds, medians: the machine's speed drifts.
+  const instrumentTime = (args = []) =>
+    JSON.parse(spawnSync(process.execPath, [path.join(here, 'instrument-time.mjs'), ...args], { encoding: 'utf8' }).stdout.trim());
+  /** The first time, in a fresh process, then the load from the cache it wrote, in another one (as a worker starts). */
+  const firstThenCached = () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'tsfuzz-bench-instr-'));
+    const first = instrumentTime(['--cache-dir', dir]);
+    const cached = instrumentTime(['--cache-dir', dir]);
+    fs.rmSync(dir, { recursive: true, force: true });
+    return { ...first, firstMs: first.ms, cachedMs: cached.ms };
+  };
   const firsts = [];
-  const plainFirsts = [];
-  const plainCached = [];
   const cachedRuns = [];
   const loads = [];
   const cold = [];
   const warm = [];
   let t;
   for (let r = 0; r < ROUNDS; r++) {
-    t = instrumentTime();
+    t = firstThenCached();
     firsts.push(t.firstMs);
     cachedRuns.push(t.cachedMs);
-    const plain = instrumentTime(undefined, process.env);
-    plainFirsts.push(plain.firstMs);
-    plainCached.push(plain.cachedMs);
-    loads.push(instrumentTime('--loader').loaderMs);
-    cold.push(instrumentTime('--parse-only').parseMs);
-    warm.push(instrumentTime('--parse-warm').parseMs);
+    loads.push(instrumentTime(['--loader']).loaderMs);
+    cold.push(instrumentTime(['--parse-only']).parseMs);
+    warm.push(instrumentTime(['--parse-warm']).parseMs);
   }
   const secs = (ms) => `${(ms / 1000).toFixed(2)} s`;
   const firstMs = median(firsts);
   const coldMs = median(cold);
   const warmMs = median(warm);
-  console.log(`${(t.bytes / 1048576).toFixed(1)} MiB, ${fmt(t.edges)} edges, ${fmt(t.compareSites)} compare sites: first time ${secs(firstMs)} (rounds: ${firsts.map(secs).join(', ')}), from cache ${(median(cachedRuns) / 1000).toFixed(3)} s`);
-  console.log(`the same without the worker processes' malloc tunable (${inWorkerEnv.GLIBC_TUNABLES}): first time ${secs(median(plainFirsts))} (rounds: ${plainFirsts.map(secs).join(', ')}), from cache ${(median(plainCached) / 1000).toFixed(3)} s`);
+  console.log(`${(t.bytes / 1048576).toFixed(1)} MiB, ${fmt(t.edges)} edges, ${fmt(t.compareSites)} compare sites: first time ${secs(firstMs)} (rounds: ${firsts.map(secs).join(', ')}), from cache in a fresh process ${(median(cachedRuns) / 1000).toFixed(3)} s`);
   console.log(`the same first time as a worker's first load of it: the helper thread started, the transform, the cache write, the code back in the loading thread: ${secs(median(loads))} (rounds: ${loads.map(secs).join(', ')})`);
   console.log(`for scale: meriyah's parse alone, also in a fresh process, ${secs(coldMs)} (the transform takes ${(firstMs / coldMs).toFixed(2)}x its parser)`);
   const mibs = t.bytes / 1048576 / (warmMs / 1000);

@@ -10,7 +10,6 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UserError } from '../util/errors.js';
 import type { FromWorker, Job, TargetInfo, WorkerConfig } from './protocol.js';
-import { workerEnv } from './worker-env.js';
 
 const ENTRY = path.join(path.dirname(fileURLToPath(import.meta.url)), 'worker-main.js');
 const TAIL_BYTES = 16 * 1024;
@@ -47,7 +46,7 @@ export class WorkerHandle {
    */
   static start(config: WorkerConfig, id: number, streamOutput: boolean): Promise<WorkerHandle> {
     const child = fork(ENTRY, [], {
-      env: workerEnv(config),
+      env: { ...process.env, TSFUZZ_WORKER_CONFIG: JSON.stringify(config) },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       serialization: 'advanced',
       detached: true,

@@ -72,6 +72,14 @@ function runUntilMarker(dir, args, name, n, act) {
   });
 }
 
+/** A fresh fixture run with `args`, interrupted twice once `marker` has `n` lines (forcedStop). */
+function interruptedTwiceAt(args, marker, n) {
+  return forcedStop(async () => {
+    const dir = fixture('interrupt');
+    return { dir, r: await runUntilMarker(dir, args, marker, n, interruptTwice) };
+  });
+}
+
 /**
  * The line of an interrupted DiesSlowly run that says how many inputs its death may be and where
  * they went: [, count, cache folder]. The graceful stop the first SIGINT starts writes the same
@@ -139,10 +147,7 @@ async function assertDeathCandidatesInCache(dir, r) {
  * nothing went to testdata; returns how many there were and the ids of those that fail.
  */
 async function interruptAsyncSearch(target, args, marker, headline) {
-  const { dir, r } = await forcedStop(async () => {
-    const dir = fixture('interrupt');
-    return { dir, r: await runUntilMarker(dir, args, marker, 2, interruptTwice) };
-  });
+  const { dir, r } = await interruptedTwiceAt(args, marker, 2);
   const pids = markerLines(dir, marker);
   assert.equal(pids.length, 2, `interrupted during the search\n${show(r)}`);
   assert.notEqual(pids[0], pids[1], 'the search runs in another process');
@@ -297,10 +302,7 @@ describe('interrupting a run', { concurrency: 2 }, () => {
   // Interrupted then, the inputs it may be (from the one the replay was running on) go to the
   // cache, never to testdata, and the next run's baseline names the killer among them.
   test('Ctrl-C twice while a process death is replayed: the inputs it may be go to the cache, and the next run names it', async () => {
-    const { dir, r } = await forcedStop(async () => {
-      const dir = fixture('interrupt');
-      return { dir, r: await runUntilMarker(dir, DIES, 'death-marker', 2, interruptTwice) };
-    });
+    const { dir, r } = await interruptedTwiceAt(DIES, 'death-marker', 2);
     const pids = markerLines(dir, 'death-marker');
     assert.equal(pids.length, 2, `interrupted during the replay\n${show(r)}`);
     assert.notEqual(pids[0], pids[1], 'the replay runs in a fresh process');
@@ -323,10 +325,7 @@ describe('interrupting a run', { concurrency: 2 }, () => {
   // Interrupted then, nothing is confirmed: the inputs walked back through go to the cache, not
   // to testdata, where an innocent input would stay as a regression input for good.
   test('Ctrl-C twice while the input a process died at is re-checked: the inputs it may be go to the cache', async () => {
-    const { dir, r } = await forcedStop(async () => {
-      const dir = fixture('interrupt');
-      return { dir, r: await runUntilMarker(dir, DIES, 'death-marker', 3, interruptTwice) };
-    });
+    const { dir, r } = await interruptedTwiceAt(DIES, 'death-marker', 3);
     const pids = markerLines(dir, 'death-marker');
     assert.equal(pids.length, 3, `interrupted during the re-check\n${show(r)}`);
     assert.equal(new Set(pids).size, 3, `the batch, its replay and the re-check ran in three processes: ${pids}\n${show(r)}`);
@@ -396,10 +395,7 @@ describe('interrupting a run', { concurrency: 2 }, () => {
   });
 
   test('tsfuzz test, Ctrl-C twice after an input failed: exit 1 at once, one line naming it', async () => {
-    const { dir, r } = await forcedStop(async () => {
-      const dir = fixture('interrupt');
-      return { dir, r: await runUntilMarker(dir, ['test', '--run=FailsThenBlocks', '--parallel=1'], 'block-marker', 1, interruptTwice) };
-    });
+    const { dir, r } = await interruptedTwiceAt(['test', '--run=FailsThenBlocks', '--parallel=1'], 'block-marker', 1);
     assert.equal(r.code, 1, show(r));
     assert.doesNotMatch(r.stderr, /internal error|\n\s+at /, show(r));
     assert.match(
