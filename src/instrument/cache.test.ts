@@ -44,7 +44,7 @@ describe('transform cache', () => {
     assert.equal(cacheKey(SRC, '/x/a.js', { instrument: true, compares: true }), base);
     // Large sources are hashed in chunks: the key is still that of the whole text's UTF-8.
     const big = 'x'.repeat((1 << 18) - 1) + '\ud83d\ude00' + 'é'.repeat(1 << 18);
-    // (The empty field is a TypeScript file's decorator settings: tsconfig.ts decoratorCacheSalt.)
+    // (The empty field is a TypeScript file's compiler settings: tsconfig.ts compileCacheSalt.)
     const head = `tsfuzz ${tsfuzzVersion()} r${TRANSFORM_REVISION}\0/x/a.js\0{"instrument":true,"format":null,"compares":true}\0\0`;
     assert.equal(cacheKey(big, '/x/a.js', { instrument: true }), createHash('sha256').update(head).update(big).digest('hex'));
     assert.notEqual(cacheKey(big, '/x/a.js', { instrument: true }), cacheKey(big.replace('\ud83d\ude00', '\ufffd\ufffd'), '/x/a.js', { instrument: true }));

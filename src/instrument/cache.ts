@@ -18,7 +18,7 @@ import { threadId } from 'node:worker_threads';
 import { produceOnce, MISS_LOCK_DEFAULTS, type MissLockOptions } from './cache-lock.js';
 import { isTypeScriptFile } from './filter.js';
 import { TRANSFORM_REVISION } from './revision.js';
-import { decoratorCacheSalt } from './tsconfig.js';
+import { compileCacheSalt } from './tsconfig.js';
 import { decodeText } from './text-buffer.js';
 import type { EncodedResult, TransformOptions, TransformResult } from './transform.js';
 
@@ -48,8 +48,8 @@ const HASH_CHUNK = 1 << 18;
 export function cacheKey(source: string, filename: string, opts: TransformOptions): string {
   const h = createHash('sha256');
   const o = { instrument: opts.instrument, format: opts.format ?? null, compares: opts.instrument ? (opts.compares ?? true) : false };
-  // A TypeScript file's decorators compile by its tsconfig.json's settings (decorators.ts).
-  const salt = isTypeScriptFile(filename) ? decoratorCacheSalt(source, filename) : '';
+  // A TypeScript file the project's compiler may compile (decorators.ts): its settings and version.
+  const salt = isTypeScriptFile(filename) ? compileCacheSalt(source, filename, opts.format) : '';
   h.update(`tsfuzz ${tsfuzzVersion()} r${TRANSFORM_REVISION}\0${filename}\0${JSON.stringify(o)}\0${salt}\0`);
   // The UTF-8 of the source, in chunks: one 9 MB conversion buffer cost 4x the hashing itself
   // (fresh memory); a chunk never ends between the two halves of a surrogate pair.

@@ -4,9 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { compileDecorated, firstDecorator } from './decorators.js';
+import { compileTypeScript, firstDecorator, moduleSyntaxAt } from './decorators.js';
 import { stripTypes } from './strip.js';
-import { decoratorCacheSalt, decoratorSettings } from './tsconfig.js';
+import { compileCacheSalt, decoratorSettings } from './tsconfig.js';
 
 /** This repository's TypeScript, to install in a test project as its own. */
 const TYPESCRIPT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', 'node_modules', 'typescript');
@@ -92,7 +92,7 @@ test("the cache salt of a file that may have decorators names the version of the
     'node_modules/typescript/package.json': JSON.stringify({ name: 'typescript', version, main: './lib/typescript.js' }),
     'node_modules/typescript/lib/typescript.js': 'module.exports = {};\n',
   });
-  const salt = (dir: string, source = '@dec class C {}') => decoratorCacheSalt(source, path.join(dir, 'src', 'x.ts'));
+  const salt = (dir: string, source = '@dec class C {}') => compileCacheSalt(source, path.join(dir, 'src', 'x.ts'), 'module');
   const older = salt(folder(fakeTypescript('5.4.5')));
   const newer = salt(folder(fakeTypescript('5.9.3')));
   const none = salt(folder({ 'tsconfig.json': settings }));
@@ -106,9 +106,41 @@ test("the cache salt of a file that may have decorators names the version of the
 test('without TypeScript in the project, the error names the file, the line and what to install', () => {
   const dir = folder({});
   const file = path.join(dir, 'x.ts');
-  assert.throws(() => compileDecorated('class P {\n  @log m() {}\n}', file, 12), (e: Error) => {
+  assert.throws(() => compileTypeScript('class P {\n  @log m() {}\n}', file, { at: 12, commonjs: false }), (e: Error) => {
     assert.ok(e instanceof SyntaxError);
     assert.equal(e.message, `${file}:2:3: decorators need TypeScript's compiler, which tsfuzz takes from your project: install it there (npm install --save-dev typescript)`);
     return true;
   });
+});
+
+test('import and export in a file loaded as CommonJS: without TypeScript, the error says the three ways out', () => {
+  const dir = folder({});
+  const file = path.join(dir, 'x.ts');
+  assert.throws(() => compileTypeScript("const x = 1;\nimport { a } from './a';\nexport const b = a;\n", file, { at: 13, commonjs: true }), (e: Error) => {
+    assert.ok(e instanceof SyntaxError);
+    assert.ok(e.message.startsWith(`${file}:2:1: `), e.message);
+    assert.match(e.message, /: import and export in a file Node loads as CommonJS \(package\.json "type"\) need .*\(npm install --save-dev typescript\), or add "type": "module" to package.json, or rename the file to \.mts$/);
+    return true;
+  });
+});
+
+test('moduleSyntaxAt: the first import or export declaration, not the words, nor dynamic import()', () => {
+  assert.equal(moduleSyntaxAt("// x\nimport { a } from './a';"), 5);
+  assert.equal(moduleSyntaxAt('const y = 2;\nexport const x = 1;'), 13);
+  assert.equal(moduleSyntaxAt("const m = await import('./a');"), -1); // top-level await alone: Node's error stands
+  assert.equal(moduleSyntaxAt("const s = 'import x from y'; // export"), -1);
+  assert.equal(moduleSyntaxAt("module.exports = () => import('./a');"), -1);
+  assert.equal(moduleSyntaxAt('const important = 1; exports.exported = important;'), -1);
+});
+
+test('the compile salt of a file loaded as CommonJS with imports names esModuleInterop and the compiler', () => {
+  const dir = folder({
+    'node_modules/typescript/package.json': JSON.stringify({ name: 'typescript', version: '5.9.3', main: './lib/typescript.js' }),
+    'node_modules/typescript/lib/typescript.js': 'module.exports = {};\n',
+  });
+  const file = path.join(dir, 'src', 'x.ts');
+  const cjs = JSON.parse(compileCacheSalt("import a from 'a';", file, 'commonjs'));
+  assert.deepEqual(cjs, { esModuleInterop: true, typescript: '5.9.3' });
+  assert.equal(compileCacheSalt("import a from 'a';", file, 'module'), '', 'an ES module needs no compiler');
+  assert.equal(compileCacheSalt('const a = 1;', file, 'commonjs'), '', 'no import or export: nothing to convert');
 });

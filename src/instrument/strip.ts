@@ -9,7 +9,7 @@
  * Rule: never return JavaScript whose positions differ from the .ts without also returning a map.
  */
 import { createRequire } from 'node:module';
-import { compileDecorated, firstDecorator } from './decorators.js';
+import { compileTypeScript, firstDecorator, moduleSyntaxAt } from './decorators.js';
 import { elideTypeOnlyImports } from './elide.js';
 
 interface AmaroOutput {
@@ -40,7 +40,11 @@ export interface Stripped {
   map?: string;
 }
 
-export function stripTypes(source: string, filename: string): Stripped {
+/**
+ * `commonjs`: Node loads the file as CommonJS, so import and export declarations are converted
+ * (decorators.ts) rather than left for Node to refuse.
+ */
+export function stripTypes(source: string, filename: string, commonjs = false): Stripped {
   const a = loadAmaro();
   let stripped: string | undefined;
   try {
@@ -51,7 +55,9 @@ export function stripTypes(source: string, filename: string): Stripped {
   if (stripped !== undefined) {
     // Stripping keeps positions: a decorator's offset here is its offset in the source.
     const at = firstDecorator(stripped);
-    return at < 0 ? { code: elideTypeOnlyImports(stripped) } : compileDecorated(source, filename, at);
+    const moduleAt = commonjs ? moduleSyntaxAt(stripped) : -1;
+    if (at < 0 && moduleAt < 0) return { code: elideTypeOnlyImports(stripped) };
+    return compileTypeScript(source, filename, { at: at >= 0 ? at : moduleAt, commonjs: moduleAt >= 0 });
   }
   let out: AmaroOutput;
   try {
@@ -59,7 +65,10 @@ export function stripTypes(source: string, filename: string): Stripped {
   } catch (e) {
     throw toSyntaxError(e, filename);
   }
-  if (firstDecorator(out.code) >= 0) return compileDecorated(source, filename, -1);
+  const decorated = firstDecorator(out.code) >= 0;
+  const toCommonJs = commonjs && moduleSyntaxAt(out.code) >= 0;
+  // (Positions moved in this mode: where the first decorator or import is in the source is not known.)
+  if (decorated || toCommonJs) return compileTypeScript(source, filename, { at: -1, commonjs: toCommonJs });
   return { code: elideTypeOnlyImports(out.code), map: out.map ? (JSON.parse(out.map) as { mappings: string }).mappings : undefined };
 }
 

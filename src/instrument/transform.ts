@@ -70,7 +70,7 @@ export function transformEncoded(source: string, filename: string, opts: Transfo
   let code = source;
   let inner: string | undefined;
   if (ts) {
-    const stripped = stripTypes(source, filename);
+    const stripped = stripTypes(source, filename, opts.format === 'commonjs');
     code = stripped.code;
     inner = stripped.map;
   }

@@ -1,8 +1,9 @@
 /**
  * The nearest tsconfig.json of a folder, as TypeScript finds it (get-tsconfig: `extends` chains,
  * comments and trailing commas included), for the parts of the loader that follow the project's
- * TypeScript settings: path aliases (paths.ts) and decorators (decorators.ts, and the transform
- * cache key of a file that may have them, with the compiler's version: typescript-package.ts).
+ * TypeScript settings: path aliases (paths.ts), decorators and module conversion (decorators.ts,
+ * and the transform cache key of a file the compiler may compile, with its version:
+ * typescript-package.ts).
  * Rule: never throws; a missing or broken tsconfig is null (the project's defaults then apply).
  * get-tsconfig is loaded on first use, out of the CommonJS cache (util/private-require.ts).
  */
@@ -60,13 +61,30 @@ export function decoratorSettings(dir: string): DecoratorSettings {
 }
 
 /**
- * For the transform cache key of `filename`: when `source` may have decorators (it contains '@'),
- * what its compiled output depends on besides the source: its decorator settings and the version
- * of the project's TypeScript that compiles it (null: none installed); else ''. Cheap: the
- * tsconfig lookup and the package's resolution are cached per folder, and never load a compiler.
+ * `esModuleInterop` for a file in `dir` compiled to CommonJS (decorators.ts): tsconfig.json's value,
+ * true when it sets none (then `import x from 'cjs'` gives module.exports, as Node's own ES module
+ * loader gives it).
  */
-export function decoratorCacheSalt(source: string, filename: string): string {
-  if (!source.includes('@')) return '';
+export function esModuleInterop(dir: string): boolean {
+  const o = (tsconfigFor(dir)?.config.compilerOptions ?? {}) as Record<string, unknown>;
+  return typeof o.esModuleInterop === 'boolean' ? o.esModuleInterop : true;
+}
+
+/**
+ * For the transform cache key of `filename`: when the project's TypeScript may compile `source`
+ * (it may have decorators: it contains '@'; or, loaded as CommonJS, it may have import or export
+ * declarations), what the output depends on besides the source: the settings used and the version
+ * of that TypeScript (null: none installed); else ''. Cheap: the tsconfig lookup and the package's
+ * resolution are cached per folder, and never load a compiler.
+ */
+export function compileCacheSalt(source: string, filename: string, format: string | undefined): string {
+  const decorators = source.includes('@');
+  const commonjs = format === 'commonjs' && /\b(?:import|export)\b/.test(source);
+  if (!decorators && !commonjs) return '';
   const dir = path.dirname(filename);
-  return JSON.stringify({ ...decoratorSettings(dir), typescript: typescriptPackage(dir)?.version ?? null });
+  return JSON.stringify({
+    ...(decorators ? decoratorSettings(dir) : {}),
+    ...(commonjs ? { esModuleInterop: esModuleInterop(dir) } : {}),
+    typescript: typescriptPackage(dir)?.version ?? null,
+  });
 }

@@ -48,7 +48,7 @@ const CASES = [
   { name: 'a fuzz file that throws while loading', args: ['test', 'loadthrows'], line: /^tsfuzz: loadthrows\/config\.fuzz\.ts: (?!.*syntax error).*JSON/, both: true },
   { name: 'a fuzz file that calls process.exit while loading (names the file)', args: ['test', 'loadexits'], line: /loadexits\/exits\.fuzz\.ts.*process\.exit\(5\)/, both: true },
   { name: 'an invalid target name', args: ['test', 'invalidname'], line: /invalidname\/bad\.fuzz\.ts.*"a\/b"/, both: true },
-  { name: 'ESM import syntax in a .cts file (says what to write)', args: ['test', 'ctsimport'], line: /ctsimport\/esm\.fuzz\.cts: syntax error: .*; \.cts and \.cjs files are CommonJS: use require\(\)/, both: true },
+  { name: 'ESM import syntax in a .cts file (says what to write)', args: ['test', 'ctsimport'], line: /ctsimport\/esm\.fuzz\.cts: syntax error: import and export in a \.cts file \(CommonJS\) need TypeScript's compiler, .*, or use require\(\) \(in TypeScript also import x = require\(\.\.\.\)\), or rename the file to \.mts \(ctsimport\/esm\.fuzz\.cts:\d+:\d+\)$/, both: true },
   { name: 'a kind passed without calling it', args: ['test', 'kindfn'], line: /kindfn\/kind\.fuzz\.mjs.*NoParens: argument 1 is the function string, not a kind; call it: string\(\)/, both: true },
   { name: 'an expect() message that is not a RegExp', args: ['test', 'expectstr'], line: /expectstr\/expect\.fuzz\.ts.*ExpectString: expect\(\)'s message pattern must be a RegExp/, both: true },
   { name: '--corpus naming a missing folder', args: ['fuzz', 'good', '--corpus=no-such-samples', ...FUZZ], line: /^tsfuzz: --corpus=no-such-samples: no such folder$/ },

@@ -2,7 +2,10 @@
 // another as './x.js' included), and a failure's stack points at the right .ts file, line and
 // column — with erasable syntax only (positions kept) and with an enum (transformed, source-mapped),
 // with types imported without `import type` and a type exported by name (dropped as tsc does),
-// both while fuzzing (instrumented) and in `tsfuzz test` (not instrumented).
+// both while fuzzing (instrumented) and in `tsfuzz test` (not instrumented). In a CommonJS package
+// ("type": "commonjs", as npm init writes it), TypeScript with import and export runs too, converted
+// by the project's TypeScript as tsc's "module": "commonjs" would; without TypeScript installed,
+// one line says the ways out.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -67,5 +70,60 @@ describe('TypeScript', () => {
     const again = await runTsfuzz({ cwd: dir, args: ['test'] });
     assert.equal(again.code, 1, show(again));
     checkReports(again, true);
+  });
+});
+
+describe('TypeScript in a CommonJS package', () => {
+  const CJS = path.join(REPO, 'test', 'fixtures', 'typescript-cjs');
+  /** `file:line:col` of `needle` in a file of the fixture. */
+  const at = (file, needle) => {
+    const lines = fs.readFileSync(path.join(CJS, file), 'utf8').split('\n');
+    const i = lines.findIndex((l) => l.includes(needle));
+    assert.ok(i >= 0, `${needle} not in ${file}`);
+    return `${file}:${i + 1}:${lines[i].indexOf(needle) + 1}`;
+  };
+  /** The fixture, with the repository's TypeScript as the project's own. */
+  const withTypescript = () => {
+    const dir = fixture('typescript-cjs');
+    fs.symlinkSync(path.join(REPO, 'node_modules', 'typescript'), path.join(dir, 'node_modules', 'typescript'), 'dir');
+    return dir;
+  };
+  const checkReport = (r) => {
+    const [rep, more] = failureReports(r.stdout);
+    assert.ok(rep && !more, show(r));
+    assert.equal(rep.headline, 'Error: prototype pollution', show(r));
+    const stack = rep.text.split('\n').filter((l) => /^\s+at /.test(l)).map((l) => l.trim());
+    assert.equal(stack[0], `at parseQuery (${at('lib/query.ts', 'new Error')})`, rep.text);
+    // TypeScript calls an imported function as (0, query_1.parseQuery)(q): the frame is on its line.
+    assert.match(stack[1] ?? '', new RegExp(`^at ${at('query.fuzz.ts', 'parseQuery(q)').replace(/:\d+$/, '')}:\\d+$`), rep.text);
+  };
+
+  test('import and export are converted: the seeds pass, a failure points at the .ts lines, fuzzing and re-running alike', async () => {
+    const dir = withTypescript();
+    const ok = await runTsfuzz({ cwd: dir, args: ['test'] });
+    assert.equal(ok.code, 0, show(ok));
+    assert.match(ok.stdout, /^ok {2}1 target, 1 input: 1 passed, 0 failed/m, show(ok));
+
+    const r = await runTsfuzz({ cwd: dir, args: ['fuzz', '--fuzztime=200000x', '--parallel=1', '--seed=1'] });
+    assert.equal(r.code, 1, show(r));
+    checkReport(r);
+    assert.equal(testdataFiles(dir, 'ParseQuery').length, 1, show(r));
+
+    const again = await runTsfuzz({ cwd: dir, args: ['test'] });
+    assert.equal(again.code, 1, show(again));
+    checkReport(again);
+  });
+
+  test('without TypeScript in the project: one line naming the file, the line, and the ways out', async () => {
+    const dir = fixture('typescript-cjs');
+    const r = await runTsfuzz({ cwd: dir, args: ['test'] });
+    assert.equal(r.code, 2, show(r));
+    assert.equal(
+      r.stderr.trim(),
+      'tsfuzz: query.fuzz.ts: syntax error: import and export in a file Node loads as CommonJS (package.json "type") ' +
+        "need TypeScript's compiler, which tsfuzz takes from your project: install it there (npm install --save-dev typescript), " +
+        `or add "type": "module" to package.json, or rename the file to .mts (${at('query.fuzz.ts', 'import path')})`,
+      show(r),
+    );
   });
 });
