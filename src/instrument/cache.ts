@@ -48,7 +48,7 @@ const HASH_CHUNK = 1 << 18;
 export function cacheKey(source: string, filename: string, opts: TransformOptions): string {
   const h = createHash('sha256');
   const o = { instrument: opts.instrument, format: opts.format ?? null, compares: opts.instrument ? (opts.compares ?? true) : false };
-  // A TypeScript file the project's compiler may compile (decorators.ts): its settings and version.
+  // A TypeScript file the project's compiler may compile (tsc.ts): its settings and version.
   const salt = isTypeScriptFile(filename) ? compileCacheSalt(source, filename, opts.format) : '';
   h.update(`tsfuzz ${tsfuzzVersion()} r${TRANSFORM_REVISION}\0${filename}\0${JSON.stringify(o)}\0${salt}\0`);
   // The UTF-8 of the source, in chunks: one 9 MB conversion buffer cost 4x the hashing itself

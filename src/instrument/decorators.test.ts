@@ -4,7 +4,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { after, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { compileTypeScript, firstDecorator, moduleSyntaxAt } from './decorators.js';
+import { firstDecorator } from './decorators.js';
+import { compileTypeScript, moduleSyntaxAt } from './tsc.js';
 import { stripTypes } from './strip.js';
 import { compileCacheSalt, decoratorSettings } from './tsconfig.js';
 

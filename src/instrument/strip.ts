@@ -3,13 +3,15 @@
  * with whitespace, so positions are unchanged and no source map is needed; files using
  * non-erasable syntax (enums, namespaces, parameter properties, `<T>x` casts) fall back to
  * amaro's transform mode, which returns a map from the JS back to the .ts. Imports used only as
- * types are then removed (elide.ts), as tsc and esbuild do. Files with decorators, which both
- * modes leave in place and Node cannot run, are compiled by the project's TypeScript instead
- * (decorators.ts). Called by transform.ts.
+ * types are then removed (elide.ts), as tsc and esbuild do. Files with decorators (decorators.ts),
+ * which both modes leave in place and Node cannot run, and files loaded as CommonJS that have
+ * import or export declarations are compiled by the project's TypeScript instead (tsc.ts).
+ * Called by transform.ts.
  * Rule: never return JavaScript whose positions differ from the .ts without also returning a map.
  */
 import { createRequire } from 'node:module';
-import { compileTypeScript, firstDecorator, moduleSyntaxAt } from './decorators.js';
+import { firstDecorator } from './decorators.js';
+import { compileTypeScript, moduleSyntaxAt } from './tsc.js';
 import { elideTypeOnlyImports } from './elide.js';
 
 interface AmaroOutput {
@@ -42,7 +44,7 @@ export interface Stripped {
 
 /**
  * `commonjs`: Node loads the file as CommonJS, so import and export declarations are converted
- * (decorators.ts) rather than left for Node to refuse.
+ * (tsc.ts) rather than left for Node to refuse.
  */
 export function stripTypes(source: string, filename: string, commonjs = false): Stripped {
   const a = loadAmaro();

@@ -1,7 +1,7 @@
 /**
  * The nearest tsconfig.json of a folder, as TypeScript finds it (get-tsconfig: `extends` chains,
  * comments and trailing commas included), for the parts of the loader that follow the project's
- * TypeScript settings: path aliases (paths.ts), decorators and module conversion (decorators.ts,
+ * TypeScript settings: path aliases (paths.ts), decorators and module conversion (tsc.ts,
  * and the transform cache key of a file the compiler may compile, with its version:
  * typescript-package.ts).
  * Rule: never throws; a missing or broken tsconfig is null (the project's defaults then apply).
@@ -61,7 +61,7 @@ export function decoratorSettings(dir: string): DecoratorSettings {
 }
 
 /**
- * `esModuleInterop` for a file in `dir` compiled to CommonJS (decorators.ts): tsconfig.json's value,
+ * `esModuleInterop` for a file in `dir` compiled to CommonJS (tsc.ts): tsconfig.json's value,
  * true when it sets none (then `import x from 'cjs'` gives module.exports, as Node's own ES module
  * loader gives it).
  */

@@ -1,7 +1,7 @@
 /**
  * The project's own `typescript` package as a folder sees it (Node's resolution from there, as
- * the project's build would find it): its entry file, which decorators.ts loads to compile
- * decorated files, and its version, which is part of those files' transform cache key
+ * the project's build would find it): its entry file, which tsc.ts loads to compile decorated
+ * files and convert CommonJS ones, and its version, which is part of those files' transform cache key
  * (tsconfig.ts compileCacheSalt): another compiler may compile them differently, so upgrading
  * TypeScript must not serve output the old one made.
  * Rule: never loads the compiler (the key is computed on every load, in the thread that runs user
