@@ -14,7 +14,9 @@ const HEADLINE = /^uncaught Error: late \(thrown after the target returned\)$/;
 /** Fuzzes LateTimer with `flags`; checks the one report and the file written; returns its re-run command. */
 async function findsLateTimer(flags) {
   const dir = fixture('late-timer');
-  const r = await runTsfuzz({ cwd: dir, args: ['fuzz', '--fuzztime=300000x', '--seed=1', ...flags] });
+  // The budget only bounds the run, which stops at the failure: it must outlast the timer (due
+  // 500 ms after its input), and 300,000 executions took 0.5 s on a fast run.
+  const r = await runTsfuzz({ cwd: dir, args: ['fuzz', '--fuzztime=3000000x', '--seed=1', ...flags] });
   assert.equal(r.code, 1, show(r));
   const rep = onlyReport(r);
   assert.equal(rep.kind, 'throw', show(r));
