@@ -11,8 +11,8 @@
  *
  * The stride follows the batch's size (startBatch): about SAMPLES_PER_BATCH samples a batch, at
  * least one execution in MAX_STRIDE. A mean needs a number of samples, not a share of the
- * executions; a sample costs ~50 ns (its slot is a cache miss in the 4 MiB table), which one in
- * eight executions of a trivial target paid as ~5% of its executions per second.
+ * executions; a sample costs 13–16 ns with its slot in cache and more when the slot misses in
+ * the 4 MiB table (a fixed one in eight had no end-to-end cost measurable above noise).
  *
  * Cost: nothing on the other executions; on a sampled one, a pass over its touched edges and one
  * table update. Memory: a fixed 4 MiB table, whatever the program size.

@@ -54,24 +54,25 @@ export function stripTypes(source: string, filename: string, commonjs = false): 
   } catch (e) {
     if (!isSwcError(e) || e.code !== 'UnsupportedSyntax') throw toSyntaxError(e, filename);
   }
-  if (stripped !== undefined) {
-    // Stripping keeps positions: a decorator's offset here is its offset in the source.
-    const at = firstDecorator(stripped);
-    const moduleAt = commonjs ? moduleSyntaxAt(stripped) : -1;
-    if (at < 0 && moduleAt < 0) return { code: elideTypeOnlyImports(stripped) };
-    return compileTypeScript(source, filename, { at: at >= 0 ? at : moduleAt, commonjs: moduleAt >= 0 });
+  // Strip-only mode keeps positions (an offset in `stripped` is one in the source); transform mode
+  // moves code and returns a map.
+  const moved = stripped === undefined;
+  let map: string | undefined;
+  if (stripped === undefined) {
+    let out: AmaroOutput;
+    try {
+      out = a.transformSync(source, { mode: 'transform', filename, sourceMap: true });
+    } catch (e) {
+      throw toSyntaxError(e, filename);
+    }
+    stripped = out.code;
+    map = out.map ? (JSON.parse(out.map) as { mappings: string }).mappings : undefined;
   }
-  let out: AmaroOutput;
-  try {
-    out = a.transformSync(source, { mode: 'transform', filename, sourceMap: true });
-  } catch (e) {
-    throw toSyntaxError(e, filename);
-  }
-  const decorated = firstDecorator(out.code) >= 0;
-  const toCommonJs = commonjs && moduleSyntaxAt(out.code) >= 0;
-  // (Positions moved in this mode: where the first decorator or import is in the source is not known.)
-  if (decorated || toCommonJs) return compileTypeScript(source, filename, { at: -1, commonjs: toCommonJs });
-  return { code: elideTypeOnlyImports(out.code), map: out.map ? (JSON.parse(out.map) as { mappings: string }).mappings : undefined };
+  const decoratorAt = firstDecorator(stripped);
+  const moduleAt = commonjs ? moduleSyntaxAt(stripped) : -1;
+  if (decoratorAt < 0 && moduleAt < 0) return { code: elideTypeOnlyImports(stripped), map };
+  const at = moved ? -1 : decoratorAt >= 0 ? decoratorAt : moduleAt;
+  return compileTypeScript(source, filename, { at, commonjs: moduleAt >= 0 });
 }
 
 function isSwcError(e: unknown): e is SwcError {

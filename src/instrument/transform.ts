@@ -13,6 +13,7 @@ import vm from 'node:vm';
 import { parseModule, parseScript, type ESTree } from 'meriyah';
 import { NO_CODE, SiteEmitter, renderCode, renderedFirst } from './emit.js';
 import { Edits } from './edits.js';
+import { moduleOnly } from './goal.js';
 import { isTypeScriptFile } from './filter.js';
 import { INSTRUMENTED_MARKER } from './revision.js';
 import { composeMappings, inlineMapComment, writeInlineMapComment } from './sourcemap.js';
@@ -155,17 +156,7 @@ function parse(code: string, format: ModuleFormat | undefined): [ESTree.Program,
 
 /** Node's rule for files without a declared format: CommonJS unless only ESM parsing succeeds. */
 export function detectFormat(code: string): ModuleFormat {
-  try {
-    parseScript(code, { globalReturn: true, webcompat: true, next: true, validateRegex: false });
-    return 'commonjs';
-  } catch {
-    try {
-      parseModule(code, { next: true, validateRegex: false });
-      return 'module';
-    } catch {
-      return 'commonjs';
-    }
-  }
+  return moduleOnly(code) ? 'module' : 'commonjs';
 }
 
 /** Insert point of the prologue: after the hashbang line and the directive prologue. */

@@ -16,9 +16,9 @@
  * loaded as CommonJS, for the words import and export (and a parse when they are there).
  */
 import path from 'node:path';
-import { parseModule, parseScript, type ESTree } from 'meriyah';
 import { requirePrivately } from '../util/private-require.js';
-import { decoratorSettings, esModuleInterop } from './tsconfig.js';
+import { moduleOnly } from './goal.js';
+import { decoratorSettings, esModuleInterop, IMPORT_OR_EXPORT } from './tsconfig.js';
 import { typescriptPackage } from './typescript-package.js';
 
 interface TypeScriptApi {
@@ -118,18 +118,7 @@ export function compileTypeScript(source: string, filename: string, needs: Compi
  * Node's error: CommonJS has no equivalent).
  */
 export function moduleSyntaxAt(js: string): number {
-  if (!/\b(?:import|export)\b/.test(js)) return -1;
-  try {
-    parseScript(js, { globalReturn: true, next: true, webcompat: true });
-    return -1;
-  } catch {
-    let program: ESTree.Program;
-    try {
-      program = parseModule(js, { next: true, webcompat: true, ranges: true });
-    } catch {
-      return -1; // neither: a syntax error of its own, reported as it is
-    }
-    const first = program.body.find((s) => /^(?:Import|Export)/.test(s.type));
-    return first ? ((first as { start?: number }).start ?? 0) : -1;
-  }
+  if (!IMPORT_OR_EXPORT.test(js)) return -1;
+  const first = moduleOnly(js, true)?.body.find((s) => /^(?:Import|Export)/.test(s.type));
+  return first ? ((first as { start?: number }).start ?? 0) : -1;
 }

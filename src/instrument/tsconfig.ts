@@ -77,9 +77,15 @@ export function esModuleInterop(dir: string): boolean {
  * of that TypeScript (null: none installed); else ''. Cheap: the tsconfig lookup and the package's
  * resolution are cached per folder, and never load a compiler.
  */
+/**
+ * The words without which a file has no import or export declaration: the pre-check of tsc.ts's
+ * conversion and of its cache salt here, one test so that the salt covers every file converted.
+ */
+export const IMPORT_OR_EXPORT = /\b(?:import|export)\b/;
+
 export function compileCacheSalt(source: string, filename: string, format: string | undefined): string {
   const decorators = source.includes('@');
-  const commonjs = format === 'commonjs' && /\b(?:import|export)\b/.test(source);
+  const commonjs = format === 'commonjs' && IMPORT_OR_EXPORT.test(source);
   if (!decorators && !commonjs) return '';
   const dir = path.dirname(filename);
   return JSON.stringify({
