@@ -548,12 +548,16 @@ export class Coordinator {
   /** Inputs `from`..`to` of a batch, rebuilt from its checkpoint without running them. */
   private batchInputs(t: TargetState, job: FuzzJob, from: number, to: number): Value[][] {
     const m = new Mutator(t.info.kinds, jobMutatorOptions(job, tableOf(job)));
-    m.setSplicePool(splicePoolOf(t, job));
-    m.start(job.base, job.seed);
-    m.skip(from);
-    const inputs: Value[][] = [];
-    for (let i = from; i <= to; i++) inputs.push(m.next());
-    return inputs;
+    try {
+      m.setSplicePool(splicePoolOf(t, job));
+      m.start(job.base, job.seed);
+      m.skip(from);
+      const inputs: Value[][] = [];
+      for (let i = from; i <= to; i++) inputs.push(m.next());
+      return inputs;
+    } finally {
+      m.dispose();
+    }
   }
 
   /**

@@ -772,8 +772,11 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     if (asyncFailure && asyncRepeats > 0) repeats[asyncFailure.signature] = (repeats[asyncFailure.signature] ?? 0) + asyncRepeats;
     for (const [sig, n] of passedOver) repeats[sig] = (repeats[sig] ?? 0) + n;
     wantAllAsync();
+    const execs = mutator.count + extra;
+    mutator.dispose(); // (its WebAssembly memory, now rather than when collected)
+    shadow?.dispose();
     post({
-      kind: 'job-done', jobId: job.jobId, execs: mutator.count + extra, runMs, failures, repeats,
+      kind: 'job-done', jobId: job.jobId, execs, runMs, failures, repeats,
       edges: cov?.totalEdges ?? 0, comparisons: trace ? pairsToSend([...batchPairs, ...trace.takeNew()], held) : [],
       novelty: paths?.takeBatchNovelty(), asyncFailure, asyncSuspects: asyncFailure ? suspects : undefined, instrumented: newlyInstrumented(),
     });
@@ -962,6 +965,7 @@ async function runAsyncCheck(
   wantAllAsync();
   strayJobs.clear();
   originJob = undefined;
+  m.dispose();
   post({
     kind: 'job-done', jobId: job.jobId, execs: i - check.from, runMs: performance.now() - started, failures, repeats: {},
     edges: cov?.totalEdges ?? 0, comparisons: [],

@@ -10,8 +10,9 @@
 import { checkValue, isKindName, type Kind, type Value } from '../values/kinds.js';
 import { Rng } from '../util/rng.js';
 import type { ComparePair } from '../coverage/trace.js';
-import { makeArg, type Arg, type Dictionary } from './args.js';
+import { BytesArg, makeArg, type Arg, type Dictionary } from './args.js';
 import { CmpTable } from './cmp.js';
+import { BytesKernel } from './kernel.js';
 import { dictionaryNumbers } from './numbers.js';
 import { unitsOfString } from './output.js';
 
@@ -40,6 +41,12 @@ export interface MutatorOptions {
    * not modify the array after passing it (derived material is cached per array; see cmpTableOf).
    */
   comparisons?: readonly ComparePair[];
+  /**
+   * false: never the WebAssembly chain (kernel.ts), always the JavaScript path; the default uses
+   * it for a single bytes argument when it loads. Both give the same sequence (kernel.test.ts
+   * compares them with this option).
+   */
+  kernel?: boolean;
 }
 
 const utf8 = new TextDecoder('utf-8');
@@ -96,6 +103,10 @@ export const CHAIN_MAX = 5;
  * sequences), called per mutation: no gain in inputs per second (8.5–9.1M in JavaScript against
  * 9.3–9.6M; 7.6–8.1M against 7.1–7.8M with a comparison table). A prototype that ran the chain,
  * the draw and those 21 kinds all inside WebAssembly made an input in ~66 ns against ~120 ns.
+ * Hence kernel.ts: for a single bytes argument the whole step runs in WebAssembly.
+ *
+ * A Mutator with the kernel holds memory outside the JavaScript heap until dispose() (or until it
+ * is collected): call dispose() when done with it.
  */
 export class Mutator {
   private readonly args: Arg[];
@@ -110,6 +121,9 @@ export class Mutator {
   /** Generator state and input count at the start of the current chain (for rebuild()). */
   private readonly chainRng = new Rng(0);
   private chainProduced = 0;
+  /** The WebAssembly chain of a single bytes argument, if it runs there (kernel.ts). */
+  private kernel: BytesKernel | undefined;
+  private disposed = false;
 
   constructor(readonly kinds: readonly Kind[], options: MutatorOptions) {
     const { maxLen } = options;
@@ -136,6 +150,23 @@ export class Mutator {
       for (let w = 0; w < a.weight; w++) this.pick.push(i);
     });
     this.dirty = kinds.map(() => false);
+    const only = this.args.length === 1 ? this.args[0] : undefined;
+    if (options.kernel !== false && only instanceof BytesArg) {
+      const k = only.forKernel;
+      this.kernel = BytesKernel.create(k.w);
+      this.kernel?.setTables(k.table, k.grow);
+    }
+  }
+
+  /**
+   * Gives back the memory the WebAssembly chain holds (a Mutator collected gives it back too,
+   * later). The Mutator must not be used afterwards.
+   */
+  dispose(): void {
+    this.kernel?.dispose();
+    this.kernel = undefined;
+    this.disposed = true;
+    this.started = false;
   }
 
   /**
@@ -151,6 +182,10 @@ export class Mutator {
       }
     }
     this.args.forEach((a, i) => a.setDonors(entries.map((e) => e[i])));
+    if (this.kernel) {
+      const k = (this.args[0] as BytesArg).forKernel;
+      this.kernel.setTables(k.table, k.grow);
+    }
   }
 
   /**
@@ -158,6 +193,7 @@ export class Mutator {
    * 0..2^53).
    */
   start(base: readonly Value[], seed: number): void {
+    if (this.disposed) throw new Error('Mutator.start() called after dispose()');
     if (!Array.isArray(base) || base.length !== this.kinds.length) {
       throw new TypeError(`base must be an array of ${this.kinds.length} values`);
     }
@@ -166,11 +202,17 @@ export class Mutator {
       if (why !== undefined) throw new TypeError(`base value ${i}: ${why}`);
     });
     this.rng = new Rng(seed);
+    const kernel = this.kernel;
     this.args.forEach((a, i) => {
       a.setBase(base[i]);
-      a.reset();
+      if (!kernel) a.reset();
       this.dirty[i] = false;
     });
+    if (kernel) {
+      const k = (this.args[0] as BytesArg).forKernel;
+      kernel.setBase(k.base, k.baseLen);
+      kernel.restart(this.rng);
+    }
     this.step = 0;
     this.produced = 0;
     this.started = true;
@@ -184,6 +226,11 @@ export class Mutator {
   /** Applies the mutation step of the next input without producing it. */
   private advance(): void {
     if (!this.started) throw new Error('Mutator.next() called before start()');
+    if (this.kernel) {
+      if (this.kernel.advance()) this.chainProduced = this.produced;
+      this.produced++;
+      return;
+    }
     const args = this.args;
     const rng = this.rng;
     if (this.step === 0) {
@@ -213,6 +260,7 @@ export class Mutator {
    */
   next(): Value[] {
     this.advance();
+    if (this.kernel) return [this.kernel.produce()];
     const args = this.args;
     if (args.length === 1) return [args[0].produce()];
     const out = new Array<Value>(args.length);
@@ -228,6 +276,18 @@ export class Mutator {
    * input of the same length refills. Valid until the target returns; allocates nothing.
    */
   nextLent(): readonly Value[] {
+    const kernel = this.kernel;
+    if (kernel === undefined || !this.started) return this.nextLentArgs();
+    if (kernel.advance()) this.chainProduced = this.produced;
+    this.produced++;
+    const out = this.lent;
+    out[0] = kernel.lend();
+    return out;
+  }
+
+  // (nextLent's path without the kernel, apart so that nextLent stays small enough for V8 to
+  // inline it into the fuzz loop and still inline the target there: the inlining budget is shared.)
+  private nextLentArgs(): readonly Value[] {
     this.advance();
     const args = this.args;
     const out = this.lent;
@@ -240,7 +300,8 @@ export class Mutator {
    * chain and how many steps into the chain it is. Cheap; allocates one small object.
    */
   checkpoint(): ChainCheckpoint {
-    return { rng: this.chainRng.getState(), steps: this.produced - this.chainProduced };
+    const rng = this.kernel ? this.kernel.chainState() : this.chainRng.getState();
+    return { rng, steps: this.produced - this.chainProduced };
   }
 
   /**
@@ -249,12 +310,17 @@ export class Mutator {
    * sequence position is meaningless: use a separate instance for rebuilding.
    */
   rebuild(cp: ChainCheckpoint): Value[] {
-    const args = this.args;
-    for (let i = 0; i < args.length; i++) {
-      args[i].reset();
-      this.dirty[i] = false;
-    }
+    if (this.disposed) throw new Error('Mutator.rebuild() called after dispose()');
     this.rng.setState(cp.rng);
+    if (this.kernel) {
+      this.kernel.restart(this.rng);
+    } else {
+      const args = this.args;
+      for (let i = 0; i < args.length; i++) {
+        args[i].reset();
+        this.dirty[i] = false;
+      }
+    }
     this.step = 0;
     this.started = true;
     for (let k = 1; k < cp.steps; k++) this.advance();
@@ -281,8 +347,12 @@ export function replayInput(
 ): Value[] {
   if (!Number.isInteger(index) || index < 0) throw new RangeError(`index must be an integer >= 0, got ${String(index)}`);
   const m = new Mutator(kinds, options);
-  m.setSplicePool(pool);
-  m.start(base, seed);
-  m.skip(index);
-  return m.next();
+  try {
+    m.setSplicePool(pool);
+    m.start(base, seed);
+    m.skip(index);
+    return m.next();
+  } finally {
+    m.dispose();
+  }
 }

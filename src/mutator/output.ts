@@ -46,6 +46,18 @@ export class LentBytes {
    * (holding at least n bytes rounded up to whole words).
    */
   lend(src: Uint8Array, srcWords: Int32Array, n: number): Uint8Array {
+    const v = this.views[n];
+    if (v === undefined || v.length !== n || n > 256) return this.lendRare(src, n);
+    const w = this.words[n]!;
+    const k = n >> 2;
+    for (let i = 0; i < k; i++) w[i] = srcWords[i];
+    for (let i = k << 2; i < n; i++) v[i] = src[i];
+    return v;
+  }
+
+  // The rest of lend(), apart to keep lend() small (it is inlined into the fuzz loop, whose V8
+  // inlining budget the target shares): a length's first array, a detached one, long values.
+  private lendRare(src: Uint8Array, n: number): Uint8Array {
     let v = this.views[n];
     if (v === undefined || v.length !== n) {
       if (this.bytes + n > LENT_BYTES_MAX) return copyBytesOut(src, n);
@@ -53,14 +65,7 @@ export class LentBytes {
       v = this.views[n] = new Uint8Array(n);
       this.words[n] = new Int32Array(v.buffer, 0, n >> 2);
     }
-    if (n > 256) {
-      v.set(src.subarray(0, n));
-      return v;
-    }
-    const w = this.words[n]!;
-    const k = n >> 2;
-    for (let i = 0; i < k; i++) w[i] = srcWords[i];
-    for (let i = k << 2; i < n; i++) v[i] = src[i];
+    v.set(src.subarray(0, n));
     return v;
   }
 }

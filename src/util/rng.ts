@@ -173,6 +173,14 @@ export class Rng implements RandomSource {
     return [this.s0 >>> 0, this.s1 >>> 0, this.s2 >>> 0, this.s3 >>> 0];
   }
 
+  /** Writes the state into a[i..i+4) (signed words): for the mutator's WebAssembly chain (mutator/kernel.ts). */
+  writeTo(a: Int32Array, i: number): void {
+    a[i] = this.s0;
+    a[i + 1] = this.s1;
+    a[i + 2] = this.s2;
+    a[i + 3] = this.s3;
+  }
+
   /** Restores a state from `getState()` (four integers in 0..2^32-1, not all zero). */
   setState(s: readonly number[]): void {
     if (s.length !== 4 || !s.every((w) => Number.isInteger(w) && w >= 0 && w < TWO32)) {

@@ -1,0 +1,159 @@
+/**
+ * The WebAssembly chain (kernel.ts) against its definition, the JavaScript path: for many
+ * configurations (maxLen, bases, dictionary, splice pool, comparison tables, seeds) the two
+ * Mutators give the same inputs, checkpoints, rebuilds and skips, bit for bit. Also: the kernel
+ * loads in dist, its memory is given back, and views survive the memory growing.
+ */
+
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as K from '../values/kinds.js';
+import type { Value } from '../values/kinds.js';
+import type { ComparePair } from '../coverage/trace.js';
+import { Rng } from '../util/rng.js';
+import { kernelAvailable } from './kernel.js';
+import { Mutator, replayInput, type MutatorOptions } from './mutator.js';
+
+const enc = (s: string) => new TextEncoder().encode(s);
+const hex = (v: Value) => Buffer.from(v as Uint8Array).toString('hex');
+
+function randomBytes(r: Rng, n: number): Uint8Array {
+  const b = new Uint8Array(n);
+  for (let i = 0; i < n; i++) b[i] = r.below(4) === 0 ? 0x30 + r.below(10) : r.below(3) === 0 ? 0x61 + r.below(26) : r.below(256);
+  return b;
+}
+
+/** A random configuration: options, splice pool, base and seed. */
+function config(r: Rng): { options: MutatorOptions; pool: Value[][]; base: Value[]; seed: number } {
+  const maxLen = [1, 2, 3, 4, 5, 7, 8, 9, 16, 31, 64, 100, 300, 5000][r.below(14)];
+  const dictionary = r.bool() ? [] : Array.from({ length: 1 + r.below(6) }, () => randomBytes(r, 1 + r.below(12)));
+  const comparisons: ComparePair[] = [];
+  if (r.bool()) {
+    const n = 1 + r.below(40);
+    for (let i = 0; i < n; i++) {
+      const k = r.below(4);
+      if (k === 0) comparisons.push({ site: i, op: 0, left: r.below(300), right: r.below(70000) });
+      else if (k === 1) comparisons.push({ site: i, op: 0, left: 'ab' + String(r.below(100)), right: 'MAGIC' + String(r.below(10)) });
+      else if (k === 2) comparisons.push({ site: i, op: 6, left: r.below(100), right: 3 });
+      else comparisons.push({ site: i, op: 0, left: randomBytes(r, 1 + r.below(6)), right: randomBytes(r, 1 + r.below(6)) });
+    }
+  }
+  const pool = r.bool() ? [] : Array.from({ length: 1 + r.below(5) }, () => [randomBytes(r, r.below(3) === 0 ? 0 : 1 + r.below(200))]);
+  const baseLen = r.below(3) === 0 ? 0 : r.below(maxLen + 20);
+  return { options: { maxLen, dictionary, comparisons }, pool, base: [randomBytes(r, baseLen)], seed: r.below(1 << 30) };
+}
+
+function pair(c: ReturnType<typeof config>): [Mutator, Mutator] {
+  const js = new Mutator([K.bytes()], { ...c.options, kernel: false });
+  const wasm = new Mutator([K.bytes()], c.options);
+  for (const m of [js, wasm]) {
+    m.setSplicePool(c.pool);
+    m.start(c.base, c.seed);
+  }
+  return [js, wasm];
+}
+
+test('the kernel loads in dist', () => {
+  assert.equal(kernelAvailable(), true);
+});
+
+test('the WebAssembly chain gives the JavaScript sequence, input for input', () => {
+  const r = new Rng(20261206);
+  for (let round = 0; round < 300; round++) {
+    const c = config(r);
+    const [js, wasm] = pair(c);
+    for (let i = 0; i < 400; i++) {
+      const lent = i % 3 === 0;
+      const a = lent ? js.nextLent()[0] : js.next()[0];
+      const b = lent ? wasm.nextLent()[0] : wasm.next()[0];
+      if (hex(a) !== hex(b)) assert.fail(`round ${round} (${JSON.stringify(c.options.maxLen)}), input ${i}: ${hex(a)} vs ${hex(b)}`);
+      if (i % 37 === 0) assert.deepEqual(wasm.checkpoint(), js.checkpoint(), `round ${round}, checkpoint at ${i}`);
+    }
+    js.dispose();
+    wasm.dispose();
+  }
+});
+
+test('rebuild, skip, replayInput and a new splice pool match the JavaScript path', () => {
+  const r = new Rng(7);
+  for (let round = 0; round < 60; round++) {
+    const c = config(r);
+    const [js, wasm] = pair(c);
+    js.skip(50);
+    wasm.skip(50);
+    for (let i = 0; i < 40; i++) {
+      const a = js.next();
+      const b = wasm.next();
+      assert.equal(hex(b[0]), hex(a[0]));
+      const cp = wasm.checkpoint();
+      const shadow = new Mutator([K.bytes()], c.options);
+      shadow.setSplicePool(c.pool);
+      shadow.start(c.base, c.seed);
+      assert.equal(hex(shadow.rebuild(cp)[0]), hex(a[0]), `round ${round}: rebuild`);
+      shadow.dispose();
+    }
+    const index = 50 + 40 + r.below(30);
+    assert.equal(hex(replayInput([K.bytes()], c.options, c.pool, c.base, c.seed, index)[0]),
+      hex(replayInput([K.bytes()], { ...c.options, kernel: false }, c.pool, c.base, c.seed, index)[0]));
+    // A later batch: a bigger pool, a new base, the same mutators.
+    const pool = [...c.pool, [enc('SPLICE-ME-' + round)], [randomBytes(r, 30)]];
+    for (const m of [js, wasm]) {
+      m.setSplicePool(pool);
+      m.start([randomBytes(r, 10)], round);
+    }
+    const base = [randomBytes(r, 12)];
+    js.start(base, round);
+    wasm.start(base, round);
+    for (let i = 0; i < 200; i++) assert.equal(hex(wasm.next()[0]), hex(js.next()[0]), `round ${round}: after a new pool, input ${i}`);
+    js.dispose();
+    wasm.dispose();
+  }
+});
+
+test('chains give their memory back, and survive the memory growing under them', () => {
+  // Far more chains than fit at once if nothing were given back (maxLen 1 MiB: ~2 MiB each).
+  for (let i = 0; i < 3000; i++) {
+    const m = new Mutator([K.bytes()], { maxLen: 1 << 20 });
+    m.start([new Uint8Array(8)], i);
+    m.next();
+    m.dispose();
+  }
+  // One chain running while others make the memory grow.
+  const c = { options: { maxLen: 64, dictionary: [enc('tok')] }, pool: [[enc('donor')]], base: [enc('hello world')], seed: 5 };
+  const [js, wasm] = pair(c);
+  const others: Mutator[] = [];
+  for (let i = 0; i < 200; i++) {
+    assert.equal(hex(wasm.nextLent()[0]), hex(js.nextLent()[0]));
+    const o = new Mutator([K.bytes()], { maxLen: 1 << 16 });
+    o.setSplicePool([[randomBytes(new Rng(i), 50000)]]);
+    o.start([new Uint8Array(4)], i);
+    others.push(o);
+  }
+  for (const o of others) o.dispose();
+  js.dispose();
+  wasm.dispose();
+  assert.throws(() => wasm.start(c.base, 1), /after dispose/);
+});
+
+test('without WebAssembly (node --jitless) the JavaScript path runs, and gives the same inputs', () => {
+  const url = new URL('./mutator.js', import.meta.url).href;
+  const kinds = new URL('../values/kinds.js', import.meta.url).href;
+  const kernel = new URL('./kernel.js', import.meta.url).href;
+  const script = `
+    const { replayInput } = await import(${JSON.stringify(url)});
+    const K = await import(${JSON.stringify(kinds)});
+    const { kernelAvailable } = await import(${JSON.stringify(kernel)});
+    const enc = (s) => new TextEncoder().encode(s);
+    const options = { maxLen: 40, dictionary: [enc('KEY'), enc('42')], comparisons: [{ site: 0, op: 0, left: 'abc', right: 'xyz' }] };
+    const out = [];
+    for (let i = 0; i < 300; i += 7) out.push(Buffer.from(replayInput([K.bytes()], options, [[enc('donor value')]], [enc('abc def 123')], 99, i)[0]).toString('hex'));
+    console.log(JSON.stringify({ kernel: kernelAvailable(), out }));
+  `;
+  const run = (flags: string[]) => JSON.parse(execFileSync(process.execPath, [...flags, '--input-type=module', '-e', script], { encoding: 'utf8' }));
+  const jitless = run(['--jitless']);
+  const normal = run([]);
+  assert.equal(jitless.kernel, false);
+  assert.equal(normal.kernel, true);
+  assert.deepEqual(jitless.out, normal.out);
+});

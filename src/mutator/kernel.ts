@@ -1,0 +1,385 @@
+/**
+ * The WebAssembly bytes chain: for a target whose only argument is bytes, each input's mutation
+ * step (chain start, draw among kinds, the mutation) runs in one call into kernel/bytes-chain.ts, compiled to
+ * bytes-chain.wasm beside this file. mutator.ts uses it whenever it loads; the sequence is the
+ * same bit for bit as the JavaScript path (bytes.ts, common.ts, cmp.ts are its definition, and
+ * kernel.test.ts compares whole sequences), so processes may mix the two freely.
+ *
+ * Measured (bench/mutator-loop.mjs, trivial target, inputs ≤ 64 bytes): the draw among ~28 kinds
+ * and the chain around it cost more in JavaScript than the mutations' own work (calls V8 cannot
+ * inline, objects chased); here they are one call into one switch.
+ *
+ * Memory: one instance per thread, its linear memory shared by every chain in the thread. Each
+ * chain owns blocks (its header, tables, base and working value; its token and donor lists) from
+ * a size-class allocator here; the kernel never allocates. Donor values and comparison operands
+ * are copied in once per object and shared (the splice pool only grows from batch to batch).
+ * Blocks go back when a Mutator is disposed or collected. Growing the memory detaches every view
+ * over it: views are re-made when `generation` moved.
+ */
+
+import { readFileSync } from 'node:fs';
+import type { Rng, RngState } from '../util/rng.js';
+import {
+  bytesArith16, bytesArith32, bytesArith64, bytesArith8, bytesAsciiCase, bytesAsciiDigit, bytesBitFlip, bytesCopy,
+  bytesCrossover, bytesDuplicate, bytesInsertConstant, bytesInsertRandom, bytesInsertToken, bytesInteresting16,
+  bytesInteresting32, bytesInteresting8, bytesOverwriteConstant, bytesOverwriteToken, bytesRemove, bytesShuffle,
+  bytesSpliceInsert, bytesSwapByte, bytesSwapRanges, bytesTruncate, bytesXor, type BytesMutator,
+} from './bytes.js';
+import { cmpInsert, cmpReplace } from './cmp.js';
+import type { BytesWork } from './common.js';
+import { copyBytesOut, LentBytes } from './output.js';
+import type { Packed } from './packed.js';
+
+/** The kinds by kernel id (kernel/bytes-chain.ts K_*). */
+const KINDS: readonly BytesMutator[] = [
+  bytesRemove, bytesInsertRandom, bytesDuplicate, bytesCopy, bytesBitFlip, bytesXor, bytesSwapByte, bytesArith8,
+  bytesArith16, bytesArith32, bytesArith64, bytesInteresting8, bytesInteresting16, bytesInteresting32,
+  bytesInsertConstant, bytesOverwriteConstant, bytesShuffle, bytesSwapRanges, bytesAsciiDigit, bytesAsciiCase,
+  bytesTruncate, bytesInsertToken, bytesOverwriteToken, bytesSpliceInsert, bytesCrossover, cmpInsert, cmpReplace,
+];
+
+/** Longest value a chain takes here (longer maxLen: the JavaScript path). */
+export const KERNEL_MAX_LEN = 1 << 24;
+
+// Header fields, as Int32Array indices (kernel/bytes-chain.ts gives byte offsets, 4× these).
+const H_RNG = 0;
+const H_CHAIN_RNG = 4;
+const H_LEN = 8;
+const H_MAX = 9;
+const H_BASE_LEN = 10;
+const H_STEP = 11;
+const H_WORK = 16;
+const H_BASE = 17;
+const H_TABLE = 18;
+const H_TABLE_N = 19;
+const H_GROW = 20;
+const H_GROW_N = 21;
+const H_TOK_N = 22;
+const H_TOK = 23;
+const H_DON_N = 24;
+const H_DON = 25;
+const H_CTOK_N = 26;
+const H_CTOK = 27;
+const H_CREP_N = 28;
+const H_CREP_UNITS = 29;
+const H_CREP_SPANS = 30;
+const H_CMETA = 31;
+const H_HOT = 32;
+const H_HOT_N = 33;
+const H_CBASE_WHOLE = 34;
+/** Header bytes, then the two kind tables (64 ids each). */
+const HEADER = 192;
+const TABLES = 128;
+
+// The few WebAssembly names used here (the project's lib has no DOM types, where they live).
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+declare const WebAssembly: {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object, imports: object) => { exports: unknown };
+};
+
+interface Exports {
+  memory: WasmMemory;
+  heapBase(): number;
+  reset(ctx: number): void;
+  advance(ctx: number): number;
+}
+
+let wasm: Exports | null | undefined;
+let memory: WasmMemory;
+let advanceIn: (ctx: number) => number;
+/** Bumped whenever the memory grows (views over the old buffer are detached). */
+let generation = 0;
+let top = 0;
+const freeLists: number[][] = [];
+
+function instance(): Exports | null {
+  if (wasm !== undefined) return wasm;
+  try {
+    const module = new WebAssembly.Module(readFileSync(new URL('./bytes-chain.wasm', import.meta.url)));
+    wasm = new WebAssembly.Instance(module, {}).exports as unknown as Exports;
+    memory = wasm.memory;
+    advanceIn = wasm.advance;
+    top = (wasm.heapBase() + 15) & ~15;
+  } catch {
+    wasm = null; // no WebAssembly (node --jitless) or no bytes-chain.wasm: the JavaScript path
+  }
+  return wasm;
+}
+
+/** Whether chains can run in WebAssembly in this thread. */
+export function kernelAvailable(): boolean {
+  return instance() !== null;
+}
+
+const sizeClass = (size: number): number => (size <= 256 ? 8 : 32 - Math.clz32(size - 1));
+
+/** A block of at least `size` bytes (16-byte aligned); throws RangeError when the memory cannot grow. */
+function alloc(size: number): number {
+  const c = sizeClass(size);
+  const reused = (freeLists[c] ??= []).pop();
+  if (reused !== undefined) return reused;
+  const end = top + 2 ** c;
+  const have = memory.buffer.byteLength;
+  if (end > have) {
+    memory.grow(Math.ceil((end - have) / 65536));
+    generation++;
+  }
+  const p = top;
+  top = end;
+  return p;
+}
+
+function release(ptr: number, size: number): void {
+  freeLists[sizeClass(size)].push(ptr);
+}
+
+/** A list block: `items` (pointer, length) pairs, and after them the copies of `inline` items. */
+function listBlock(items: readonly { ptr: number; len: number }[]): { ptr: number; size: number } {
+  const size = Math.max(8, 8 * items.length);
+  const ptr = alloc(size);
+  const a = new Int32Array(memory.buffer, ptr, 2 * items.length);
+  items.forEach((it, i) => {
+    a[2 * i] = it.ptr;
+    a[2 * i + 1] = it.len;
+  });
+  return { ptr, size };
+}
+
+/** Copies of shared objects (splice donors, comparison operand tables), freed with their object. */
+const copies = new WeakMap<object, { ptr: number; size: number }>();
+const copiesGone = new FinalizationRegistry<{ ptr: number; size: number }>((b) => release(b.ptr, b.size));
+
+function copyOf(key: object, data: Uint8Array | Int32Array): number {
+  const bytes = data instanceof Uint8Array ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  const known = copies.get(key);
+  if (known) return known.ptr;
+  const b = { ptr: alloc(Math.max(1, bytes.length)), size: Math.max(1, bytes.length) };
+  new Uint8Array(memory.buffer, b.ptr, bytes.length).set(bytes);
+  copies.set(key, b);
+  copiesGone.register(key, b);
+  return b.ptr;
+}
+
+/** The blocks a chain owns, given back when its Mutator is disposed or collected. */
+interface Owned {
+  blocks: { ptr: number; size: number }[];
+  /** The donor list (replaced by each setTables). */
+  donors: { ptr: number; size: number } | undefined;
+  /** cmpMeta and cmpHot for the current base (replaced by each setBase). */
+  meta: { ptr: number; size: number } | undefined;
+}
+function releaseOwned(o: Owned): void {
+  for (const b of o.blocks) release(b.ptr, b.size);
+  o.blocks.length = 0;
+  if (o.donors) release(o.donors.ptr, o.donors.size);
+  o.donors = undefined;
+  if (o.meta) release(o.meta.ptr, o.meta.size);
+  o.meta = undefined;
+}
+const chainsGone = new FinalizationRegistry<Owned>(releaseOwned);
+
+function kindIds(table: readonly BytesMutator[]): number[] {
+  return table.map((f) => {
+    const id = KINDS.indexOf(f);
+    if (id < 0) throw new Error(`internal: the WebAssembly chain has no kind ${f.name}`);
+    return id;
+  });
+}
+
+/**
+ * One chain of one bytes argument in the kernel. `w` is the argument's JavaScript work
+ * (args.ts BytesArg): its tokens, donors and comparison tables are mirrored here, and its buffer
+ * is pointed at this chain's value.
+ */
+export class BytesKernel {
+  private readonly owned: Owned = { blocks: [], donors: undefined, meta: undefined };
+  private readonly ctx: number;
+  private readonly cap: number;
+  private gen = -1;
+  private hdr!: Int32Array;
+  private work!: Uint8Array;
+  private words!: Int32Array;
+  private readonly lent = new LentBytes();
+  private len = 0;
+
+  /**
+   * A chain for `w` (max ≥ 1), or undefined when WebAssembly is unavailable or out of memory, or
+   * for a comparison table with an empty needle (left to the JavaScript path, which defines it).
+   */
+  static create(w: BytesWork): BytesKernel | undefined {
+    if (w.max < 1 || w.max > KERNEL_MAX_LEN || instance() === null) return undefined;
+    const { spans, count } = w.cmpReplace;
+    for (let i = 0; i < count; i += 2) if (spans[2 * i + 1] === 0) return undefined;
+    try {
+      return new BytesKernel(w);
+    } catch (e) {
+      if (e instanceof RangeError) return undefined;
+      throw e;
+    }
+  }
+
+  private constructor(private readonly w: BytesWork) {
+    this.cap = (w.max + 15) & ~7;
+    const size = HEADER + TABLES + 2 * this.cap;
+    this.ctx = this.own(size);
+    chainsGone.register(this, this.owned, this);
+    const toks = w.tokens.map((t) => ({ t, len: t.length }));
+    const tokData = toks.reduce((n, x) => n + x.len, 0);
+    const tokPtr = this.own(8 * toks.length + tokData + 8);
+    let at = tokPtr + 8 * toks.length;
+    const items = toks.map(({ t, len }) => {
+      new Uint8Array(memory.buffer, at, len).set(t);
+      const it = { ptr: at, len };
+      at += len;
+      return it;
+    });
+    const list = new Int32Array(memory.buffer, tokPtr, 2 * items.length);
+    items.forEach((it, i) => {
+      list[2 * i] = it.ptr;
+      list[2 * i + 1] = it.len;
+    });
+    const ctok = cmpTokensOf(w.cmpTokens);
+    const reps = w.cmpReplace;
+    const repUnits = reps.count > 0 ? copyOf(reps.units, reps.units) : 0;
+    const repSpans = reps.count > 0 ? copyOf(reps.spans, reps.spans) : 0;
+    this.views();
+    const h = this.hdr;
+    h[H_MAX] = w.max;
+    h[H_WORK] = this.ctx + HEADER + TABLES + this.cap;
+    h[H_BASE] = this.ctx + HEADER + TABLES;
+    h[H_TABLE] = this.ctx + HEADER;
+    h[H_GROW] = this.ctx + HEADER + 64;
+    h[H_TOK] = tokPtr;
+    h[H_TOK_N] = items.length;
+    h[H_CTOK] = ctok.ptr;
+    h[H_CTOK_N] = ctok.count;
+    h[H_CREP_N] = reps.count >> 1;
+    h[H_CREP_UNITS] = repUnits;
+    h[H_CREP_SPANS] = repSpans;
+  }
+
+  private own(size: number): number {
+    const ptr = alloc(size);
+    this.owned.blocks.push({ ptr, size });
+    return ptr;
+  }
+
+  /** (Re)makes the views over the memory if it grew since. */
+  private views(): void {
+    if (this.gen === generation) return;
+    const buffer = memory.buffer;
+    this.hdr = new Int32Array(buffer, this.ctx, HEADER >> 2);
+    const work = this.ctx + HEADER + TABLES + this.cap;
+    this.work = new Uint8Array(buffer, work, this.cap);
+    this.words = new Int32Array(buffer, work, this.cap >> 2);
+    this.w.buf = this.work;
+    this.w.words = this.words;
+    this.gen = generation;
+  }
+
+  /** Mirrors the argument's kind tables and donors (after BytesArg.setDonors). */
+  setTables(table: readonly BytesMutator[], grow: readonly BytesMutator[]): void {
+    const donors = this.w.donors.map((d) => ({ ptr: copyOf(d, d), len: d.length }));
+    const list = listBlock(donors);
+    if (this.owned.donors) release(this.owned.donors.ptr, this.owned.donors.size);
+    this.owned.donors = list;
+    this.views();
+    const h = this.hdr;
+    const t = kindIds(table);
+    const g = kindIds(grow);
+    const bytes = new Uint8Array(memory.buffer, this.ctx + HEADER, TABLES);
+    bytes.set(t, 0);
+    bytes.set(g, 64);
+    h[H_TABLE_N] = t.length;
+    h[H_GROW_N] = g.length;
+    h[H_DON] = list.ptr;
+    h[H_DON_N] = donors.length;
+  }
+
+  /** The base value, its first `len` bytes (len ≤ max), after BytesArg.setBase (cmp.ts setCmpBase) ran. */
+  setBase(base: Uint8Array, len: number): void {
+    const w = this.w;
+    let meta = 0;
+    let hot = 0;
+    if (w.cmpReplace.count > 0) {
+      const size = 4 * (w.cmpMeta.length + w.cmpHot.length) + 8;
+      const old = this.owned.meta;
+      if (old === undefined || sizeClass(old.size) !== sizeClass(size)) {
+        if (old) release(old.ptr, old.size);
+        this.owned.meta = undefined;
+        this.owned.meta = { ptr: alloc(size), size };
+      }
+      meta = this.owned.meta!.ptr;
+      hot = meta + 4 * w.cmpMeta.length;
+      new Int32Array(memory.buffer, meta, w.cmpMeta.length).set(w.cmpMeta);
+      new Int32Array(memory.buffer, hot, w.cmpHot.length).set(w.cmpHot);
+    }
+    this.views();
+    const h = this.hdr;
+    new Uint8Array(memory.buffer, h[H_BASE], len).set(base.subarray(0, len));
+    h[H_BASE_LEN] = len;
+    h[H_CMETA] = meta;
+    h[H_HOT] = hot;
+    h[H_HOT_N] = w.cmpHot.length;
+    h[H_CBASE_WHOLE] = w.cmpBase !== undefined ? 1 : 0;
+  }
+
+  /** Starts over from the base with the generator in `rng`'s state (start(), rebuild()). */
+  restart(rng: Rng): void {
+    this.views();
+    rng.writeTo(this.hdr, H_RNG);
+    this.hdr[H_STEP] = 0;
+    wasm!.reset(this.ctx);
+  }
+
+  /** The generator's state at the start of the current chain. */
+  chainState(): RngState {
+    this.views();
+    const h = this.hdr;
+    return [h[H_CHAIN_RNG] >>> 0, h[H_CHAIN_RNG + 1] >>> 0, h[H_CHAIN_RNG + 2] >>> 0, h[H_CHAIN_RNG + 3] >>> 0];
+  }
+
+  /** One step (Mutator.advance); whether it started a chain. */
+  advance(): boolean {
+    if (this.gen !== generation) this.views();
+    const r = advanceIn(this.ctx);
+    this.len = r >>> 2;
+    return (r & 1) !== 0;
+  }
+
+  /** The current value as a lent array (output.ts LentBytes). */
+  lend(): Uint8Array {
+    return this.lent.lend(this.work, this.words, this.len);
+  }
+
+  /** The current value in a fresh array of its own. */
+  produce(): Uint8Array {
+    return copyBytesOut(this.work, this.len);
+  }
+
+  /** Gives the chain's blocks back (the kernel must not be used afterwards). */
+  dispose(): void {
+    chainsGone.unregister(this);
+    releaseOwned(this.owned);
+  }
+}
+
+/** The comparison operands to insert, as a kernel list (shared by every chain of the same table). */
+function cmpTokensOf(p: Packed<Uint8Array>): { ptr: number; count: number } {
+  if (p.count === 0) return { ptr: 0, count: 0 };
+  const known = cmpLists.get(p);
+  if (known) return known;
+  const data = copyOf(p.units, p.units);
+  const items = [];
+  for (let i = 0; i < p.count; i++) items.push({ ptr: data + p.spans[2 * i], len: p.spans[2 * i + 1] });
+  const list = listBlock(items);
+  const entry = { ptr: list.ptr, count: p.count };
+  cmpLists.set(p, entry);
+  copiesGone.register(p, list);
+  return entry;
+}
+const cmpLists = new WeakMap<object, { ptr: number; count: number }>();
