@@ -99,7 +99,7 @@ export function heapBase(): usize {
   return __heap_base;
 }
 
-function enter(c: usize): void {
+@inline function enter(c: usize): void {
   ctx = c;
   s0 = load<u32>(c, S0);
   s1 = load<u32>(c, S0 + 4);
@@ -110,7 +110,7 @@ function enter(c: usize): void {
   max = load<u32>(c, MAX);
 }
 
-function leave(): void {
+@inline function leave(): void {
   const c = ctx;
   store<u32>(c, s0, S0);
   store<u32>(c, s1, S0 + 4);
@@ -121,17 +121,18 @@ function leave(): void {
 
 // --- random numbers: src/util/rng.ts, draw for draw
 
+// (The state is read into locals and written back once: updated in place, each global was stored
+// and at once loaded again, a chain of store-to-load waits on every draw.)
 @inline function next32(): u32 {
-  const x = s1 * 5;
-  const result = rotl<u32>(x, 7) * 9;
-  const t = s1 << 9;
-  s2 ^= s0;
-  s3 ^= s1;
-  s1 ^= s2;
-  s0 ^= s3;
-  s2 ^= t;
-  s3 = rotl<u32>(s3, 11);
-  return result;
+  const a = s0;
+  const b = s1;
+  const c = s2 ^ a;
+  const d = s3 ^ b;
+  s0 = a ^ d;
+  s1 = b ^ c;
+  s2 = c ^ (b << 9);
+  s3 = rotl<u32>(d, 11);
+  return rotl<u32>(b * 5, 7) * 9;
 }
 
 /** Rng.below(n), n in 1..2^32−1. */
@@ -265,14 +266,14 @@ function replaceWith(pos: u32, m: u32, src: usize, n: u32): void {
 
 // --- the mutations: src/mutator/bytes.ts and cmp.ts cmpInsert, draw for draw
 
-function remove(): bool {
+@inline function remove(): bool {
   if (len < 2) return false;
   const pos = below(len);
   closeGap(pos, chooseLen(len - pos));
   return true;
 }
 
-function insertRandom(): bool {
+@inline function insertRandom(): bool {
   const room = max - len;
   if (room < 1) return false;
   const pos = below(len + 1);
@@ -286,7 +287,7 @@ function insertRandom(): bool {
   return true;
 }
 
-function duplicate(): bool {
+@inline function duplicate(): bool {
   const room = max - len;
   if (len < 1 || room < 1) return false;
   const src = below(len);
@@ -295,7 +296,7 @@ function duplicate(): bool {
   return true;
 }
 
-function copy(): bool {
+@inline function copy(): bool {
   if (len < 2) return false;
   const src = below(len);
   const dst = otherPos(len, src);
@@ -304,21 +305,21 @@ function copy(): bool {
   return true;
 }
 
-function bitFlip(): bool {
+@inline function bitFlip(): bool {
   if (len < 1) return false;
   const p = at(below(len));
   store<u8>(p, load<u8>(p) ^ <u8>(<u32>1 << below(8)));
   return true;
 }
 
-function xor(): bool {
+@inline function xor(): bool {
   if (len < 1) return false;
   const p = at(below(len));
   store<u8>(p, load<u8>(p) ^ <u8>(1 + below(255)));
   return true;
 }
 
-function swapByte(): bool {
+@inline function swapByte(): bool {
   if (len < 2) return false;
   const a = below(len);
   const b = otherPos(len, a);
@@ -328,7 +329,7 @@ function swapByte(): bool {
   return true;
 }
 
-function arith(width: u32): bool {
+@inline function arith(width: u32): bool {
   if (len < width) return false;
   const pos = below(len - width + 1);
   const v = <i32>(1 + below(35));
@@ -337,14 +338,14 @@ function arith(width: u32): bool {
   return true;
 }
 
-function interesting8(): bool {
+@inline function interesting8(): bool {
   if (len < 1) return false;
   const pos = below(len);
   store<u8>(at(pos), <u8>load<i32>(INTERESTING8 + (<usize>below(9) << 2)));
   return true;
 }
 
-function interesting16(): bool {
+@inline function interesting16(): bool {
   if (len < 2) return false;
   const pos = below(len - 1);
   const v = load<i32>(INTERESTING16 + (<usize>below(19) << 2));
@@ -352,7 +353,7 @@ function interesting16(): bool {
   return true;
 }
 
-function interesting32(): bool {
+@inline function interesting32(): bool {
   if (len < 4) return false;
   const pos = below(len - 3);
   const v = load<i32>(INTERESTING32 + (<usize>below(27) << 2));
@@ -360,7 +361,7 @@ function interesting32(): bool {
   return true;
 }
 
-function insertConstant(): bool {
+@inline function insertConstant(): bool {
   const room = max - len;
   if (room < 1) return false;
   const pos = below(len + 1);
@@ -370,7 +371,7 @@ function insertConstant(): bool {
   return true;
 }
 
-function overwriteConstant(): bool {
+@inline function overwriteConstant(): bool {
   if (len < 1) return false;
   const pos = below(len);
   const n = chooseLen(len - pos);
@@ -378,7 +379,7 @@ function overwriteConstant(): bool {
   return true;
 }
 
-function shuffle(): bool {
+@inline function shuffle(): bool {
   if (len < 2) return false;
   const pos = below(len - 1);
   const n = chooseLen(len - pos);
@@ -394,7 +395,7 @@ function shuffle(): bool {
   return true;
 }
 
-function swapRanges(): bool {
+@inline function swapRanges(): bool {
   if (len < 2) return false;
   const p = below(len);
   const q = otherPos(len, p);
@@ -420,7 +421,7 @@ function scan(lo: u32, hi: u32, mask: u32): i32 {
   return -1;
 }
 
-function asciiDigit(): bool {
+@inline function asciiDigit(): bool {
   if (len < 1) return false;
   const p = scan(0x30, 0x39, 0);
   if (p < 0) return false;
@@ -429,7 +430,7 @@ function asciiDigit(): bool {
   return true;
 }
 
-function asciiCase(): bool {
+@inline function asciiCase(): bool {
   if (len < 1) return false;
   const p = scan(0x61, 0x7a, 0x20);
   if (p < 0) return false;
@@ -438,7 +439,7 @@ function asciiCase(): bool {
   return true;
 }
 
-function truncate(): bool {
+@inline function truncate(): bool {
   if (len < 1) return false;
   len = below(len);
   return true;
@@ -451,7 +452,7 @@ function truncate(): bool {
   return load<u32>(list + (<usize>i << 3), 4);
 }
 
-function insertToken(): bool {
+@inline function insertToken(): bool {
   const count = load<u32>(ctx, TOK_N);
   if (count == 0) return false;
   const list = <usize>load<u32>(ctx, TOK);
@@ -464,7 +465,7 @@ function insertToken(): bool {
   return true;
 }
 
-function overwriteToken(): bool {
+@inline function overwriteToken(): bool {
   const count = load<u32>(ctx, TOK_N);
   if (count == 0) return false;
   const list = <usize>load<u32>(ctx, TOK);
@@ -478,7 +479,7 @@ function overwriteToken(): bool {
   return true;
 }
 
-function spliceInsert(): bool {
+@inline function spliceInsert(): bool {
   const room = max - len;
   const count = load<u32>(ctx, DON_N);
   if (count == 0 || room < 1) return false;
@@ -493,7 +494,7 @@ function spliceInsert(): bool {
   return true;
 }
 
-function crossover(): bool {
+@inline function crossover(): bool {
   const count = load<u32>(ctx, DON_N);
   if (count == 0) return false;
   const list = <usize>load<u32>(ctx, DON);
@@ -508,7 +509,7 @@ function crossover(): bool {
   return true;
 }
 
-function cmpInsert(): bool {
+@inline function cmpInsert(): bool {
   const count = load<u32>(ctx, CTOK_N);
   if (count == 0) return false;
   const list = <usize>load<u32>(ctx, CTOK);
@@ -611,7 +612,7 @@ function cmpReplace(): bool {
   return false;
 }
 
-function apply(k: u32): bool {
+@inline function apply(k: u32): bool {
   switch (k) {
     case K_REMOVE: return remove();
     case K_INSERT_RANDOM: return insertRandom();
@@ -648,7 +649,7 @@ function apply(k: u32): bool {
 // --- the chain: src/mutator/mutator.ts advance() for one bytes argument
 
 /** The end of a step: `applied` marks the value changed; the chain moves on. */
-function finish(applied: bool): i32 {
+@inline function finish(applied: bool): i32 {
   const c = ctx;
   if (applied) {
     store<u32>(c, 0, PRISTINE);
@@ -662,7 +663,7 @@ function finish(applied: bool): i32 {
 }
 
 /** mutateWith: draws until a kind applies (at most 64 tries). */
-function draw(): i32 {
+@inline function draw(): i32 {
   const c = ctx;
   const empty = len == 0;
   const table = <usize>load<u32>(c + (empty ? GROW : TABLE));
