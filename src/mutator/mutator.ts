@@ -103,7 +103,8 @@ export const CHAIN_MAX = 5;
  * sequences), called per mutation: no gain in inputs per second (8.5–9.1M in JavaScript against
  * 9.3–9.6M; 7.6–8.1M against 7.1–7.8M with a comparison table). A prototype that ran the chain,
  * the draw and those 21 kinds all inside WebAssembly made an input in ~66 ns against ~120 ns.
- * Hence kernel.ts: for a single bytes argument the whole step runs in WebAssembly.
+ * Hence kernel.ts: for a single bytes argument the whole step runs in WebAssembly (its comment has
+ * the numbers).
  *
  * A Mutator with the kernel holds memory outside the JavaScript heap until dispose() (or until it
  * is collected): call dispose() when done with it.
