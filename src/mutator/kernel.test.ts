@@ -12,7 +12,7 @@ import * as K from '../values/kinds.js';
 import type { Value } from '../values/kinds.js';
 import type { ComparePair } from '../coverage/trace.js';
 import { Rng } from '../util/rng.js';
-import { kernelAvailable } from './kernel.js';
+import { kernelAvailable, setKernelCopiesMax } from './kernel.js';
 import { Mutator, replayInput, type MutatorOptions } from './mutator.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -156,4 +156,35 @@ test('without WebAssembly (node --jitless) the JavaScript path runs, and gives t
   assert.equal(jitless.kernel, false);
   assert.equal(normal.kernel, true);
   assert.deepEqual(jitless.out, normal.out);
+});
+
+test('a chain whose splice pool the kernel cannot take goes on in JavaScript, with the same sequence', () => {
+  const usesKernel = (m: Mutator) => (m as unknown as { kernel: unknown }).kernel !== undefined;
+  const r = new Rng(31);
+  try {
+    for (let round = 0; round < 20; round++) {
+      const c = config(r);
+      const [js, wasm] = pair(c);
+      assert.equal(usesKernel(wasm), true);
+      const before = 1 + r.below(200); // often in the middle of a chain
+      for (let i = 0; i < before; i++) assert.equal(hex(wasm.next()[0]), hex(js.next()[0]));
+      setKernelCopiesMax(1); // no new copy fits
+      const pool = [...c.pool, [randomBytes(r, 40)], [enc('fresh donor ' + round)]];
+      js.setSplicePool(pool);
+      wasm.setSplicePool(pool);
+      assert.equal(usesKernel(wasm), false, `round ${round}: the kernel was left`);
+      for (let i = 0; i < 300; i++) assert.equal(hex(wasm.next()[0]), hex(js.next()[0]), `round ${round}: input ${before + i} after leaving the kernel`);
+      assert.deepEqual(wasm.checkpoint(), js.checkpoint());
+      // A new Mutator given such a pool runs in JavaScript from the start.
+      const late = new Mutator([K.bytes()], c.options);
+      late.setSplicePool([...pool, [enc('another ' + round)]]);
+      assert.equal(usesKernel(late), false);
+      setKernelCopiesMax(256 << 20);
+      js.dispose();
+      wasm.dispose();
+      late.dispose();
+    }
+  } finally {
+    setKernelCopiesMax(256 << 20);
+  }
 });

@@ -51,6 +51,9 @@ const H_LEN = 8;
 const H_MAX = 9;
 const H_BASE_LEN = 10;
 const H_STEP = 11;
+const H_CHAIN_LEN = 12;
+const H_PRISTINE = 13;
+const H_DIRTY = 14;
 const H_WORK = 16;
 const H_BASE = 17;
 const H_TABLE = 18;
@@ -120,7 +123,7 @@ export function kernelAvailable(): boolean {
 
 const sizeClass = (size: number): number => (size <= 256 ? 8 : 32 - Math.clz32(size - 1));
 
-/** A block of at least `size` bytes (16-byte aligned); throws RangeError when the memory cannot grow. */
+/** A block of at least `size` bytes (16-byte aligned); throws KernelFull when the memory cannot grow. */
 function alloc(size: number): number {
   const c = sizeClass(size);
   const reused = (freeLists[c] ??= []).pop();
@@ -128,7 +131,11 @@ function alloc(size: number): number {
   const end = top + 2 ** c;
   const have = memory.buffer.byteLength;
   if (end > have) {
-    memory.grow(Math.ceil((end - have) / 65536));
+    try {
+      memory.grow(Math.ceil((end - have) / 65536));
+    } catch {
+      throw new KernelFull('tsfuzz: the WebAssembly mutator\'s memory cannot grow');
+    }
     generation++;
   }
   const p = top;
@@ -154,14 +161,34 @@ function listBlock(items: readonly { ptr: number; len: number }[]): { ptr: numbe
 
 /** Copies of shared objects (splice donors, comparison operand tables), freed with their object. */
 const copies = new WeakMap<object, { ptr: number; size: number }>();
-const copiesGone = new FinalizationRegistry<{ ptr: number; size: number }>((b) => release(b.ptr, b.size));
+const copiesGone = new FinalizationRegistry<{ ptr: number; size: number }>((b) => {
+  release(b.ptr, b.size);
+  copied -= b.size;
+});
+/**
+ * Bytes of copies held at most (a corpus of large entries is a large splice pool): past it a chain
+ * is not made, or a running one hands over to JavaScript (Mutator, KernelFull).
+ */
+let copiesMax = 256 << 20;
+let copied = 0;
+
+/** For tests: lowers (or restores) the budget of copies. */
+export function setKernelCopiesMax(bytes: number): void {
+  copiesMax = bytes;
+}
+
+/** Thrown when the kernel cannot take a chain's material: its memory cannot grow, or the copies budget is spent. */
+export class KernelFull extends RangeError {}
 
 function copyOf(key: object, data: Uint8Array | Int32Array): number {
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   const known = copies.get(key);
   if (known) return known.ptr;
-  const b = { ptr: alloc(Math.max(1, bytes.length)), size: Math.max(1, bytes.length) };
+  const size = Math.max(1, bytes.length);
+  if (copied + size > copiesMax) throw new KernelFull('tsfuzz: the WebAssembly mutator\'s copies are full');
+  const b = { ptr: alloc(size), size };
   new Uint8Array(memory.buffer, b.ptr, bytes.length).set(bytes);
+  copied += size;
   copies.set(key, b);
   copiesGone.register(key, b);
   return b.ptr;
@@ -220,7 +247,7 @@ export class BytesKernel {
     try {
       return new BytesKernel(w);
     } catch (e) {
-      if (e instanceof RangeError) return undefined;
+      if (e instanceof KernelFull) return undefined;
       throw e;
     }
   }
@@ -230,6 +257,15 @@ export class BytesKernel {
     const size = HEADER + TABLES + 2 * this.cap;
     this.ctx = this.own(size);
     chainsGone.register(this, this.owned, this);
+    try {
+      this.init(w);
+    } catch (e) {
+      this.dispose();
+      throw e;
+    }
+  }
+
+  private init(w: BytesWork): void {
     const toks = w.tokens.map((t) => ({ t, len: t.length }));
     const tokData = toks.reduce((n, x) => n + x.len, 0);
     const tokPtr = this.own(8 * toks.length + tokData + 8);
@@ -251,6 +287,7 @@ export class BytesKernel {
     const repSpans = reps.count > 0 ? copyOf(reps.spans, reps.spans) : 0;
     this.views();
     const h = this.hdr;
+    new Uint8Array(memory.buffer, this.ctx, HEADER + TABLES).fill(0); // (a reused block holds an old chain's fields)
     h[H_MAX] = w.max;
     h[H_WORK] = this.ctx + HEADER + TABLES + this.cap;
     h[H_BASE] = this.ctx + HEADER + TABLES;
@@ -364,6 +401,28 @@ export class BytesKernel {
     return copyBytesOut(this.work, this.len);
   }
 
+  /**
+   * The chain's state, for the JavaScript path to go on from it (Mutator, after KernelFull): the
+   * value goes back into the work's own JavaScript arrays; the generator's states (the chain's
+   * start only within a chain), the step, the chain's length and whether the value changed since
+   * the base.
+   */
+  detach(): { rng: RngState; chainRng: RngState | undefined; step: number; chainLen: number; dirty: boolean } {
+    this.views();
+    const h = this.hdr;
+    const w = this.w;
+    const len = h[H_LEN];
+    const buf = new Uint8Array((Math.min(w.max, Math.max(len, 64)) + 7) & ~7);
+    buf.set(this.work.subarray(0, len));
+    w.buf = buf;
+    w.words = new Int32Array(buf.buffer);
+    w.len = len;
+    w.pristine = h[H_PRISTINE] !== 0;
+    const state = (i: number): RngState => [h[i] >>> 0, h[i + 1] >>> 0, h[i + 2] >>> 0, h[i + 3] >>> 0];
+    const step = h[H_STEP];
+    return { rng: state(H_RNG), chainRng: step !== 0 ? state(H_CHAIN_RNG) : undefined, step, chainLen: h[H_CHAIN_LEN], dirty: h[H_DIRTY] !== 0 };
+  }
+
   /** Gives the chain's blocks back (the kernel must not be used afterwards). */
   dispose(): void {
     chainsGone.unregister(this);
@@ -380,6 +439,7 @@ function cmpTokensOf(p: Packed<Uint8Array>): { ptr: number; count: number } {
   const items = [];
   for (let i = 0; i < p.count; i++) items.push({ ptr: data + p.spans[2 * i], len: p.spans[2 * i + 1] });
   const list = listBlock(items);
+  copied += list.size;
   const entry = { ptr: list.ptr, count: p.count };
   cmpLists.set(p, entry);
   copiesGone.register(p, list);

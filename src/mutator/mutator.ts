@@ -12,7 +12,7 @@ import { Rng } from '../util/rng.js';
 import type { ComparePair } from '../coverage/trace.js';
 import { BytesArg, makeArg, type Arg, type Dictionary } from './args.js';
 import { CmpTable } from './cmp.js';
-import { BytesKernel } from './kernel.js';
+import { BytesKernel, KernelFull } from './kernel.js';
 import { dictionaryNumbers } from './numbers.js';
 import { unitsOfString } from './output.js';
 
@@ -185,8 +185,30 @@ export class Mutator {
     this.args.forEach((a, i) => a.setDonors(entries.map((e) => e[i])));
     if (this.kernel) {
       const k = (this.args[0] as BytesArg).forKernel;
-      this.kernel.setTables(k.table, k.grow);
+      try {
+        this.kernel.setTables(k.table, k.grow);
+      } catch (e) {
+        if (!(e instanceof KernelFull)) throw e;
+        this.leaveKernel();
+      }
     }
+  }
+
+  /**
+   * Goes on in JavaScript from where the WebAssembly chain is (its memory cannot take a new splice
+   * pool or base): the same sequence, from the same state.
+   */
+  private leaveKernel(): void {
+    const kernel = this.kernel!;
+    this.kernel = undefined;
+    const s = kernel.detach();
+    kernel.dispose();
+    if (!this.started) return;
+    this.rng.setState(s.rng);
+    if (s.chainRng) this.chainRng.setState(s.chainRng);
+    this.step = s.step;
+    this.chainLen = s.chainLen;
+    this.dirty[0] = s.dirty;
   }
 
   /**
@@ -203,16 +225,25 @@ export class Mutator {
       if (why !== undefined) throw new TypeError(`base value ${i}: ${why}`);
     });
     this.rng = new Rng(seed);
-    const kernel = this.kernel;
-    this.args.forEach((a, i) => {
-      a.setBase(base[i]);
-      if (!kernel) a.reset();
-      this.dirty[i] = false;
-    });
-    if (kernel) {
+    this.args.forEach((a, i) => a.setBase(base[i]));
+    if (this.kernel) {
       const k = (this.args[0] as BytesArg).forKernel;
-      kernel.setBase(k.base, k.baseLen);
-      kernel.restart(this.rng);
+      try {
+        this.kernel.setBase(k.base, k.baseLen);
+      } catch (e) {
+        if (!(e instanceof KernelFull)) throw e;
+        this.started = false; // (nothing to carry over: the sequence starts here)
+        this.leaveKernel();
+      }
+    }
+    if (this.kernel) {
+      this.kernel.restart(this.rng);
+      this.dirty[0] = false;
+    } else {
+      this.args.forEach((a, i) => {
+        a.reset();
+        this.dirty[i] = false;
+      });
     }
     this.step = 0;
     this.produced = 0;
