@@ -345,19 +345,12 @@ function replaceWith(pos: u32, m: u32, src: usize, n: u32): void {
   return true;
 }
 
-@inline function interesting16(): bool {
-  if (len < 2) return false;
-  const pos = below(len - 1);
-  const v = load<i32>(INTERESTING16 + (<usize>below(19) << 2));
-  putAt(pos, 2, v, coin());
-  return true;
-}
-
-@inline function interesting32(): bool {
-  if (len < 4) return false;
-  const pos = below(len - 3);
-  const v = load<i32>(INTERESTING32 + (<usize>below(27) << 2));
-  putAt(pos, 4, v, coin());
+/** Go OverwriteInterestingUint16/32: `width` bytes := a value of `table` (`count` of them), random byte order. */
+@inline function interesting(width: u32, table: usize, count: u32): bool {
+  if (len < width) return false;
+  const pos = below(len - width + 1);
+  const v = load<i32>(table + (<usize>below(count) << 2));
+  putAt(pos, width, v, coin());
   return true;
 }
 
@@ -626,8 +619,8 @@ function cmpReplace(): bool {
     case K_ARITH32: return arith(4);
     case K_ARITH64: return arith(8);
     case K_INTERESTING8: return interesting8();
-    case K_INTERESTING16: return interesting16();
-    case K_INTERESTING32: return interesting32();
+    case K_INTERESTING16: return interesting(2, INTERESTING16, 19);
+    case K_INTERESTING32: return interesting(4, INTERESTING32, 27);
     case K_INSERT_CONSTANT: return insertConstant();
     case K_OVERWRITE_CONSTANT: return overwriteConstant();
     case K_SHUFFLE: return shuffle();

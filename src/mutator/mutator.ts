@@ -153,9 +153,8 @@ export class Mutator {
     this.dirty = kinds.map(() => false);
     const only = this.args.length === 1 ? this.args[0] : undefined;
     if (options.kernel !== false && only instanceof BytesArg) {
-      const k = only.forKernel;
-      this.kernel = BytesKernel.create(k.w);
-      this.kernel?.setTables(k.table, k.grow);
+      this.kernel = BytesKernel.create(only.forKernel.w);
+      this.toKernel((kernel, k) => kernel.setTables(k.table, k.grow));
     }
   }
 
@@ -183,14 +182,20 @@ export class Mutator {
       }
     }
     this.args.forEach((a, i) => a.setDonors(entries.map((e) => e[i])));
-    if (this.kernel) {
-      const k = (this.args[0] as BytesArg).forKernel;
-      try {
-        this.kernel.setTables(k.table, k.grow);
-      } catch (e) {
-        if (!(e instanceof KernelFull)) throw e;
-        this.leaveKernel();
-      }
+    this.toKernel((kernel, k) => kernel.setTables(k.table, k.grow));
+  }
+
+  /**
+   * Runs `f` on the WebAssembly chain, if there is one, with the argument's parts; when the
+   * chain's memory cannot take them (KernelFull), goes on in JavaScript instead (leaveKernel).
+   */
+  private toKernel(f: (kernel: BytesKernel, parts: BytesArg['forKernel']) => void): void {
+    if (!this.kernel) return;
+    try {
+      f(this.kernel, (this.args[0] as BytesArg).forKernel);
+    } catch (e) {
+      if (!(e instanceof KernelFull)) throw e;
+      this.leaveKernel();
     }
   }
 
@@ -225,17 +230,9 @@ export class Mutator {
       if (why !== undefined) throw new TypeError(`base value ${i}: ${why}`);
     });
     this.rng = new Rng(seed);
+    this.started = false; // (if the chain leaves the kernel here, nothing is carried over: the sequence starts now)
     this.args.forEach((a, i) => a.setBase(base[i]));
-    if (this.kernel) {
-      const k = (this.args[0] as BytesArg).forKernel;
-      try {
-        this.kernel.setBase(k.base, k.baseLen);
-      } catch (e) {
-        if (!(e instanceof KernelFull)) throw e;
-        this.started = false; // (nothing to carry over: the sequence starts here)
-        this.leaveKernel();
-      }
-    }
+    this.toKernel((kernel, k) => kernel.setBase(k.base, k.baseLen));
     if (this.kernel) {
       this.kernel.restart(this.rng);
       this.dirty[0] = false;
