@@ -173,6 +173,7 @@ test('a chain whose splice pool the kernel cannot take goes on in JavaScript, wi
       js.setSplicePool(pool);
       wasm.setSplicePool(pool);
       assert.equal(usesKernel(wasm), false, `round ${round}: the kernel was left`);
+      assert.deepEqual(wasm.checkpoint(), js.checkpoint(), `round ${round}: the checkpoint right after leaving`);
       for (let i = 0; i < 300; i++) assert.equal(hex(wasm.next()[0]), hex(js.next()[0]), `round ${round}: input ${before + i} after leaving the kernel`);
       assert.deepEqual(wasm.checkpoint(), js.checkpoint());
       // A new Mutator given such a pool runs in JavaScript from the start.

@@ -122,6 +122,8 @@ export function kernelAvailable(): boolean {
 }
 
 const sizeClass = (size: number): number => (size <= 256 ? 8 : 32 - Math.clz32(size - 1));
+/** The bytes a block of `size` really takes (its size class). */
+const blockBytes = (size: number): number => 2 ** sizeClass(size);
 
 /** A block of at least `size` bytes (16-byte aligned); throws KernelFull when the memory cannot grow. */
 function alloc(size: number): number {
@@ -163,7 +165,7 @@ function listBlock(items: readonly { ptr: number; len: number }[]): { ptr: numbe
 const copies = new WeakMap<object, { ptr: number; size: number }>();
 const copiesGone = new FinalizationRegistry<{ ptr: number; size: number }>((b) => {
   release(b.ptr, b.size);
-  copied -= b.size;
+  copied -= blockBytes(b.size);
 });
 /**
  * Bytes of copies held at most (a corpus of large entries is a large splice pool): past it a chain
@@ -185,10 +187,10 @@ function copyOf(key: object, data: Uint8Array | Int32Array): number {
   const known = copies.get(key);
   if (known) return known.ptr;
   const size = Math.max(1, bytes.length);
-  if (copied + size > copiesMax) throw new KernelFull('tsfuzz: the WebAssembly mutator\'s copies are full');
+  if (copied + blockBytes(size) > copiesMax) throw new KernelFull('tsfuzz: the WebAssembly mutator\'s copies are full');
   const b = { ptr: alloc(size), size };
   new Uint8Array(memory.buffer, b.ptr, bytes.length).set(bytes);
-  copied += size;
+  copied += blockBytes(size);
   copies.set(key, b);
   copiesGone.register(key, b);
   return b.ptr;
@@ -360,7 +362,8 @@ export class BytesKernel {
     }
     this.views();
     const h = this.hdr;
-    new Uint8Array(memory.buffer, h[H_BASE], len).set(base.subarray(0, len));
+    // (From ctx, not read back from the header: an Int32Array gives addresses past 2 GiB negative.)
+    new Uint8Array(memory.buffer, this.ctx + HEADER + TABLES, len).set(base.subarray(0, len));
     h[H_BASE_LEN] = len;
     h[H_CMETA] = meta;
     h[H_HOT] = hot;
@@ -403,9 +406,8 @@ export class BytesKernel {
 
   /**
    * The chain's state, for the JavaScript path to go on from it (Mutator, after KernelFull): the
-   * value goes back into the work's own JavaScript arrays; the generator's states (the chain's
-   * start only within a chain), the step, the chain's length and whether the value changed since
-   * the base.
+   * value goes back into the work's own JavaScript arrays; the generator's states (now, and at the
+   * chain's start), the step, the chain's length and whether the value changed since the base.
    */
   detach(): { rng: RngState; chainRng: RngState | undefined; step: number; chainLen: number; dirty: boolean } {
     this.views();
@@ -419,8 +421,11 @@ export class BytesKernel {
     w.len = len;
     w.pristine = h[H_PRISTINE] !== 0;
     const state = (i: number): RngState => [h[i] >>> 0, h[i + 1] >>> 0, h[i + 2] >>> 0, h[i + 3] >>> 0];
+    // The chain's start (also at a chain boundary: a checkpoint of the last input needs it); all
+    // zero only before the first chain of the chain's life, where nothing reads it.
+    const chainRng = state(H_CHAIN_RNG);
     const step = h[H_STEP];
-    return { rng: state(H_RNG), chainRng: step !== 0 ? state(H_CHAIN_RNG) : undefined, step, chainLen: h[H_CHAIN_LEN], dirty: h[H_DIRTY] !== 0 };
+    return { rng: state(H_RNG), chainRng: chainRng.some((x) => x !== 0) ? chainRng : undefined, step, chainLen: h[H_CHAIN_LEN], dirty: h[H_DIRTY] !== 0 };
   }
 
   /** Gives the chain's blocks back (the kernel must not be used afterwards). */
@@ -439,7 +444,7 @@ function cmpTokensOf(p: Packed<Uint8Array>): { ptr: number; count: number } {
   const items = [];
   for (let i = 0; i < p.count; i++) items.push({ ptr: data + p.spans[2 * i], len: p.spans[2 * i + 1] });
   const list = listBlock(items);
-  copied += list.size;
+  copied += blockBytes(list.size);
   const entry = { ptr: list.ptr, count: p.count };
   cmpLists.set(p, entry);
   copiesGone.register(p, list);
