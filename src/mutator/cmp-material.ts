@@ -20,18 +20,50 @@ export interface Candidates<B> {
   toks: { t: B; key: string }[];
 }
 
-/** Pairs remembered per family; past this, the cache starts over. */
+/**
+ * Pairs remembered per family, and their approximate heap size; past either, the cache starts
+ * over. (Measured on the trivial benchmark: a pair's material is ~50 typed arrays, ~20 KB of heap,
+ * so 4096 pairs alone let a worker's heap grow by ~80 MB over a few minutes.)
+ */
 const CACHE_MAX = 4096;
-const bytesCache = new Map<string, Candidates<Uint8Array>>();
-const unitsCache = new Map<string, Candidates<Uint16Array>>();
+const CACHE_BYTES_MAX = 16 << 20;
+interface Cache<B> {
+  map: Map<string, Candidates<B>>;
+  bytes: number;
+}
+const bytesCache: Cache<Uint8Array> = { map: new Map(), bytes: 0 };
+const unitsCache: Cache<Uint16Array> = { map: new Map(), bytes: 0 };
 
-function cached<B>(cache: Map<string, Candidates<B>>, key: string, derive: () => Candidates<B>): Candidates<B> {
-  let c = cache.get(key);
+/** Heap bytes of one typed array with its ArrayBuffer and backing store, and of an entry object (heap snapshots, roughly). */
+const ARRAY_BYTES = 300;
+const ENTRY_BYTES = 50;
+
+/** The approximate heap size of a pair's material. */
+function heapBytes<B extends Uint8Array | Uint16Array>(c: Candidates<B>): number {
+  let n = 0;
+  for (const e of c.reps) n += e.n.byteLength + e.r.byteLength + 2 * e.key.length + 2 * ARRAY_BYTES + ENTRY_BYTES;
+  for (const e of c.toks) n += e.t.byteLength + 2 * e.key.length + ARRAY_BYTES + ENTRY_BYTES;
+  return n;
+}
+
+function cached<B extends Uint8Array | Uint16Array>(cache: Cache<B>, key: string, derive: () => Candidates<B>): Candidates<B> {
+  let c = cache.map.get(key);
   if (c === undefined) {
-    if (cache.size >= CACHE_MAX) cache.clear();
-    cache.set(key, (c = derive()));
+    c = derive();
+    const size = heapBytes(c);
+    if (cache.map.size >= CACHE_MAX || cache.bytes + size > CACHE_BYTES_MAX) {
+      cache.map.clear();
+      cache.bytes = 0;
+    }
+    cache.map.set(key, c);
+    cache.bytes += size;
   }
   return c;
+}
+
+/** For tests: the entries and approximate bytes the bytes family's cache holds. */
+export function bytesCacheSize(): { entries: number; bytes: number } {
+  return { entries: bytesCache.map.size, bytes: bytesCache.bytes };
 }
 
 /**

@@ -19,6 +19,8 @@ import { Rng } from '../util/rng.js';
 import { Mutator, replayInput, type MutatorOptions } from './mutator.js';
 import { BigIntWork, IntWork } from './numbers.js';
 import { unitsOfString } from './output.js';
+import { bytesCacheSize, bytesCandidates } from './cmp-material.js';
+import { pairKey } from './cmp-encode.js';
 import { packBytes, packPairs, packUnits } from './packed.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -289,4 +291,20 @@ test('with a table: the same sequence in a cold --jitless child process as hot i
   );
   const child = execFileSync(process.execPath, ['--input-type=module', '--jitless', '-e', CHILD, arg], { encoding: 'utf8' }).trim();
   assert.equal(child, h.digest('hex'));
+});
+
+test('the per-pair material cache stays within its byte budget, and never changes a result', () => {
+  const big = (i: number) => { const b = new Uint8Array(60); b.fill(i & 255); b[0] = i >> 8; return b; };
+  const pairs: ComparePair[] = [];
+  for (let i = 0; i < 3000; i++) pairs.push({ site: i, op: CMP.EQ, left: big(i), right: i * 1000 + 7 });
+  const first = pairs.slice(0, 50).map((p) => JSON.stringify(bytesCandidates(p, pairKey(p)), (_, v: unknown) => (v instanceof Uint8Array ? Array.from(v) : v)));
+  let most = 0;
+  for (const p of pairs) {
+    bytesCandidates(p, pairKey(p));
+    most = Math.max(most, bytesCacheSize().bytes);
+  }
+  assert.ok(most <= 16 << 20, `the cache held ~${most} bytes`);
+  assert.ok(bytesCacheSize().entries < pairs.length, 'the cache started over at least once');
+  const again = pairs.slice(0, 50).map((p) => JSON.stringify(bytesCandidates(p, pairKey(p)), (_, v: unknown) => (v instanceof Uint8Array ? Array.from(v) : v)));
+  assert.deepEqual(again, first);
 });
