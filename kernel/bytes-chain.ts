@@ -273,12 +273,20 @@ function replaceWith(pos: u32, m: u32, src: usize, n: u32): void {
   return true;
 }
 
-@inline function insertRandom(): bool {
+/**
+ * Go InsertRandomBytes (`constant` false, at most 1024) and InsertConstantBytes (true, at most
+ * 4096): at pos in 0..len, inserts chooseLen(min(limit, room)) random bytes, or copies of one.
+ */
+@inline function insert(limit: u32, constant: bool): bool {
   const room = max - len;
   if (room < 1) return false;
   const pos = below(len + 1);
-  const n = chooseLen(room < 1024 ? room : 1024);
+  const n = chooseLen(room < limit ? room : limit);
   openGap(pos, n);
+  if (constant) {
+    fill(at(pos), <u8>below(256), n);
+    return true;
+  }
   for (let i: u32 = 0; i < n; i += 4) {
     let x = next32();
     const end = i + 4 < n ? i + 4 : n;
@@ -351,16 +359,6 @@ function replaceWith(pos: u32, m: u32, src: usize, n: u32): void {
   const pos = below(len - width + 1);
   const v = load<i32>(table + (<usize>below(count) << 2));
   putAt(pos, width, v, coin());
-  return true;
-}
-
-@inline function insertConstant(): bool {
-  const room = max - len;
-  if (room < 1) return false;
-  const pos = below(len + 1);
-  const n = chooseLen(room < 4096 ? room : 4096);
-  openGap(pos, n);
-  fill(at(pos), <u8>below(256), n);
   return true;
 }
 
@@ -438,81 +436,81 @@ function scan(lo: u32, hi: u32, mask: u32): i32 {
   return true;
 }
 
-@inline function itemPtr(list: usize, i: u32): usize {
-  return <usize>load<u32>(list + (<usize>i << 3));
+/**
+ * A random item of a kernel list (its count at ctx + countAt, its pairs at the pointer at
+ * ctx + listAt): the address of its (pointer, length) pair, or 0 for an empty list (no draw).
+ */
+@inline function pickItem(countAt: usize, listAt: usize): usize {
+  const count = load<u32>(ctx + countAt);
+  if (count == 0) return 0;
+  return <usize>load<u32>(ctx + listAt) + (<usize>below(count) << 3);
 }
-@inline function itemLen(list: usize, i: u32): u32 {
-  return load<u32>(list + (<usize>i << 3), 4);
+@inline function itemPtr(item: usize): usize {
+  return <usize>load<u32>(item);
+}
+@inline function itemLen(item: usize): u32 {
+  return load<u32>(item, 4);
 }
 
 @inline function insertToken(): bool {
-  const count = load<u32>(ctx, TOK_N);
-  if (count == 0) return false;
-  const list = <usize>load<u32>(ctx, TOK);
-  const i = below(count);
-  const tl = itemLen(list, i);
+  const t = pickItem(TOK_N, TOK);
+  if (t == 0) return false;
+  const tl = itemLen(t);
   if (tl > max - len) return false;
   const pos = below(len + 1);
   openGap(pos, tl);
-  move(at(pos), itemPtr(list, i), tl);
+  move(at(pos), itemPtr(t), tl);
   return true;
 }
 
 @inline function overwriteToken(): bool {
-  const count = load<u32>(ctx, TOK_N);
-  if (count == 0) return false;
-  const list = <usize>load<u32>(ctx, TOK);
-  const i = below(count);
-  const tl = itemLen(list, i);
+  const t = pickItem(TOK_N, TOK);
+  if (t == 0) return false;
+  const tl = itemLen(t);
   const pos = len > 0 ? below(len) : 0;
   const end = pos + tl;
   if (end > max) return false;
   if (end > len) len = end;
-  move(at(pos), itemPtr(list, i), tl);
+  move(at(pos), itemPtr(t), tl);
   return true;
 }
 
 @inline function spliceInsert(): bool {
   const room = max - len;
-  const count = load<u32>(ctx, DON_N);
-  if (count == 0 || room < 1) return false;
-  const list = <usize>load<u32>(ctx, DON);
-  const i = below(count);
-  const dl = itemLen(list, i);
+  if (room < 1) return false;
+  const d = pickItem(DON_N, DON);
+  if (d == 0) return false;
+  const dl = itemLen(d);
   const s = below(dl);
   const n = chooseLen(umin(dl - s, room));
   const pos = below(len + 1);
   openGap(pos, n);
-  move(at(pos), itemPtr(list, i) + <usize>s, n);
+  move(at(pos), itemPtr(d) + <usize>s, n);
   return true;
 }
 
 @inline function crossover(): bool {
-  const count = load<u32>(ctx, DON_N);
-  if (count == 0) return false;
-  const list = <usize>load<u32>(ctx, DON);
-  const i = below(count);
-  const dl = itemLen(list, i);
+  const d = pickItem(DON_N, DON);
+  if (d == 0) return false;
+  const dl = itemLen(d);
   const a = below(len + 1);
   const s = below(dl);
   const n = <i32>umin(dl - s, max - a);
   if (n <= 0) return false;
-  move(at(a), itemPtr(list, i) + <usize>s, <u32>n);
+  move(at(a), itemPtr(d) + <usize>s, <u32>n);
   len = a + <u32>n;
   return true;
 }
 
 @inline function cmpInsert(): bool {
-  const count = load<u32>(ctx, CTOK_N);
-  if (count == 0) return false;
-  const list = <usize>load<u32>(ctx, CTOK);
-  const i = below(count);
-  const tl = itemLen(list, i);
+  const t = pickItem(CTOK_N, CTOK);
+  if (t == 0) return false;
+  const tl = itemLen(t);
   const k = below(4);
   const pos = k == 0 ? 0 : k == 1 ? len : below(len + 1);
   const over = coin() ? umin(tl, len - pos) : 0;
   if (len - over + tl > max) return false;
-  replaceWith(pos, over, itemPtr(list, i), tl);
+  replaceWith(pos, over, itemPtr(t), tl);
   return true;
 }
 
@@ -608,7 +606,7 @@ function cmpReplace(): bool {
 @inline function apply(k: u32): bool {
   switch (k) {
     case K_REMOVE: return remove();
-    case K_INSERT_RANDOM: return insertRandom();
+    case K_INSERT_RANDOM: return insert(1024, false);
     case K_DUPLICATE: return duplicate();
     case K_COPY: return copy();
     case K_BIT_FLIP: return bitFlip();
@@ -621,7 +619,7 @@ function cmpReplace(): bool {
     case K_INTERESTING8: return interesting8();
     case K_INTERESTING16: return interesting(2, INTERESTING16, 19);
     case K_INTERESTING32: return interesting(4, INTERESTING32, 27);
-    case K_INSERT_CONSTANT: return insertConstant();
+    case K_INSERT_CONSTANT: return insert(4096, true);
     case K_OVERWRITE_CONSTANT: return overwriteConstant();
     case K_SHUFFLE: return shuffle();
     case K_SWAP_RANGES: return swapRanges();

@@ -72,7 +72,6 @@ export class BytesArg implements Arg {
   readonly weight: number;
   private readonly w: BytesWork;
   private baseWords: Int32Array = new Int32Array(0);
-  private baseUnits: Uint8Array = new Uint8Array(0);
   private baseLen = 0;
   private table: readonly BytesMutator[] = [];
   private grow: readonly BytesMutator[] = [];
@@ -90,7 +89,6 @@ export class BytesArg implements Arg {
     this.baseLen = Math.min(b.length, this.w.max);
     const { units, words } = withWords(b.subarray(0, this.baseLen), (n) => new Uint8Array(n));
     this.baseWords = words;
-    this.baseUnits = units;
     if (this.w.cmpReplace.count > 0) setCmpBase(this.w, units, words, this.baseLen);
   }
   reset(): void {
@@ -114,7 +112,7 @@ export class BytesArg implements Arg {
    * points at its own value), the kind tables (for a value, for an empty one) and the base.
    */
   get forKernel(): { w: BytesWork; table: readonly BytesMutator[]; grow: readonly BytesMutator[]; base: Uint8Array; baseLen: number } {
-    return { w: this.w, table: this.table, grow: this.grow, base: this.baseUnits, baseLen: this.baseLen };
+    return { w: this.w, table: this.table, grow: this.grow, base: new Uint8Array(this.baseWords.buffer, 0, this.baseLen), baseLen: this.baseLen };
   }
   setDonors(values: readonly Value[]): void {
     this.w.donors = values.filter((v): v is Uint8Array => v instanceof Uint8Array && v.length > 0);

@@ -42,7 +42,7 @@ const KINDS: readonly BytesMutator[] = [
 ];
 
 /** Longest value a chain takes here (longer maxLen: the JavaScript path). */
-export const KERNEL_MAX_LEN = 1 << 24;
+const KERNEL_MAX_LEN = 1 << 24;
 
 // Header fields, as Int32Array indices (kernel/bytes-chain.ts gives byte offsets, 4× these).
 const H_RNG = 0;
@@ -149,15 +149,20 @@ function release(ptr: number, size: number): void {
   freeLists[sizeClass(size)].push(ptr);
 }
 
-/** A list block: `items` (pointer, length) pairs, and after them the copies of `inline` items. */
-function listBlock(items: readonly { ptr: number; len: number }[]): { ptr: number; size: number } {
-  const size = Math.max(8, 8 * items.length);
-  const ptr = alloc(size);
-  const a = new Int32Array(memory.buffer, ptr, 2 * items.length);
+/** A kernel list at `at`: `items` as (pointer, length) pairs of 32-bit words. */
+function writeList(at: number, items: readonly { ptr: number; len: number }[]): void {
+  const a = new Int32Array(memory.buffer, at, 2 * items.length);
   items.forEach((it, i) => {
     a[2 * i] = it.ptr;
     a[2 * i + 1] = it.len;
   });
+}
+
+/** A block holding the kernel list of `items`. */
+function listBlock(items: readonly { ptr: number; len: number }[]): { ptr: number; size: number } {
+  const size = Math.max(8, 8 * items.length);
+  const ptr = alloc(size);
+  writeList(ptr, items);
   return { ptr, size };
 }
 
@@ -182,18 +187,40 @@ export function setKernelCopiesMax(bytes: number): void {
 /** Thrown when the kernel cannot take a chain's material: its memory cannot grow, or the copies budget is spent. */
 export class KernelFull extends RangeError {}
 
-function copyOf(key: object, data: Uint8Array | Int32Array): number {
-  const bytes = data instanceof Uint8Array ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+/** The block made for `key` (`size` bytes, filled by `write`) once, shared, and freed with `key`. */
+function sharedBlock(key: object, size: number, write: (ptr: number) => void): number {
   const known = copies.get(key);
   if (known) return known.ptr;
-  const size = Math.max(1, bytes.length);
-  if (copied + blockBytes(size) > copiesMax) throw new KernelFull('tsfuzz: the WebAssembly mutator\'s copies are full');
-  const b = { ptr: alloc(size), size };
-  new Uint8Array(memory.buffer, b.ptr, bytes.length).set(bytes);
-  copied += blockBytes(size);
+  const b = { ptr: 0, size: Math.max(1, size) };
+  if (copied + blockBytes(b.size) > copiesMax) throw new KernelFull('tsfuzz: the WebAssembly mutator\'s copies are full');
+  b.ptr = alloc(b.size);
+  write(b.ptr);
+  copied += blockBytes(b.size);
   copies.set(key, b);
   copiesGone.register(key, b);
   return b.ptr;
+}
+
+/** A shared copy of `data`'s bytes (see sharedBlock). */
+function copyOf(key: object, data: Uint8Array | Int32Array): number {
+  const bytes = data instanceof Uint8Array ? data : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+  return sharedBlock(key, bytes.length, (ptr) => new Uint8Array(memory.buffer, ptr, bytes.length).set(bytes));
+}
+
+/** The comparison operands to insert, as a kernel list (shared by every chain of the same table). */
+function cmpTokensOf(p: Packed<Uint8Array>): number {
+  if (p.count === 0) return 0;
+  const data = copyOf(p.units, p.units);
+  return sharedBlock(p, 8 * p.count, (ptr) => {
+    const items: { ptr: number; len: number }[] = [];
+    for (let i = 0; i < p.count; i++) items.push({ ptr: data + p.spans[2 * i], len: p.spans[2 * i + 1] });
+    writeList(ptr, items);
+  });
+}
+
+/** A generator state from four header words. */
+function stateAt(h: Int32Array, i: number): RngState {
+  return [h[i] >>> 0, h[i + 1] >>> 0, h[i + 2] >>> 0, h[i + 3] >>> 0];
 }
 
 /** The blocks a chain owns, given back when its Mutator is disposed or collected. */
@@ -239,13 +266,11 @@ export class BytesKernel {
   private len = 0;
 
   /**
-   * A chain for `w` (max ≥ 1), or undefined when WebAssembly is unavailable or out of memory, or
-   * for a comparison table with an empty needle (left to the JavaScript path, which defines it).
+   * A chain for `w` (max ≥ 1), or undefined when WebAssembly is unavailable or out of memory.
+   * (Comparison needles are never empty: cmp-encode.ts bytesReplacements skips them.)
    */
   static create(w: BytesWork): BytesKernel | undefined {
     if (w.max < 1 || w.max > KERNEL_MAX_LEN || instance() === null) return undefined;
-    const { spans, count } = w.cmpReplace;
-    for (let i = 0; i < count; i += 2) if (spans[2 * i + 1] === 0) return undefined;
     try {
       return new BytesKernel(w);
     } catch (e) {
@@ -268,21 +293,16 @@ export class BytesKernel {
   }
 
   private init(w: BytesWork): void {
-    const toks = w.tokens.map((t) => ({ t, len: t.length }));
-    const tokData = toks.reduce((n, x) => n + x.len, 0);
-    const tokPtr = this.own(8 * toks.length + tokData + 8);
-    let at = tokPtr + 8 * toks.length;
-    const items = toks.map(({ t, len }) => {
-      new Uint8Array(memory.buffer, at, len).set(t);
-      const it = { ptr: at, len };
-      at += len;
-      return it;
+    // The dictionary tokens (this Mutator's own copies): their list, then their bytes, in one block.
+    const tokBytes = w.tokens.reduce((n, t) => n + t.length, 0);
+    const tokPtr = this.own(8 * w.tokens.length + tokBytes + 8);
+    let at = tokPtr + 8 * w.tokens.length;
+    const items = w.tokens.map((t) => {
+      new Uint8Array(memory.buffer, at, t.length).set(t);
+      at += t.length;
+      return { ptr: at - t.length, len: t.length };
     });
-    const list = new Int32Array(memory.buffer, tokPtr, 2 * items.length);
-    items.forEach((it, i) => {
-      list[2 * i] = it.ptr;
-      list[2 * i + 1] = it.len;
-    });
+    writeList(tokPtr, items);
     const ctok = cmpTokensOf(w.cmpTokens);
     const reps = w.cmpReplace;
     const repUnits = reps.count > 0 ? copyOf(reps.units, reps.units) : 0;
@@ -297,8 +317,8 @@ export class BytesKernel {
     h[H_GROW] = this.ctx + HEADER + 64;
     h[H_TOK] = tokPtr;
     h[H_TOK_N] = items.length;
-    h[H_CTOK] = ctok.ptr;
-    h[H_CTOK_N] = ctok.count;
+    h[H_CTOK] = ctok;
+    h[H_CTOK_N] = w.cmpTokens.count;
     h[H_CREP_N] = reps.count >> 1;
     h[H_CREP_UNITS] = repUnits;
     h[H_CREP_SPANS] = repSpans;
@@ -352,7 +372,7 @@ export class BytesKernel {
       const old = this.owned.meta;
       if (old === undefined || sizeClass(old.size) !== sizeClass(size)) {
         if (old) release(old.ptr, old.size);
-        this.owned.meta = undefined;
+        this.owned.meta = undefined; // (released: not to be released again if alloc throws)
         this.owned.meta = { ptr: alloc(size), size };
       }
       meta = this.owned.meta!.ptr;
@@ -382,8 +402,7 @@ export class BytesKernel {
   /** The generator's state at the start of the current chain. */
   chainState(): RngState {
     this.views();
-    const h = this.hdr;
-    return [h[H_CHAIN_RNG] >>> 0, h[H_CHAIN_RNG + 1] >>> 0, h[H_CHAIN_RNG + 2] >>> 0, h[H_CHAIN_RNG + 3] >>> 0];
+    return stateAt(this.hdr, H_CHAIN_RNG);
   }
 
   /** One step (Mutator.advance); whether it started a chain. */
@@ -420,12 +439,13 @@ export class BytesKernel {
     w.words = new Int32Array(buf.buffer);
     w.len = len;
     w.pristine = h[H_PRISTINE] !== 0;
-    const state = (i: number): RngState => [h[i] >>> 0, h[i + 1] >>> 0, h[i + 2] >>> 0, h[i + 3] >>> 0];
     // The chain's start (also at a chain boundary: a checkpoint of the last input needs it); all
     // zero only before the first chain of the chain's life, where nothing reads it.
-    const chainRng = state(H_CHAIN_RNG);
-    const step = h[H_STEP];
-    return { rng: state(H_RNG), chainRng: chainRng.some((x) => x !== 0) ? chainRng : undefined, step, chainLen: h[H_CHAIN_LEN], dirty: h[H_DIRTY] !== 0 };
+    const chainRng = stateAt(h, H_CHAIN_RNG);
+    return {
+      rng: stateAt(h, H_RNG), chainRng: chainRng.some((x) => x !== 0) ? chainRng : undefined,
+      step: h[H_STEP], chainLen: h[H_CHAIN_LEN], dirty: h[H_DIRTY] !== 0,
+    };
   }
 
   /** Gives the chain's blocks back (the kernel must not be used afterwards). */
@@ -434,20 +454,3 @@ export class BytesKernel {
     releaseOwned(this.owned);
   }
 }
-
-/** The comparison operands to insert, as a kernel list (shared by every chain of the same table). */
-function cmpTokensOf(p: Packed<Uint8Array>): { ptr: number; count: number } {
-  if (p.count === 0) return { ptr: 0, count: 0 };
-  const known = cmpLists.get(p);
-  if (known) return known;
-  const data = copyOf(p.units, p.units);
-  const items = [];
-  for (let i = 0; i < p.count; i++) items.push({ ptr: data + p.spans[2 * i], len: p.spans[2 * i + 1] });
-  const list = listBlock(items);
-  copied += blockBytes(list.size);
-  const entry = { ptr: list.ptr, count: p.count };
-  cmpLists.set(p, entry);
-  copiesGone.register(p, list);
-  return entry;
-}
-const cmpLists = new WeakMap<object, { ptr: number; count: number }>();

@@ -256,8 +256,7 @@ export class Mutator {
   private advance(): void {
     if (!this.started) throw new Error('Mutator.next() called before start()');
     if (this.kernel) {
-      if (this.kernel.advance()) this.chainProduced = this.produced;
-      this.produced++;
+      this.kernelStep(this.kernel);
       return;
     }
     const args = this.args;
@@ -307,11 +306,16 @@ export class Mutator {
   nextLent(): readonly Value[] {
     const kernel = this.kernel;
     if (kernel === undefined || !this.started) return this.nextLentArgs();
-    if (kernel.advance()) this.chainProduced = this.produced;
-    this.produced++;
+    this.kernelStep(kernel);
     const out = this.lent;
     out[0] = kernel.lend();
     return out;
+  }
+
+  /** advance() with the kernel: its step, and the count (and where its chain started). */
+  private kernelStep(kernel: BytesKernel): void {
+    if (kernel.advance()) this.chainProduced = this.produced;
+    this.produced++;
   }
 
   // (nextLent's path without the kernel, apart so that nextLent stays small enough for V8 to
