@@ -16,6 +16,6 @@ for (const config of ['tsconfig.json', 'tsconfig.cjs.json']) {
 fs.writeFileSync(path.join(root, 'dist', 'cjs', 'package.json'), '{ "type": "commonjs" }\n');
 const asc = createRequire(import.meta.url).resolve('assemblyscript/bin/asc.js');
 execFileSync(process.execPath, [
-  asc, 'kernel/bytes-chain.ts', '-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=',
+  asc, 'kernel/bytes-chain.ts', '-O3', '--runtime', 'stub', '--noAssert', '--use', 'abort=', '--importMemory',
   '-o', path.join('dist', 'mutator', 'bytes-chain.wasm'),
 ], { stdio: 'inherit', cwd: root });

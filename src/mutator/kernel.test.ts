@@ -2,7 +2,8 @@
  * The WebAssembly chain (kernel.ts) against its definition, the JavaScript path: for many
  * configurations (maxLen, bases, dictionary, splice pool, comparison tables, seeds) the two
  * Mutators give the same inputs, checkpoints, rebuilds and skips, bit for bit. Also: the kernel
- * loads in dist, its memory is given back, and views survive the memory growing.
+ * loads in dist, its memory is given back, views survive the memory growing, and growing it
+ * detaches no ArrayBuffer.
  */
 
 import { test } from 'node:test';
@@ -134,6 +135,33 @@ test('chains give their memory back, and survive the memory growing under them',
   js.dispose();
   wasm.dispose();
   assert.throws(() => wasm.start(c.base, 1), /after dispose/);
+});
+
+test('the memory grows without detaching an ArrayBuffer (V8 would then check every typed-array access)', () => {
+  const kernel = new URL('./kernel.js', import.meta.url).href;
+  const url = new URL('./mutator.js', import.meta.url).href;
+  const kinds = new URL('../values/kinds.js', import.meta.url).href;
+  const script = `
+    const { kernelMemoryBytes } = await import(${JSON.stringify(kernel)});
+    const { Mutator } = await import(${JSON.stringify(url)});
+    const K = await import(${JSON.stringify(kinds)});
+    const m = new Mutator([K.bytes()], { maxLen: 64 });
+    m.start([new Uint8Array(8)], 1);
+    const first = kernelMemoryBytes();
+    const others = [];
+    for (let i = 0; i < 40; i++) {
+      const o = new Mutator([K.bytes()], { maxLen: 1 << 16 });
+      o.setSplicePool([[new Uint8Array(100000).fill(i)]]);
+      o.start([new Uint8Array(4)], i);
+      others.push(o);
+      m.next();
+    }
+    console.log(JSON.stringify({ first, last: kernelMemoryBytes() }));
+  `;
+  const out = execFileSync(process.execPath, ['--trace-protector-invalidation', '--input-type=module', '-e', script], { encoding: 'utf8' });
+  const sizes = JSON.parse(out.trim().split('\n').pop()!);
+  assert.ok(sizes.first > 0 && sizes.last >= sizes.first * 4, `the memory grew: ${out}`);
+  assert.doesNotMatch(out, /ArrayBufferDetaching/);
 });
 
 test('without WebAssembly (node --jitless) the JavaScript path runs, and gives the same inputs', () => {
