@@ -3,10 +3,10 @@ import { describe, it } from 'node:test';
 import { MAX_STRIDE, PathFrequency, SAMPLES_PER_BATCH } from './frequency.js';
 
 /** A touched list and counters for one execution: [edge, hits] pairs. */
-function exec(...pairs: [number, number][]): { T: Uint32Array; C: Uint32Array } {
-  const C = new Uint32Array(64);
+function exec(...pairs: [number, number][]): { T: Int32Array; C: Int32Array } {
+  const C = new Int32Array(64);
   for (const [e, n] of pairs) C[e] = n;
-  return { T: Uint32Array.from([pairs.length, ...pairs.map(([e]) => e)]), C };
+  return { T: Int32Array.from([pairs.length, ...pairs.map(([e]) => e)]), C };
 }
 
 describe('PathFrequency', () => {

@@ -54,7 +54,7 @@ export class PathFrequency {
    * Counts the path of one execution: its touched list `T` (T[0] entries) with the hit counts in
    * `C` (before they are cleared).
    */
-  observe(T: Uint32Array, C: Uint32Array): void {
+  observe(T: Int32Array, C: Int32Array): void {
     const n = T[0];
     let h = 0x811c9dc5 ^ n;
     for (let i = 1; i <= n; i++) {

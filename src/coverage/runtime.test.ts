@@ -17,12 +17,22 @@ function hit(rt: CoverageRuntime, k: number, times = 1): void {
 /** Makes edge k's next hit the one that wraps its counter (as after 2^32 − 1 hits). */
 function nearWrap(rt: CoverageRuntime, k: number): void {
   hit(rt, k);
-  rt.C[k] = 0xffffffff;
+  rt.C[k] = 0xffffffff; // (−1 in the Int32Array: 2^32 − 1 modulo 2^32)
 }
 
 test('AFL classes as bits: 1, 2, 3, 4–7, 8–15, 16–31, 32–127, 128+', () => {
-  const classes = [[0, 0], [1, 1], [2, 2], [3, 4], [4, 8], [7, 8], [8, 16], [15, 16], [16, 32], [31, 32], [32, 64], [127, 64], [128, 128], [2 ** 32 - 1, 128]];
+  const classes = [[0, 0], [1, 1], [2, 2], [3, 4], [4, 8], [7, 8], [8, 16], [15, 16], [16, 32], [31, 32], [32, 64], [127, 64], [128, 128], [2 ** 32 - 1, 128], [-1, 128], [-(2 ** 31), 128]];
   for (const [n, bit] of classes) assert.equal(bucketBit(n), bit, `${n} hits`);
+});
+
+test('a counter past 2^31 − 1 hits (negative in the Int32Array) counts as 128+', () => {
+  const rt = new CoverageRuntime(64);
+  hit(rt, 6);
+  rt.C[6] = 2 ** 31 - 1;
+  rt.C[6]++; // as the instrumented site does
+  assert.equal(rt.C[6], -(2 ** 31));
+  assert.deepEqual(rt.take(new Uint8Array(64)), [6, 128]);
+  assert.equal(rt.T[0], 0);
 });
 
 test('take: the new (edge, bit) pairs against a mask, counters and touched list cleared; null when nothing is new', () => {

@@ -4,9 +4,12 @@
  * Instrumented modules claim a range of edge ids at load time (`alloc`), then each site runs
  * `C[b+k]++ || (T[++T[0]] = b+k)`: a 32-bit hit counter per edge plus a "touched list" T of the
  * edges hit since the last reset, so that reading and resetting coverage after an execution
- * (`take`) costs only what the input touched, never the size of the program. A counter can wrap
- * within one execution (2^32 hits of one edge, seconds of a tight loop): the edge is then listed
- * once more after each wrap, or its counter reads 0 from the list; `take` counts it as 128+. Edge ids are local to one process; `stableEdge` turns them into
+ * (`take`) costs only what the input touched, never the size of the program. Both are Int32Arrays:
+ * V8 keeps their elements as machine integers, where a Uint32Array's may not fit one and cost
+ * conversions to and from doubles on every site and in `take`. A counter past 2^31 − 1 hits reads
+ * negative (128+); one can wrap within one execution (2^32 hits of one edge, seconds of a tight
+ * loop): the edge is then listed once more after each wrap, or its counter reads 0 from the list;
+ * `take` counts it as 128+. Edge ids are local to one process; `stableEdge` turns them into
  * `file#index` keys that every process agrees on (modules may load in different orders).
  * Rule: nothing here allocates per execution.
  */
@@ -28,10 +31,10 @@ export interface CoverageModule {
 export type CompareHook = (site: number, left: unknown, right: unknown, op: number) => void;
 
 export class CoverageRuntime {
-  /** Hit counters, one per edge. */
-  readonly C: Uint32Array;
+  /** Hit counters, one per edge (modulo 2^32: a count past 2^31 − 1 reads negative). */
+  readonly C: Int32Array;
   /** Touched list: T[0] is the count, T[1..T[0]] the edges hit since the last reset. */
-  readonly T: Uint32Array;
+  readonly T: Int32Array;
   readonly modules: CoverageModule[] = [];
   private next = 1; // edge 0 is never used, so a zero in T is never a real edge
   private byKey = new Map<string, CoverageModule>();
@@ -39,8 +42,8 @@ export class CoverageRuntime {
   onAlloc: ((m: CoverageModule) => void) | undefined;
 
   constructor(readonly capacity = DEFAULT_EDGE_CAPACITY) {
-    this.C = new Uint32Array(capacity);
-    this.T = new Uint32Array(capacity + 1);
+    this.C = new Int32Array(capacity);
+    this.T = new Int32Array(capacity + 1);
   }
 
   /**
@@ -209,11 +212,10 @@ function wrappedEdge(k: number, found: number[] | null, mask: Uint8Array | null)
 
 /**
  * AFL hit-count classes as one bit each: 1, 2, 3, 4–7, 8–15, 16–31, 32–127, 128+.
- * `bucketBit(n)` is 0 for n = 0.
+ * `bucketBit(n)` is 0 for n = 0; a negative n is a counter past 2^31 − 1 (128+).
  */
 export function bucketBit(n: number): number {
-  if (n < BUCKET_LUT.length) return BUCKET_LUT[n];
-  return BUCKET_MAX;
+  return n >= 0 && n < 128 ? BUCKET_LUT[n] : BUCKET_MAX; // (128, not BUCKET_LUT.length: a constant bound)
 }
 
 const BUCKET_LUT = (() => {

@@ -569,6 +569,25 @@ function isStale(job: FuzzJob): boolean {
   return job.comparisons === 'kept' && tables.get(job.target)?.version !== job.comparisonsVersion;
 }
 
+/**
+ * Input `i` of a batch: the mutator's next input (lent), recorded as the one in flight, with `t`
+ * fresh. A function of its parameters, not a closure of the job, so that the fuzz loop's call
+ * inlines with the loop's locals (see runFuzzJob's loop).
+ */
+function beginInput(m: Mutator, i: number, t: TContext, safe: SafeFile | undefined): readonly Value[] {
+  const args = m.nextLent();
+  inflight[SLOT_INDEX] = i + 1; // a plain store, no fence: see inflight.ts
+  if (safe) safe.write(i + 1);
+  trace?.startExec();
+  t.reset();
+  return args;
+}
+
+/** Input `i`'s path, counted for the schedule when `i` is one of the batch's sampled executions. */
+function samplePath(c: CoverageRuntime, i: number): void {
+  if (paths!.sampled(i)) paths!.observe(c.T, c.C);
+}
+
 function runFuzzJob(job: FuzzJob): void | Promise<void> {
   const target = targets.get(job.target);
   if (!target) throw new Error(`internal: unknown target ${job.target}`);
@@ -650,7 +669,7 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
   const afterExec = (index: number): void | Promise<void> => {
     if (!useCov) return;
     if (cov!.T[0] === 0 && (!vp || vp.T[0] === 0)) return;
-    if (paths!.sampled(index)) paths!.observe(cov!.T, cov!.C);
+    samplePath(cov!, index);
     if (failedIndex === index) {
       cov!.reset(); // a failing input is a finding, not a corpus entry
       vp?.reset();
@@ -804,15 +823,6 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     return ended(index, failed, rejected);
   };
 
-  /** Input `i` of the sequence, lent, recorded as the one in flight, with a fresh t. */
-  const begin = (i: number): readonly Value[] => {
-    const args = mutator.nextLent();
-    inflight[SLOT_INDEX] = i + 1; // a plain store, no fence: see inflight.ts
-    if (safe) safe.write(i + 1);
-    trace?.startExec();
-    t.reset();
-    return args;
-  };
   /** The error of the last call that threw (call), until failedBy() takes it. */
   let thrown: unknown;
   /**
@@ -832,9 +842,9 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     return afterExec(i);
   };
 
-  /** Input `i`'s call (begin): what it returned, or THREW with the error in `thrown`. */
+  /** Input `i`'s call (beginInput): what it returned, or THREW with the error in `thrown`. */
   const call = (i: number): unknown => {
-    const args = begin(i);
+    const args = beginInput(mutator, i, t, safe);
     try {
       return callTarget(fn, t, args);
     } catch (e) {
@@ -843,15 +853,40 @@ function runFuzzJob(job: FuzzJob): void | Promise<void> {
     }
   };
 
+  /**
+   * The synchronous fuzz loop. Its common case (the input returned, no cleanups, no t.fail(),
+   * coverage without value profile) runs here, with the job's state in locals; anything else goes
+   * through after(). (Reached through the closures' context instead, every use of the job's state
+   * is a reload and a check again: V8 does not specialize a function of which each job makes a new
+   * closure. Measured on the trivial benchmark: 6.0M against 7.3M executions a second.)
+   */
   const loop = (from: number): void | Promise<void> => {
+    const m = mutator;
+    const tc = t;
+    const f = fn;
+    const c = useCov && !vp ? cov : undefined;
+    const seen = mask;
     for (let i = from; i + extra < limit && !stopped; i++) {
-      const r = call(i);
-      if (r === THREW) {
-        const p = after(i, failedBy(i, thrown, false), false);
+      const args = beginInput(m, i, tc, safe);
+      let r: unknown;
+      try {
+        r = callTarget(f, tc, args);
+      } catch (e) {
+        const p = after(i, failedBy(i, e, false), false);
         if (p) return p.then(() => loop(i + 1));
         continue;
       }
       if (isThenable(r)) return asyncLoop(i, r);
+      if (c !== undefined && tc.cleanups === null && tc.state !== 1) {
+        // after(i)'s common case: nothing ended it, so only its coverage is read.
+        if (c.T[0] === 0) continue;
+        samplePath(c, i);
+        const found = c.take(seen);
+        if (found === null) continue;
+        const p = onNew(i, found, NO_FEATURES);
+        if (p) return p.then(() => loop(i + 1));
+        continue;
+      }
       const p = after(i, false, false);
       if (p) return p.then(() => loop(i + 1));
     }

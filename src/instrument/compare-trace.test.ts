@@ -314,7 +314,7 @@ describe('traced method calls', () => {
   it('runs without the runtime and is not emitted with compares off', () => {
     const r = transformSource(src, '/x/no-rt-methods.js', { instrument: true, format: 'commonjs' });
     const module = { exports: {} as Record<string, (...a: unknown[]) => unknown> };
-    new Function('globalThis', 'module', 'exports', 'Buffer', r.code)({ Uint32Array }, module, module.exports, Buffer); // a global object without __tsfuzzCov
+    new Function('globalThis', 'module', 'exports', 'Buffer', r.code)({ Int32Array }, module, module.exports, Buffer); // a global object without __tsfuzzCov
     assert.deepEqual(module.exports.str('hello', 'l'), p.str('hello', 'l'));
     assert.deepEqual(module.exports.bytes(Buffer.from('abc'), 'b'), [true, 1, 1]);
     assert.equal(module.exports.has(new Map([[1, 1]]), 1), true);

@@ -249,10 +249,10 @@ export class SiteEmitter {
       global +
       `${r}=${g}.__tsfuzzCov,` +
       `${B}=${r}?${r}.alloc(${k},${n}):0,` +
-      `${T}=${r}?${r}.T:new ${g}.Uint32Array(${n + 2}),` +
+      `${T}=${r}?${r}.T:new ${g}.Int32Array(${n + 2}),` +
       `${s}=${r}&&${r}.allocCompare?${r}.allocCompare(${k},${m}):0,` +
       tag +
-      `${C}=${r}?${r}.C:new ${g}.Uint32Array(${n + 1})`; // C last: it is the "initialised" flag
+      `${C}=${r}?${r}.C:new ${g}.Int32Array(${n + 1})`; // C last: it is the "initialised" flag
     // Literals go to the runtime once per load, for the automatic dictionary (if it wants them).
     const lits = literals.length ? `${r}&&${r}.addLiterals&&${r}.addLiterals(${k},[${literals.map(jsString).join(',')}]);` : '';
     const vars = `${mentionsGlobalThis ? GLOBAL + ',' : ''}${r},${B},${C},${T},${s}${this.usesTag ? ',' + TAG : ''}${this.usesRecvTemp ? ',' + RECV_TEMP : ''}`;

@@ -6,7 +6,7 @@
  */
 
 /** Bump when the output of the transform changes, so on-disk caches are not reused. */
-export const TRANSFORM_REVISION = 9;
+export const TRANSFORM_REVISION = 10;
 
 /** End marker of instrumented output; lets loaders refuse to instrument twice. */
 export const INSTRUMENTED_MARKER = '//# tsfuzz-instrumented';

@@ -334,7 +334,7 @@ describe('output', () => {
   it('runs without the coverage runtime', () => {
     const r = transformSource('exports.f = (n) => { let s = 0; for (let i = 0; i < n; i++) { if (i % 2) s += i; } return s; };', '/x/no-rt.js', { instrument: true, format: 'commonjs' });
     const module = { exports: {} as Record<string, (n: number) => number> };
-    new Function('globalThis', 'module', 'exports', r.code)({ Uint32Array }, module, module.exports); // a global object without __tsfuzzCov
+    new Function('globalThis', 'module', 'exports', r.code)({ Int32Array }, module, module.exports); // a global object without __tsfuzzCov
     assert.equal(module.exports.f(1000), 250000);
   });
   it('collects string and numeric literals', () => {
