@@ -514,10 +514,15 @@ function scan(lo: u32, hi: u32, mask: u32): i32 {
   return true;
 }
 
-/** The common prefix of the value and the base. */
+/** The common prefix of the value and the base (eight bytes a step, then bytes). */
 function prefixWithBase(base: usize, baseLen: u32): i32 {
   const m = umin(len, baseLen);
   let a: u32 = 0;
+  while (a + 8 <= m) {
+    const x = load<u64>(at(a)) ^ load<u64>(base + <usize>a);
+    if (x != 0) return <i32>(a + <u32>(ctz<u64>(x) >> 3)); // (little-endian: the first byte that differs)
+    a += 8;
+  }
   while (a < m && load<u8>(at(a)) == load<u8>(base + <usize>a)) a++;
   return <i32>a;
 }
@@ -526,6 +531,11 @@ function prefixWithBase(base: usize, baseLen: u32): i32 {
 function suffixWithBase(base: usize, baseLen: u32, a: u32): i32 {
   const m = umin(len, baseLen) - a;
   let b: u32 = 0;
+  while (b + 8 <= m) {
+    const x = load<u64>(at(len - 8 - b)) ^ load<u64>(base + <usize>(baseLen - 8 - b));
+    if (x != 0) return <i32>(b + <u32>(clz<u64>(x) >> 3)); // (the last byte that differs)
+    b += 8;
+  }
   while (b < m && load<u8>(at(len - 1 - b)) == load<u8>(base + <usize>(baseLen - 1 - b))) b++;
   return <i32>b;
 }
