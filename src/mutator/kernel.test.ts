@@ -13,7 +13,7 @@ import * as K from '../values/kinds.js';
 import type { Value } from '../values/kinds.js';
 import type { ComparePair } from '../coverage/trace.js';
 import { Rng } from '../util/rng.js';
-import { kernelAvailable, setKernelCopiesMax } from './kernel.js';
+import { kernelAvailable, kernelMemoryBytes, setKernelCopiesMax } from './kernel.js';
 import { Mutator, replayInput, type MutatorOptions } from './mutator.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -140,17 +140,19 @@ test('chains give their memory back, and survive the memory growing under them',
     m.next();
     m.dispose();
   }
-  // One chain running while others make the memory grow.
+  // One chain running while others make the memory grow (past its first 32 MiB).
   const c = { options: { maxLen: 64, dictionary: [enc('tok')] }, pool: [[enc('donor')]], base: [enc('hello world')], seed: 5 };
   const [js, wasm] = pair(c);
+  const before = kernelMemoryBytes();
   const others: Mutator[] = [];
   for (let i = 0; i < 200; i++) {
     assert.equal(hex(wasm.nextLent()[0]), hex(js.nextLent()[0]));
     const o = new Mutator([K.bytes()], { maxLen: 1 << 16 });
-    o.setSplicePool([[randomBytes(new Rng(i), 50000)]]);
+    o.setSplicePool([[randomBytes(new Rng(i), 200000)]]);
     o.start([new Uint8Array(4)], i);
     others.push(o);
   }
+  assert.ok(kernelMemoryBytes() > before, 'the memory grew');
   for (const o of others) o.dispose();
   js.dispose();
   wasm.dispose();
@@ -171,7 +173,7 @@ test('the memory grows without detaching an ArrayBuffer (V8 would then check eve
     const others = [];
     for (let i = 0; i < 40; i++) {
       const o = new Mutator([K.bytes()], { maxLen: 1 << 16 });
-      o.setSplicePool([[new Uint8Array(100000).fill(i)]]);
+      o.setSplicePool([[new Uint8Array(1000000).fill(i)]]);
       o.start([new Uint8Array(4)], i);
       others.push(o);
       m.next();
@@ -180,7 +182,7 @@ test('the memory grows without detaching an ArrayBuffer (V8 would then check eve
   `;
   const out = execFileSync(process.execPath, ['--trace-protector-invalidation', '--input-type=module', '-e', script], { encoding: 'utf8' });
   const sizes = JSON.parse(out.trim().split('\n').pop()!);
-  assert.ok(sizes.first > 0 && sizes.last >= sizes.first * 4, `the memory grew: ${out}`);
+  assert.ok(sizes.first > 0 && sizes.last > sizes.first, `the memory grew: ${out}`);
   assert.doesNotMatch(out, /ArrayBufferDetaching/);
 });
 
