@@ -159,48 +159,45 @@ test('chains give their memory back, and survive the memory growing under them',
   assert.throws(() => wasm.start(c.base, 1), /after dispose/);
 });
 
+/**
+ * Runs the module body `body` in a child node started with `flags`, with M (mutator.js), K
+ * (kinds.js) and KERNEL (kernel.js) imported; returns what it printed.
+ */
+function inChild(flags: string[], body: string): string {
+  const at = (p: string) => JSON.stringify(new URL(p, import.meta.url).href);
+  const script = `const M = await import(${at('./mutator.js')}); const K = await import(${at('../values/kinds.js')}); ` +
+    `const KERNEL = await import(${at('./kernel.js')});\n${body}`;
+  return execFileSync(process.execPath, [...flags, '--input-type=module', '-e', script], { encoding: 'utf8' });
+}
+
 test('the memory grows without detaching an ArrayBuffer (V8 would then check every typed-array access)', () => {
-  const kernel = new URL('./kernel.js', import.meta.url).href;
-  const url = new URL('./mutator.js', import.meta.url).href;
-  const kinds = new URL('../values/kinds.js', import.meta.url).href;
-  const script = `
-    const { kernelMemoryBytes } = await import(${JSON.stringify(kernel)});
-    const { Mutator } = await import(${JSON.stringify(url)});
-    const K = await import(${JSON.stringify(kinds)});
-    const m = new Mutator([K.bytes()], { maxLen: 64 });
+  const out = inChild(['--trace-protector-invalidation'], `
+    const m = new M.Mutator([K.bytes()], { maxLen: 64 });
     m.start([new Uint8Array(8)], 1);
-    const first = kernelMemoryBytes();
+    const first = KERNEL.kernelMemoryBytes();
     const others = [];
     for (let i = 0; i < 40; i++) {
-      const o = new Mutator([K.bytes()], { maxLen: 1 << 16 });
+      const o = new M.Mutator([K.bytes()], { maxLen: 1 << 16 });
       o.setSplicePool([[new Uint8Array(1000000).fill(i)]]);
       o.start([new Uint8Array(4)], i);
       others.push(o);
       m.next();
     }
-    console.log(JSON.stringify({ first, last: kernelMemoryBytes() }));
-  `;
-  const out = execFileSync(process.execPath, ['--trace-protector-invalidation', '--input-type=module', '-e', script], { encoding: 'utf8' });
+    console.log(JSON.stringify({ first, last: KERNEL.kernelMemoryBytes() }));
+  `);
   const sizes = JSON.parse(out.trim().split('\n').pop()!);
   assert.ok(sizes.first > 0 && sizes.last > sizes.first, `the memory grew: ${out}`);
   assert.doesNotMatch(out, /ArrayBufferDetaching/);
 });
 
 test('without WebAssembly (node --jitless) the JavaScript path runs, and gives the same inputs', () => {
-  const url = new URL('./mutator.js', import.meta.url).href;
-  const kinds = new URL('../values/kinds.js', import.meta.url).href;
-  const kernel = new URL('./kernel.js', import.meta.url).href;
-  const script = `
-    const { replayInput } = await import(${JSON.stringify(url)});
-    const K = await import(${JSON.stringify(kinds)});
-    const { kernelAvailable } = await import(${JSON.stringify(kernel)});
+  const run = (flags: string[]) => JSON.parse(inChild(flags, `
     const enc = (s) => new TextEncoder().encode(s);
     const options = { maxLen: 40, dictionary: [enc('KEY'), enc('42')], comparisons: [{ site: 0, op: 0, left: 'abc', right: 'xyz' }] };
     const out = [];
-    for (let i = 0; i < 300; i += 7) out.push(Buffer.from(replayInput([K.bytes()], options, [[enc('donor value')]], [enc('abc def 123')], 99, i)[0]).toString('hex'));
-    console.log(JSON.stringify({ kernel: kernelAvailable(), out }));
-  `;
-  const run = (flags: string[]) => JSON.parse(execFileSync(process.execPath, [...flags, '--input-type=module', '-e', script], { encoding: 'utf8' }));
+    for (let i = 0; i < 300; i += 7) out.push(Buffer.from(M.replayInput([K.bytes()], options, [[enc('donor value')]], [enc('abc def 123')], 99, i)[0]).toString('hex'));
+    console.log(JSON.stringify({ kernel: KERNEL.kernelAvailable(), out }));
+  `));
   const jitless = run(['--jitless']);
   const normal = run([]);
   assert.equal(jitless.kernel, false);
