@@ -149,14 +149,13 @@ function instance(): Exports | null {
 function enlarge(bytes: number): void {
   const old = memory.buffer;
   const pages = Math.max(Math.ceil(bytes / PAGE), 2 * (old.byteLength / PAGE));
-  let next: WasmMemory;
   try {
-    next = new WebAssembly.Memory({ initial: pages });
+    const next = new WebAssembly.Memory({ initial: pages });
+    new Uint8Array(next.buffer).set(new Uint8Array(old, 0, top));
+    instantiate(next); // (changes nothing unless it succeeds)
   } catch {
     throw new KernelFull('tsfuzz: the WebAssembly mutator\'s memory cannot grow');
   }
-  new Uint8Array(next.buffer).set(new Uint8Array(old, 0, top));
-  instantiate(next);
   generation++;
 }
 
