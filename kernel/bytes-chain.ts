@@ -43,33 +43,35 @@ const HOT_N: usize = 132;
 const CBASE_WHOLE: usize = 136; // 1 when cmp.ts keeps the base as cmpBase (searched whole)
 
 // Kind ids: the order of src/mutator/kernel.ts KINDS.
-const K_REMOVE = 0;
-const K_INSERT_RANDOM = 1;
-const K_DUPLICATE = 2;
-const K_COPY = 3;
-const K_BIT_FLIP = 4;
-const K_XOR = 5;
-const K_SWAP_BYTE = 6;
-const K_ARITH8 = 7;
-const K_ARITH16 = 8;
-const K_ARITH32 = 9;
-const K_ARITH64 = 10;
-const K_INTERESTING8 = 11;
-const K_INTERESTING16 = 12;
-const K_INTERESTING32 = 13;
-const K_INSERT_CONSTANT = 14;
-const K_OVERWRITE_CONSTANT = 15;
-const K_SHUFFLE = 16;
-const K_SWAP_RANGES = 17;
-const K_ASCII_DIGIT = 18;
-const K_ASCII_CASE = 19;
-const K_TRUNCATE = 20;
-const K_INSERT_TOKEN = 21;
-const K_OVERWRITE_TOKEN = 22;
-const K_SPLICE_INSERT = 23;
-const K_CROSSOVER = 24;
-const K_CMP_INSERT = 25;
-const K_CMP_REPLACE = 26;
+const enum Kind {
+  Remove,
+  InsertRandom,
+  Duplicate,
+  Copy,
+  BitFlip,
+  Xor,
+  SwapByte,
+  Arith8,
+  Arith16,
+  Arith32,
+  Arith64,
+  Interesting8,
+  Interesting16,
+  Interesting32,
+  InsertConstant,
+  OverwriteConstant,
+  Shuffle,
+  SwapRanges,
+  AsciiDigit,
+  AsciiCase,
+  Truncate,
+  InsertToken,
+  OverwriteToken,
+  SpliceInsert,
+  Crossover,
+  CmpInsert,
+  CmpReplace,
+}
 
 const CHAIN_MAX: u32 = 5; // src/mutator/mutator.ts CHAIN_MAX
 const TRIES_MAX = 64; // src/mutator/common.ts mutateWith
@@ -316,6 +318,12 @@ function putAt(pos: u32, width: u32, v: i32, bigEndian: bool): void {
   for (let i: u32 = 0; i < width; i++, v >>= 8) store<u8>(at(bigEndian ? pos + width - 1 - i : pos + i), <u8>v);
 }
 
+@inline function swapAt(a: usize, b: usize): void {
+  const t = load<u8>(a);
+  store<u8>(a, load<u8>(b));
+  store<u8>(b, t);
+}
+
 /** buf[pos..pos+m) := src[0..n) (len + n − m ≤ max). */
 function replaceWith(pos: u32, m: u32, src: usize, n: u32): void {
   move(at(pos + n), at(pos + m), len - pos - m);
@@ -389,10 +397,7 @@ function replaceWith(pos: u32, m: u32, src: usize, n: u32): void {
 @inline function swapByte(): bool {
   if (len < 2) return false;
   const a = below(len);
-  const b = otherPos(len, a);
-  const t = load<u8>(at(a));
-  store<u8>(at(a), load<u8>(at(b)));
-  store<u8>(at(b), t);
+  swapAt(at(a), at(otherPos(len, a)));
   return true;
 }
 
@@ -435,12 +440,7 @@ function replaceWith(pos: u32, m: u32, src: usize, n: u32): void {
   const n = chooseLen(len - pos);
   if (n < 2) return false;
   for (let i = n - 1; i > 0; i--) {
-    const j = below(i + 1);
-    const a = at(pos + i);
-    const b = at(pos + j);
-    const t = load<u8>(a);
-    store<u8>(a, load<u8>(b));
-    store<u8>(b, t);
+    swapAt(at(pos + i), at(pos + below(i + 1)));
   }
   return true;
 }
@@ -452,11 +452,7 @@ function replaceWith(pos: u32, m: u32, src: usize, n: u32): void {
   const a = p < q ? p : q;
   const b = p < q ? q : p;
   const n = umin(chooseLen(len - b), b - a);
-  for (let i: u32 = 0; i < n; i++) {
-    const t = load<u8>(at(a + i));
-    store<u8>(at(a + i), load<u8>(at(b + i)));
-    store<u8>(at(b + i), t);
-  }
+  for (let i: u32 = 0; i < n; i++) swapAt(at(a + i), at(b + i));
   return true;
 }
 
@@ -516,9 +512,7 @@ function scan(lo: u32, hi: u32, mask: u32): i32 {
   if (t == 0) return false;
   const tl = itemLen(t);
   if (tl > max - len) return false;
-  const pos = below(len + 1);
-  openGap(pos, tl);
-  move(at(pos), itemPtr(t), tl);
+  replaceWith(below(len + 1), 0, itemPtr(t), tl);
   return true;
 }
 
@@ -542,9 +536,7 @@ function scan(lo: u32, hi: u32, mask: u32): i32 {
   const dl = itemLen(d);
   const s = below(dl);
   const n = chooseLen(umin(dl - s, room));
-  const pos = below(len + 1);
-  openGap(pos, n);
-  move(at(pos), itemPtr(d) + <usize>s, n);
+  replaceWith(below(len + 1), 0, itemPtr(d) + <usize>s, n);
   return true;
 }
 
@@ -674,33 +666,33 @@ function cmpReplace(): bool {
 
 @inline function apply(k: u32): bool {
   switch (k) {
-    case K_REMOVE: return remove();
-    case K_INSERT_RANDOM: return insert(1024, false);
-    case K_DUPLICATE: return duplicate();
-    case K_COPY: return copy();
-    case K_BIT_FLIP: return bitFlip();
-    case K_XOR: return xor();
-    case K_SWAP_BYTE: return swapByte();
-    case K_ARITH8: return arith(1);
-    case K_ARITH16: return arith(2);
-    case K_ARITH32: return arith(4);
-    case K_ARITH64: return arith(8);
-    case K_INTERESTING8: return interesting8();
-    case K_INTERESTING16: return interesting(2, INTERESTING16, 19);
-    case K_INTERESTING32: return interesting(4, INTERESTING32, 27);
-    case K_INSERT_CONSTANT: return insert(4096, true);
-    case K_OVERWRITE_CONSTANT: return overwriteConstant();
-    case K_SHUFFLE: return shuffle();
-    case K_SWAP_RANGES: return swapRanges();
-    case K_ASCII_DIGIT: return asciiDigit();
-    case K_ASCII_CASE: return asciiCase();
-    case K_TRUNCATE: return truncate();
-    case K_INSERT_TOKEN: return insertToken();
-    case K_OVERWRITE_TOKEN: return overwriteToken();
-    case K_SPLICE_INSERT: return spliceInsert();
-    case K_CROSSOVER: return crossover();
-    case K_CMP_INSERT: return cmpInsert();
-    case K_CMP_REPLACE: return cmpReplace();
+    case Kind.Remove: return remove();
+    case Kind.InsertRandom: return insert(1024, false);
+    case Kind.Duplicate: return duplicate();
+    case Kind.Copy: return copy();
+    case Kind.BitFlip: return bitFlip();
+    case Kind.Xor: return xor();
+    case Kind.SwapByte: return swapByte();
+    case Kind.Arith8: return arith(1);
+    case Kind.Arith16: return arith(2);
+    case Kind.Arith32: return arith(4);
+    case Kind.Arith64: return arith(8);
+    case Kind.Interesting8: return interesting8();
+    case Kind.Interesting16: return interesting(2, INTERESTING16, 19);
+    case Kind.Interesting32: return interesting(4, INTERESTING32, 27);
+    case Kind.InsertConstant: return insert(4096, true);
+    case Kind.OverwriteConstant: return overwriteConstant();
+    case Kind.Shuffle: return shuffle();
+    case Kind.SwapRanges: return swapRanges();
+    case Kind.AsciiDigit: return asciiDigit();
+    case Kind.AsciiCase: return asciiCase();
+    case Kind.Truncate: return truncate();
+    case Kind.InsertToken: return insertToken();
+    case Kind.OverwriteToken: return overwriteToken();
+    case Kind.SpliceInsert: return spliceInsert();
+    case Kind.Crossover: return crossover();
+    case Kind.CmpInsert: return cmpInsert();
+    case Kind.CmpReplace: return cmpReplace();
     default: unreachable();
   }
   return false;

@@ -20,7 +20,7 @@ import {
   cacheDirFor, corpusFileId, describeInstrumentSettings, mergeInstrumentSettings, readCorpusDir, readInstrumentSettings, readRawSamples,
   readTestdataDir, sameInstrumentSettings, testdataDir, writeFileAtomic, writeInstrumentSettings,
 } from '../corpus/store.js';
-import { Mutator, replayInput } from '../mutator/mutator.js';
+import { replayInput, replayInputs } from '../mutator/mutator.js';
 import type { CmpValue, ComparePair } from '../coverage/trace.js';
 import type { Reporter } from '../report/reporter.js';
 import { UserError } from '../util/errors.js';
@@ -547,17 +547,7 @@ export class Coordinator {
 
   /** Inputs `from`..`to` of a batch, rebuilt from its checkpoint without running them. */
   private batchInputs(t: TargetState, job: FuzzJob, from: number, to: number): Value[][] {
-    const m = new Mutator(t.info.kinds, jobMutatorOptions(job, tableOf(job)));
-    try {
-      m.setSplicePool(splicePoolOf(t, job));
-      m.start(job.base, job.seed);
-      m.skip(from);
-      const inputs: Value[][] = [];
-      for (let i = from; i <= to; i++) inputs.push(m.next());
-      return inputs;
-    } finally {
-      m.dispose();
-    }
+    return replayInputs(t.info.kinds, jobMutatorOptions(job, tableOf(job)), splicePoolOf(t, job), job.base, job.seed, from, to);
   }
 
   /**

@@ -43,7 +43,7 @@ import type { BytesWork } from './common.js';
 import { copyBytesOut, LentBytes } from './output.js';
 import type { Packed } from './packed.js';
 
-/** The kinds by kernel id (kernel/bytes-chain.ts K_*). */
+/** The kinds by kernel id (kernel/bytes-chain.ts `Kind`). */
 const KINDS: readonly BytesMutator[] = [
   bytesRemove, bytesInsertRandom, bytesDuplicate, bytesCopy, bytesBitFlip, bytesXor, bytesSwapByte, bytesArith8,
   bytesArith16, bytesArith32, bytesArith64, bytesInteresting8, bytesInteresting16, bytesInteresting32,
@@ -173,7 +173,7 @@ const sizeClass = (size: number): number => (size <= 256 ? 8 : 32 - Math.clz32(s
 /** The bytes a block of `size` really takes (its size class). */
 const blockBytes = (size: number): number => 2 ** sizeClass(size);
 
-/** A block of at least `size` bytes (16-byte aligned); throws KernelFull when the memory cannot grow. */
+/** A block of at least `size` bytes (16-byte aligned); throws KernelFull when no larger memory can be had. */
 function alloc(size: number): number {
   const c = sizeClass(size);
   const reused = (freeLists[c] ??= []).pop();
@@ -370,7 +370,7 @@ export class BytesKernel {
     return ptr;
   }
 
-  /** (Re)makes the views over the memory if it grew since. */
+  /** (Re)makes the views over the memory if it was replaced since (enlarge). */
   private views(): void {
     if (this.gen === generation) return;
     const buffer = memory.buffer;

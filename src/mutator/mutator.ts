@@ -154,7 +154,7 @@ export class Mutator {
     const only = this.args.length === 1 ? this.args[0] : undefined;
     if (options.kernel !== false && only instanceof BytesArg) {
       this.kernel = BytesKernel.create(only.forKernel.w);
-      this.toKernel((kernel, k) => kernel.setTables(k.table, k.grow));
+      this.mirrorTables();
     }
   }
 
@@ -182,6 +182,11 @@ export class Mutator {
       }
     }
     this.args.forEach((a, i) => a.setDonors(entries.map((e) => e[i])));
+    this.mirrorTables();
+  }
+
+  /** The argument's kind tables and donors, into the WebAssembly chain (if there is one). */
+  private mirrorTables(): void {
     this.toKernel((kernel, k) => kernel.setTables(k.table, k.grow));
   }
 
@@ -378,13 +383,28 @@ export function replayInput(
   seed: number,
   index: number,
 ): Value[] {
-  if (!Number.isInteger(index) || index < 0) throw new RangeError(`index must be an integer >= 0, got ${String(index)}`);
+  return replayInputs(kinds, options, pool, base, seed, index, index)[0];
+}
+
+/** As replayInput, inputs `from`..`to` (inclusive) of the sequence. */
+export function replayInputs(
+  kinds: readonly Kind[],
+  options: MutatorOptions,
+  pool: readonly (readonly Value[])[],
+  base: readonly Value[],
+  seed: number,
+  from: number,
+  to: number,
+): Value[][] {
+  if (!Number.isInteger(from) || from < 0) throw new RangeError(`index must be an integer >= 0, got ${String(from)}`);
   const m = new Mutator(kinds, options);
   try {
     m.setSplicePool(pool);
     m.start(base, seed);
-    m.skip(index);
-    return m.next();
+    m.skip(from);
+    const inputs: Value[][] = [];
+    for (let i = from; i <= to; i++) inputs.push(m.next());
+    return inputs;
   } finally {
     m.dispose();
   }
